@@ -1,0 +1,33 @@
+package io.flowcore.api.spi;
+
+import io.flowcore.api.RunContext;
+import io.flowcore.api.TaskFuture;
+import java.util.ServiceLoader;
+import java.util.function.Supplier;
+
+/**
+ * The bridge from the API's static entry points ({@code RunContext.current()}, {@code Tasks.submit})
+ * to the engine on the classpath, found once with {@link ServiceLoader}.
+ */
+public interface FlowcoreRuntime {
+
+    /** The run context of this thread, or null when no run executes on it. */
+    RunContext currentContext();
+
+    /** See {@link io.flowcore.api.Tasks#submit}. */
+    <T> TaskFuture<T> submit(Supplier<T> call);
+
+    /** The runtime found on the classpath. */
+    static FlowcoreRuntime get() {
+        return Holder.RUNTIME;
+    }
+
+    final class Holder {
+        private Holder() {
+        }
+
+        static final FlowcoreRuntime RUNTIME = ServiceLoader.load(FlowcoreRuntime.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        "No flowcore engine on the classpath: add the io.flowcore:flowcore-engine dependency."));
+    }
+}
