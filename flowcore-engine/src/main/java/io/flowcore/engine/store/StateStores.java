@@ -1,0 +1,14 @@
+package io.flowcore.engine.store;
+
+import io.flowcore.api.spi.StateStore;
+
+/** Opens state stores. The implementations are package-private; this is the only way in. */
+public final class StateStores {
+    private StateStores() {
+    }
+
+    /** A store in this process's memory: nothing survives the process. */
+    public static StateStore inMemory() {
+        return new InMemoryStateStore();
+    }
+}
