@@ -1,0 +1,19 @@
+package io.flowcore.engine.run;
+
+/** The zero value of a return type, returned from a task call captured by {@code Tasks.submit}. */
+final class Defaults {
+    private Defaults() {
+    }
+
+    static Object of(Class<?> type) {
+        if (!type.isPrimitive() || type == void.class) return null;
+        if (type == boolean.class) return false;
+        if (type == char.class) return '\0';
+        if (type == long.class) return 0L;
+        if (type == double.class) return 0d;
+        if (type == float.class) return 0f;
+        if (type == int.class) return 0;
+        if (type == short.class) return (short) 0;
+        return (byte) 0;
+    }
+}

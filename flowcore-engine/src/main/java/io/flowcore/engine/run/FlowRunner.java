@@ -1,0 +1,214 @@
+package io.flowcore.engine.run;
+
+import io.flowcore.api.FlowRunException;
+import io.flowcore.api.RunCancelledException;
+import io.flowcore.api.RunTimeoutException;
+import io.flowcore.api.run.FlowRunQuery;
+import io.flowcore.api.run.FlowRunRecord;
+import io.flowcore.api.state.State;
+import io.flowcore.engine.discovery.FlowDefinition;
+import io.flowcore.engine.state.States;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/*
+ * The life of a flow run: created Pending → per attempt Running (Retrying) with the body on its own
+ * virtual thread (so a timeout or a cancellation can interrupt it) → wait for the task runs it
+ * submitted → Completed, or AwaitingRetry and another attempt, or Failed / TimedOut / Cancelled.
+ * A submitted task run that failed and whose failure nobody observed fails the flow run.
+ */
+final class FlowRunner {
+    private final Engine engine;
+
+    FlowRunner(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** A subflow call: runs it and returns its value or rethrows its failure into the parent. */
+    Object subflow(FlowScope parent, FlowDefinition flow, Object[] args, Callable<?> body) {
+        UUID resumeOf = parent.resumeOf == null ? null : previousChild(parent, flow);
+        FlowOutcome o = run(flow, args, body, parent, resumeOf);
+        if (o.error() != null) throw Sneaky.rethrow(o.error());
+        return o.value();
+    }
+
+    /** The run of the same subflow call (flow, call index) in the run the parent resumes. */
+    private UUID previousChild(FlowScope parent, FlowDefinition flow) {
+        int index = parent.nextIndex("subflow:" + flow.signature());
+        List<FlowRunRecord> previous = engine.store.flowRuns(FlowRunQuery.all().flow(flow.name()).limit(100_000))
+                .stream().filter(r -> parent.resumeOf.equals(r.parentFlowRunId()))
+                .sorted(Comparator.comparing(FlowRunRecord::createdAt).thenComparing(FlowRunRecord::id)).toList();
+        return index < previous.size() ? previous.get(index).id() : null;
+    }
+
+    FlowOutcome run(FlowDefinition flow, Object[] args, Callable<?> body, FlowScope parent, UUID resumeOf) {
+        Instant now = engine.clock.instant();
+        Map<String, Object> params = RunNames.parameters(flow.paramNames(), args);
+        String name = flow.annotation().flowRunName().isEmpty() ? RunNames.randomFlowRunName()
+                : RunNames.fill(flow.annotation().flowRunName(), flow.paramNames(), args);
+        UUID id = Ids.next();
+        FlowScope scope = new FlowScope(engine, id, name, flow, parent, params, resumeOf, States.pending(now));
+        engine.store.insertFlowRun(new FlowRunRecord(id, name, flow.name(),
+                flow.method().getDeclaringClass().getName(), flow.signature(), parametersJson(params),
+                parent == null ? null : parent.id, resumeOf, engine.engineId, scope.state, now));
+        RunLogs.ENGINE.info("Created {}flow run '{}' for flow '{}'{}", parent == null ? "" : "sub", name, flow.name(),
+                resumeOf == null ? "" : " (resuming " + resumeOf + ")");
+        engine.active.put(id, scope);
+        if (parent != null) parent.children.add(scope);
+        try {
+            return attempts(scope, body);
+        } finally {
+            engine.active.remove(id);
+            if (parent != null) parent.children.remove(scope);
+        }
+    }
+
+    private FlowOutcome attempts(FlowScope scope, Callable<?> body) {
+        FlowDefinition flow = scope.flow;
+        for (int attempt = 1; ; attempt++) {
+            if (scope.cancelRequested) return end(scope, null, new RunCancelledException(scope.label() + " was cancelled"));
+            Instant now = engine.clock.instant();
+            move(scope, attempt == 1 ? States.running(now) : States.retrying(now));
+            ExecutionContext ctx = new ExecutionContext(scope, null, attempt, flow.annotation().logPrints());
+            if (ctx.logPrints) OutputCapture.install();
+            Object value = null;
+            Throwable error = null;
+            try {
+                value = runBody(scope, ctx, body, flow.timeout());
+            } catch (Throwable t) {
+                error = t;
+            }
+            awaitSubmitted(scope);
+            if (error == null && !scope.failedUnobserved.isEmpty()) {
+                List<String> names = scope.failedUnobserved.stream().map(TaskRunFuture::name).sorted().toList();
+                error = new FlowRunException(names.size() + " of " + scope.submittedCount.get()
+                        + " submitted task runs failed: " + names, null);
+            }
+            if (error == null) return end(scope, value, null);
+            if (scope.cancelRequested || error instanceof RunTimeoutException) return end(scope, null, error);
+            if (attempt <= flow.annotation().retries()) {
+                Duration delay = flow.retryDelay();
+                Instant at = engine.clock.instant();
+                move(scope, States.awaitingRetry(at, at.plus(delay), Errors.describe(error)));
+                engine.logs.forFlow(scope).warn("Received non-final state 'AwaitingRetry' when proposing final state "
+                        + "'Failed' and will attempt to run again: {}", Errors.describe(error));
+                scope.failedUnobserved.clear();
+                try {
+                    engine.sleeper.sleep(delay);
+                } catch (InterruptedException e) {
+                    scope.requestCancel();
+                    return end(scope, null, e);
+                }
+                continue;
+            }
+            return end(scope, null, error);
+        }
+    }
+
+    private Object runBody(FlowScope scope, ExecutionContext ctx, Callable<?> body, Duration timeout) throws Throwable {
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        Thread worker = Thread.ofVirtual().name("flowcore-flow-" + scope.name).unstarted(() -> {
+            Thread me = Thread.currentThread();
+            scope.threads.add(me);
+            EngineRuntime.swap(ctx);
+            try {
+                result.complete(body.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            } finally {
+                scope.threads.remove(me);
+            }
+        });
+        worker.start();
+        try {
+            return timeout == null ? result.get() : result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause();
+        } catch (TimeoutException e) {
+            scope.requestCancel();
+            worker.join(Duration.ofSeconds(5));
+            throw new RunTimeoutException(scope.label() + " exceeded its timeout of " + timeout.toMillis() / 1000.0 + " s");
+        } catch (InterruptedException e) {
+            // the caller (a parent flow run being cancelled, or the user's thread) was interrupted
+            scope.requestCancel();
+            worker.join(Duration.ofSeconds(5));
+            throw e;
+        }
+    }
+
+    private void awaitSubmitted(FlowScope scope) {
+        for (TaskRunFuture<?> f : List.copyOf(scope.running)) {
+            try {
+                f.awaitQuietly();
+            } catch (InterruptedException e) {
+                scope.requestCancel();
+                awaitSubmitted(scope);
+                return;
+            }
+        }
+    }
+
+    private FlowOutcome end(FlowScope scope, Object value, Throwable error) {
+        Instant now = engine.clock.instant();
+        State end;
+        if (error == null) {
+            end = States.completed(now);
+        } else if (error instanceof RunTimeoutException) {
+            end = States.timedOut(now, error.getMessage());
+        } else if (scope.cancelRequested) {
+            end = States.cancelled(now, "flow run cancelled");
+            if (!(error instanceof RunCancelledException)) error = new RunCancelledException(scope.label() + " was cancelled");
+        } else {
+            end = States.failed(now, "Flow run encountered an exception: " + Errors.describe(error));
+        }
+        move(scope, end);
+        var log = engine.logs.forFlow(scope);
+        if (error == null) log.info("Finished in state {}", end);
+        else log.error("Finished in state {}", end, error);
+        return new FlowOutcome(scope.id, scope.name, scope.flow.name(), end, value, error);
+    }
+
+    private void move(FlowScope scope, State to) {
+        if (scope.state.type() == io.flowcore.api.state.StateType.CANCELLING && !to.isFinal()) return;
+        scope.state = engine.transitions.flowRun(scope.id, scope.label(), scope.state, to);
+    }
+
+    /** Marks the run Cancelling; the runner ends it Cancelled when its threads have stopped. */
+    void markCancelling(FlowScope scope) {
+        synchronized (scope) {
+            if (!scope.state.isFinal() && scope.state.type() != io.flowcore.api.state.StateType.CANCELLING) {
+                move(scope, States.cancelling(engine.clock.instant()));
+            }
+        }
+    }
+
+    private static String parametersJson(Map<String, Object> params) {
+        Map<String, Object> safe = new LinkedHashMap<>();
+        params.forEach((k, v) -> {
+            try {
+                ResultCodec.INSTANCE.encode(v);
+                safe.put(k, v);
+            } catch (IOException | RuntimeException e) {
+                safe.put(k, Map.of(UNSERIALIZABLE, v == null ? "null" : v.getClass().getName()));
+            }
+        });
+        try {
+            return ResultCodec.INSTANCE.encodeToString(safe);
+        } catch (IOException e) {
+            return "{}";
+        }
+    }
+
+    static final String UNSERIALIZABLE = "$unserializable";
+}
