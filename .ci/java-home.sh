@@ -58,4 +58,8 @@ export PATH="$JAVA_HOME/bin:$PATH"
 if [ "$(_fc_jdk_major "$JAVA_HOME")" -ge 24 ] && [[ ${MAVEN_OPTS:-} != *unsafe-memory-access* ]]; then
   export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"
 fi
-echo "java-home: using JDK $(_fc_jdk_major "$JAVA_HOME") at $JAVA_HOME" >&2
+# Say it once, not again in the scripts that source this file from one that already did.
+if [ "${_FC_JDK_SAID:-}" != "$JAVA_HOME" ]; then
+  echo "java-home: using JDK $(_fc_jdk_major "$JAVA_HOME") at $JAVA_HOME" >&2
+  export _FC_JDK_SAID=$JAVA_HOME
+fi
