@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Starts the real servers the integration tests talk to (see shared/TEST-INFRA.md §7):
+#   up    PostgreSQL (the Debian/Ubuntu cluster) with role+db flowcore/flowcore, S3Mock on 127.0.0.1:19090
+#         with bucket flowcore-test, the awscli/s3cmd clients; then writes $STATE/env.sh for the tests.
+#   down  stops S3Mock (PostgreSQL is a system service and stays up).
+#   env   prints the env file, for `eval "$(bash .ci/test-infra.sh env)"`.
+# Idempotent: `up` on a running set-up only re-checks it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+STATE=${FLOWCORE_INFRA_DIR:-/tmp/flowcore-infra}
+S3MOCK_VERSION=5.2.0
+S3_HTTP_PORT=19090
+S3_HTTPS_PORT=19191   # S3Mock's `server.port` is its https connector; it must differ from http.port
+S3_BUCKET=flowcore-test
+export DEBIAN_FRONTEND=noninteractive
+
+log() { echo "test-infra: $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# Root here; on GitHub's runner we are a user with password-less sudo.
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+# cd /tmp: su/sudo to postgres from a cwd it cannot read prints warnings.
+as_postgres() { (cd /tmp && if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi); }
+
+APT_UPDATED=""
+apt_install() {
+  [ -n "$APT_UPDATED" ] || { as_root apt-get update -qq; APT_UPDATED=1; }
+  log "installing $* with apt"
+  as_root apt-get install -y -qq "$@" >/dev/null
+}
+# (No `| grep -q` under pipefail: grep quitting early makes apt-cache die of SIGPIPE.)
+apt_has() { [[ $(apt-cache policy "$1" 2>/dev/null) == *"Candidate: "[0-9]* ]]; }
+
+# ---------------------------------------------------------------- PostgreSQL
+pg_up() {
+  # The server binaries, not just the psql client, must be there.
+  if ! command -v pg_lsclusters >/dev/null || ! compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; then
+    apt_install postgresql
+  fi
+  # Use whatever cluster exists (Debian 12: 15/main, Ubuntu 24.04: 16/main); create one if there is none.
+  local ver name port
+  read -r ver name port _ < <(pg_lsclusters -h | head -n1) || true
+  if [ -z "${ver:-}" ]; then
+    ver=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n | tail -n1)
+    log "no PostgreSQL cluster: creating $ver/main"
+    as_root pg_createcluster "$ver" main >/dev/null
+    read -r ver name port _ < <(pg_lsclusters -h | head -n1)
+  fi
+  # `start` on a running cluster exits 2, so ask first (as root: a user may not read the pid file).
+  as_root pg_ctlcluster "$ver" "$name" status >/dev/null 2>&1 || as_root pg_ctlcluster "$ver" "$name" start
+  for _ in $(seq 1 150); do pg_isready -q -h 127.0.0.1 -p "$port" && break; sleep 0.2; done
+  pg_isready -q -h 127.0.0.1 -p "$port" || die "PostgreSQL $ver/$name did not answer on port $port"
+
+  # Role and database, idempotently; the password is (re)set so a stale role still works.
+  as_postgres psql -q -p "$port" -v ON_ERROR_STOP=1 <<'SQL'
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'flowcore') THEN
+    CREATE ROLE flowcore LOGIN PASSWORD 'flowcore' CREATEDB;
+  ELSE
+    ALTER ROLE flowcore LOGIN PASSWORD 'flowcore' CREATEDB;
+  END IF;
+END $$;
+SQL
+  [ "$(as_postgres psql -p "$port" -tAc "SELECT 1 FROM pg_database WHERE datname = 'flowcore'")" = 1 ] \
+    || as_postgres createdb -p "$port" -O flowcore flowcore
+  # Check the way the tests connect: TCP + password (pg_hba's default scram-sha-256 for 127.0.0.1).
+  PGPASSWORD=flowcore psql -h 127.0.0.1 -p "$port" -U flowcore -d flowcore -tAc 'select 1' >/dev/null \
+    || die "cannot log in to PostgreSQL as flowcore over TCP (check pg_hba.conf)"
+  PG_PORT=$port
+  log "PostgreSQL $ver/$name up on 127.0.0.1:$port"
+}
+
+# ---------------------------------------------------------------- S3Mock
+s3_pid() { [ -f "$STATE/s3mock.pid" ] && kill -0 "$(cat "$STATE/s3mock.pid")" 2>/dev/null && cat "$STATE/s3mock.pid"; }
+s3_ready() { curl -sf -o /dev/null "http://127.0.0.1:$S3_HTTP_PORT/$S3_BUCKET"; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+s3_up() {
+  local jar="$STATE/s3mock-$S3MOCK_VERSION-exec.jar"
+  if [ ! -f "$jar" ]; then
+    log "fetching S3Mock $S3MOCK_VERSION from Maven Central"
+    # -N: run once at the root, not in every module. Copy to a temp dir so a failed download is not cached.
+    rm -rf "$STATE/download"
+    ./mvnw -B -ntp -q -N dependency:copy -Dartifact="com.adobe.testing:s3mock:$S3MOCK_VERSION:jar:exec" \
+      -DoutputDirectory="$STATE/download"
+    mv "$STATE/download/$(basename "$jar")" "$jar" && rmdir "$STATE/download"
+  fi
+
+  if s3_pid >/dev/null; then
+    log "S3Mock already running (pid $(s3_pid))"
+  elif port_open "$S3_HTTP_PORT"; then
+    # Someone else's server (or ours from a lost state dir): reuse it only if it serves our bucket.
+    s3_ready || die "port $S3_HTTP_PORT is taken by something that is not S3Mock with bucket $S3_BUCKET"
+    log "reusing the S3 server already on port $S3_HTTP_PORT"
+    return 0
+  else
+    rm -rf "$STATE/s3mock-root"; mkdir -p "$STATE/s3mock-root"   # a fresh, empty store per start
+    COM_ADOBE_TESTING_S3MOCK_STORE_ROOT="$STATE/s3mock-root" \
+    COM_ADOBE_TESTING_S3MOCK_STORE_INITIAL_BUCKETS="$S3_BUCKET" \
+      nohup "$JAVA_HOME/bin/java" -Xmx512m -jar "$jar" \
+        --http.port="$S3_HTTP_PORT" --server.port="$S3_HTTPS_PORT" \
+        </dev/null >"$STATE/s3mock.log" 2>&1 &
+    echo $! >"$STATE/s3mock.pid"
+  fi
+
+  # Ready = the bucket answers (the port alone opens a moment before the bucket exists).
+  local end=$((SECONDS + 60))
+  until s3_ready; do
+    if ! s3_pid >/dev/null || ((SECONDS >= end)); then
+      log "S3Mock did not become ready on 127.0.0.1:$S3_HTTP_PORT within 60 s; last lines of $STATE/s3mock.log:"
+      tail -n 30 "$STATE/s3mock.log" >&2 || true
+      s3_down
+      exit 1
+    fi
+    sleep 0.2
+  done
+  log "S3Mock up on 127.0.0.1:$S3_HTTP_PORT (pid $(s3_pid)), bucket $S3_BUCKET"
+}
+
+s3_down() {
+  local pid
+  pid=$(s3_pid) || { rm -f "$STATE/s3mock.pid"; return 0; }
+  kill "$pid"
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$STATE/s3mock.pid"
+  log "S3Mock stopped"
+}
+
+# ---------------------------------------------------------------- independent S3 clients
+# Tests cross-check with Debian's awscli v2 (/usr/bin/aws: a pyenv aws 1.x may come first on PATH)
+# and s3cmd (awscli 2.9 cannot upload to S3Mock). Ubuntu 24.04 has no awscli package, so only
+# install what apt offers, and tell the tests where the clients are.
+clients_up() {
+  local missing=()
+  [ -x /usr/bin/aws ] || missing+=(awscli)
+  command -v s3cmd >/dev/null || missing+=(s3cmd)
+  if ((${#missing[@]})); then
+    [ -n "$APT_UPDATED" ] || { as_root apt-get update -qq; APT_UPDATED=1; }
+    local p ok=()
+    for p in "${missing[@]}"; do if apt_has "$p"; then ok+=("$p"); else log "apt has no $p; skipping it"; fi; done
+    ((${#ok[@]} == 0)) || apt_install "${ok[@]}"
+  fi
+  AWS_CLI=/usr/bin/aws; [ -x "$AWS_CLI" ] || AWS_CLI=$(command -v aws || true)
+  S3CMD=$(command -v s3cmd || true)
+  cat >"$STATE/s3cmd.cfg" <<EOF
+[default]
+access_key = test
+secret_key = test
+host_base = 127.0.0.1:$S3_HTTP_PORT
+host_bucket = 127.0.0.1:$S3_HTTP_PORT
+use_https = False
+signature_v2 = False
+EOF
+}
+
+write_env() {
+  cat >"$STATE/env.sh.tmp" <<EOF
+# Written by .ci/test-infra.sh up: source it before running the tests.
+export FLOWCORE_PG_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/flowcore
+export FLOWCORE_PG_PORT=$PG_PORT
+export FLOWCORE_PG_USER=flowcore
+export FLOWCORE_PG_PASSWORD=flowcore
+export FLOWCORE_S3_ENDPOINT=http://127.0.0.1:$S3_HTTP_PORT
+export FLOWCORE_S3_ACCESS_KEY=test
+export FLOWCORE_S3_SECRET_KEY=test
+export FLOWCORE_S3_REGION=us-east-1
+export FLOWCORE_S3_BUCKET=$S3_BUCKET
+export FLOWCORE_AWS_CLI=$AWS_CLI
+export FLOWCORE_S3CMD=$S3CMD
+export FLOWCORE_S3CMD_CONFIG=$STATE/s3cmd.cfg
+EOF
+  mv "$STATE/env.sh.tmp" "$STATE/env.sh"
+  log "wrote $STATE/env.sh"
+}
+
+case "${1:-}" in
+  up)
+    mkdir -p "$STATE"
+    # shellcheck source=.ci/java-home.sh
+    source .ci/java-home.sh    # S3Mock and ./mvnw need a JDK
+    pg_up
+    s3_up
+    clients_up
+    write_env
+    ;;
+  down) s3_down ;;
+  env)  cat "$STATE/env.sh" 2>/dev/null || die "no $STATE/env.sh: run '$0 up' first" ;;
+  *)    echo "usage: $0 up|down|env" >&2; exit 2 ;;
+esac

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Usage: flowcore-bench/run.sh engine|taxi [ARGS...]   (ARGS go to the benchmark)
+# Builds what the benchmarks need and runs one of them on a JDK >= 21.
+set -euo pipefail
+case "${1:-}" in
+  engine) main=io.flowcore.bench.EngineBench; export JAVA_OPTS="${JAVA_OPTS:-} -Xmx1g" ;;
+  taxi)   main=io.flowcore.bench.TaxiBench ;;
+  *) echo "usage: $0 engine|taxi [ARGS...]  (unknown benchmark '${1:-}'; valid: engine, taxi)" >&2; exit 2 ;;
+esac
+shift
+exec bash "$(dirname "$0")/../.ci/run-main.sh" flowcore-bench "$main" "$@"
