@@ -11,4 +11,13 @@ public final class StateStores {
     public static StateStore inMemory() {
         return new InMemoryStateStore();
     }
+
+    // TEMPORARY until the JDBC store lands: both fall back to memory.
+    public static StateStore sqlite(java.nio.file.Path file) {
+        return new InMemoryStateStore();
+    }
+
+    public static StateStore jdbc(String url, String user, String password, java.nio.file.Path journal) {
+        return new InMemoryStateStore();
+    }
 }

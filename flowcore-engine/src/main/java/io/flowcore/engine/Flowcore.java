@@ -1,0 +1,121 @@
+package io.flowcore.engine;
+
+import io.flowcore.engine.run.Engine;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The entry point. Run a flow with the shared engine:
+ * <pre>{@code
+ * FlowRun<Long> run = Flowcore.run(IngestData.class, f -> f.ingest("yellow_taxi_trips"));
+ * }</pre>
+ * or create an engine with settings of its own (and close it when done):
+ * <pre>{@code
+ * try (Flowcore fc = Flowcore.create(cfg -> cfg.home(Path.of("/tmp/fc")).concurrencyLimit("db", 2))) {
+ *     fc.execute(IngestData.class, f -> f.ingest("yellow_taxi_trips"));
+ * }
+ * }</pre>
+ * Runs are recorded as they happen; a run's final state and result come back as a {@link FlowRun}.
+ * A flow that fails does not throw here: check {@link FlowRun#state()} or call {@link FlowRun#result()}.
+ */
+public final class Flowcore implements AutoCloseable {
+    private static Flowcore shared;
+
+    private final Engine engine;
+    private final RunHistory history;
+
+    private Flowcore(FlowcoreConfig config) {
+        this.engine = new Engine(config.seal());
+        this.history = new RunHistory(engine.store());
+    }
+
+    /** An engine with the default settings. */
+    public static Flowcore create() {
+        return create(cfg -> { });
+    }
+
+    /**
+     * An engine with settings of its own. It opens (and, on first use, creates) its store and marks
+     * Crashed any run left Running by an engine that died.
+     */
+    public static Flowcore create(Consumer<FlowcoreConfig> settings) {
+        FlowcoreConfig cfg = new FlowcoreConfig();
+        settings.accept(cfg);
+        return new Flowcore(cfg);
+    }
+
+    /** The engine the static {@code run} methods use, with default settings; closed when the JVM exits. */
+    public static synchronized Flowcore shared() {
+        if (shared == null) shared = create();
+        return shared;
+    }
+
+    /**
+     * Runs the flow that {@code call} calls, with the shared engine, and waits for it to end.
+     *
+     * @param flowClass the flow class (not final, with a no-argument constructor)
+     * @param call      calls one {@code @Flow} method, e.g. {@code f -> f.ingest("yellow")}
+     */
+    public static <F, T> FlowRun<T> run(Class<F> flowClass, Function<F, T> call) {
+        return shared().execute(flowClass, call);
+    }
+
+    /** {@link #run} for a flow method that returns nothing. */
+    public static <F> FlowRun<Void> runVoid(Class<F> flowClass, Consumer<F> call) {
+        return shared().executeVoid(flowClass, call);
+    }
+
+    /** Runs the flow that {@code call} calls with this engine and waits for it to end. */
+    public <F, T> FlowRun<T> execute(Class<F> flowClass, Function<F, T> call) {
+        Objects.requireNonNull(flowClass, "flowClass");
+        Objects.requireNonNull(call, "call");
+        return new FlowRun<>(engine.execute(flowClass, call), history);
+    }
+
+    /** {@link #execute} for a flow method that returns nothing. */
+    public <F> FlowRun<Void> executeVoid(Class<F> flowClass, Consumer<F> call) {
+        Objects.requireNonNull(call, "call");
+        return new FlowRun<>(engine.execute(flowClass, f -> {
+            call.accept(f);
+            return null;
+        }), history);
+    }
+
+    /**
+     * Runs a Failed, Crashed or Cancelled flow run again, with its parameters, as a new run linked to it.
+     * Task calls that completed in it (matched by task and call order) are not run again: their
+     * persisted results are reused and recorded as Completed named "Resumed".
+     *
+     * @throws IllegalStateException when the run did not fail, or its flow class is not on the classpath
+     */
+    public FlowRun<Object> resume(UUID flowRunId) {
+        return new FlowRun<>(engine.resume(flowRunId), history);
+    }
+
+    /**
+     * Cancels a running flow run: its task runs are interrupted and it ends Cancelled. A run of another
+     * process is marked Cancelling and stopped by its engine at its next heartbeat.
+     *
+     * @return false when the run had already ended
+     * @throws IllegalArgumentException when there is no such run
+     */
+    public boolean cancel(UUID flowRunId) {
+        return engine.cancel(flowRunId);
+    }
+
+    /** What this engine's store recorded. */
+    public RunHistory history() {
+        return history;
+    }
+
+    /** Closes the engine: flushes and closes its store, releases its lease. */
+    @Override
+    public void close() {
+        engine.close();
+        synchronized (Flowcore.class) {
+            if (shared == this) shared = null;
+        }
+    }
+}

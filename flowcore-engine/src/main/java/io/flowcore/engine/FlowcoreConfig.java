@@ -1,0 +1,153 @@
+package io.flowcore.engine;
+
+import io.flowcore.api.TaskOptions;
+import io.flowcore.api.spi.ResultStore;
+import io.flowcore.api.spi.Sleeper;
+import io.flowcore.api.spi.StateStore;
+import io.flowcore.engine.run.EngineSettings;
+import io.flowcore.engine.run.TaskOverride;
+import io.flowcore.engine.store.FileResultStore;
+import io.flowcore.engine.store.StateStores;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.slf4j.event.Level;
+
+/**
+ * Settings of a {@link Flowcore} engine, given in {@code Flowcore.create(cfg -> …)}. Every setting has a
+ * default that works with zero set-up: runs, logs and results are kept in an embedded SQLite database
+ * and a folder under the flowcore home ({@code $FLOWCORE_HOME}, else {@code ~/.flowcore}).
+ * The configuration is sealed once the engine is created.
+ */
+public final class FlowcoreConfig {
+    private Path home;
+    private String databaseUrl;
+    private String databaseUser;
+    private String databasePassword;
+    private StateStore store;
+    private ResultStore resultStore;
+    private InstantSource clock = InstantSource.system();
+    private Sleeper sleeper = Sleeper.SYSTEM;
+    private Duration heartbeatInterval = Duration.ofSeconds(5);
+    private Duration leaseTimeout = Duration.ofSeconds(30);
+    private final Map<String, Integer> tagLimits = new LinkedHashMap<>();
+    private final List<TaskOverride> overrides = new ArrayList<>();
+    private Level storedLogLevel = Level.INFO;
+    private boolean sealed;
+
+    FlowcoreConfig() {
+    }
+
+    private void checkNotSealed() {
+        if (sealed) throw new IllegalStateException("the configuration is sealed once the engine is created: "
+                + "create another engine with Flowcore.create(cfg -> ...)");
+    }
+
+    /** The folder for the embedded database, results and journals. */
+    public FlowcoreConfig home(Path folder) {
+        checkNotSealed();
+        this.home = Objects.requireNonNull(folder, "home");
+        return this;
+    }
+
+    /** Keep runs in this database (e.g. {@code jdbc:postgresql://host/db}) instead of the embedded one. */
+    public FlowcoreConfig database(String jdbcUrl, String user, String password) {
+        checkNotSealed();
+        this.databaseUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        this.databaseUser = user;
+        this.databasePassword = password;
+        return this;
+    }
+
+    /** Use this store (the engine closes it). */
+    public FlowcoreConfig store(StateStore s) {
+        checkNotSealed();
+        this.store = Objects.requireNonNull(s, "store");
+        return this;
+    }
+
+    /** Persist results here instead of {@code <home>/results}. */
+    public FlowcoreConfig resultStore(ResultStore s) {
+        checkNotSealed();
+        this.resultStore = Objects.requireNonNull(s, "resultStore");
+        return this;
+    }
+
+    /** The time source for states and leases (tests pass a fake). */
+    public FlowcoreConfig clock(InstantSource c) {
+        checkNotSealed();
+        this.clock = Objects.requireNonNull(c, "clock");
+        return this;
+    }
+
+    /** How the engine waits between retries (tests pass one that returns at once). */
+    public FlowcoreConfig sleeper(Sleeper s) {
+        checkNotSealed();
+        this.sleeper = Objects.requireNonNull(s, "sleeper");
+        return this;
+    }
+
+    /**
+     * How often the engine renews its lease, and after how long without renewal its runs count as
+     * Crashed for other engines.
+     *
+     * @throws IllegalArgumentException unless 0 &lt; interval &lt; timeout
+     */
+    public FlowcoreConfig lease(Duration heartbeat, Duration timeout) {
+        checkNotSealed();
+        if (!heartbeat.isPositive() || timeout.compareTo(heartbeat) <= 0) {
+            throw new IllegalArgumentException("need 0 < heartbeat < timeout: heartbeat=" + heartbeat + " timeout=" + timeout);
+        }
+        this.heartbeatInterval = heartbeat;
+        this.leaseTimeout = timeout;
+        return this;
+    }
+
+    /** At most {@code limit} task runs with {@code tag} run at once in this engine. */
+    public FlowcoreConfig concurrencyLimit(String tag, int limit) {
+        checkNotSealed();
+        if (limit < 1) throw new IllegalArgumentException("concurrency limit for tag '" + tag + "' must be >= 1: " + limit);
+        tagLimits.put(tag, limit);
+        return this;
+    }
+
+    /** Changes the options of task method {@code method} of {@code flowClass}; values set here win over the annotation. */
+    public FlowcoreConfig taskOptions(Class<?> flowClass, String method, UnaryOperator<TaskOptions> change) {
+        checkNotSealed();
+        overrides.add(new TaskOverride(flowClass, method, change));
+        return this;
+    }
+
+    /** Run log lines at or above this level are stored with their run (default INFO). */
+    public FlowcoreConfig storedLogLevel(Level level) {
+        checkNotSealed();
+        this.storedLogLevel = Objects.requireNonNull(level, "level");
+        return this;
+    }
+
+    static Path defaultHome() {
+        String env = System.getenv("FLOWCORE_HOME");
+        if (env != null && !env.isBlank()) return Path.of(env);
+        return Path.of(System.getProperty("user.home"), ".flowcore");
+    }
+
+    EngineSettings seal() {
+        sealed = true;
+        Path h = home != null ? home : defaultHome();
+        StateStore s = store;
+        if (s == null) {
+            s = databaseUrl != null
+                    ? StateStores.jdbc(databaseUrl, databaseUser, databasePassword, h.resolve("journal"))
+                    : StateStores.sqlite(h.resolve("flowcore.db"));
+        }
+        ResultStore r = resultStore != null ? resultStore : new FileResultStore(h.resolve("results"));
+        return new EngineSettings(s, r, clock, sleeper, heartbeatInterval, leaseTimeout, tagLimits, overrides,
+                storedLogLevel);
+    }
+}

@@ -1,0 +1,48 @@
+package io.flowcore.engine;
+
+import io.flowcore.api.run.FlowRunQuery;
+import io.flowcore.api.run.FlowRunRecord;
+import io.flowcore.api.run.RunLog;
+import io.flowcore.api.run.StateChange;
+import io.flowcore.api.run.TaskRunRecord;
+import io.flowcore.api.spi.StateStore;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Reads what the engine recorded: flow runs, task runs, state histories, logs and task graphs. */
+public final class RunHistory {
+    private final StateStore store;
+
+    RunHistory(StateStore store) {
+        this.store = store;
+    }
+
+    /** Flow runs matching {@code query}, newest first, e.g. {@code flowRuns(FlowRunQuery.all().flow("etl").inStates(FAILED))}. */
+    public List<FlowRunRecord> flowRuns(FlowRunQuery query) {
+        return store.flowRuns(query);
+    }
+
+    public Optional<FlowRunRecord> flowRun(UUID id) {
+        return store.flowRun(id);
+    }
+
+    /** The task runs of a flow run, in creation order. */
+    public List<TaskRunRecord> taskRuns(UUID flowRunId) {
+        return store.taskRuns(flowRunId);
+    }
+
+    /** The state history of a flow run or task run, oldest first. */
+    public List<StateChange> stateHistory(UUID runId) {
+        return store.stateHistory(runId);
+    }
+
+    /** The log lines of a flow run and its task runs, in order. */
+    public List<RunLog> logs(UUID flowRunId) {
+        return store.logs(flowRunId);
+    }
+
+    public TaskGraph graph(UUID flowRunId) {
+        return TaskGraph.of(store.taskRuns(flowRunId));
+    }
+}

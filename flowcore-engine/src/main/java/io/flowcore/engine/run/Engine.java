@@ -1,0 +1,218 @@
+package io.flowcore.engine.run;
+
+import io.flowcore.api.TaskOptions;
+import io.flowcore.api.run.FlowRunRecord;
+import io.flowcore.api.spi.Sleeper;
+import io.flowcore.api.spi.StateStore;
+import io.flowcore.api.state.State;
+import io.flowcore.api.state.StateType;
+import io.flowcore.engine.discovery.FlowClass;
+import io.flowcore.engine.discovery.FlowDefinition;
+import io.flowcore.engine.discovery.TaskDefinition;
+import io.flowcore.engine.state.States;
+import io.flowcore.engine.state.Transitions;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * One engine: a store, a result store, the runners and the lease. The public façade
+ * ({@code io.flowcore.engine.Flowcore}) delegates here; nothing in this package is API.
+ */
+public final class Engine implements AutoCloseable {
+    final StateStore store;
+    final InstantSource clock;
+    final Sleeper sleeper;
+    final Transitions transitions;
+    final RunLogs logs;
+    final ResultFiles results;
+    final TagLimits limits;
+    final FlowRunner flows = new FlowRunner(this);
+    final TaskRunner tasks = new TaskRunner(this);
+    final Map<UUID, FlowScope> active = new ConcurrentHashMap<>();
+    final String engineId = Ids.next().toString();
+    private final List<TaskOverride> overrides;
+    private final Map<TaskDefinition, TaskDefinition> resolved = new ConcurrentHashMap<>();
+    private final Leases leases;
+    private final Thread shutdownHook = new Thread(this::close, "flowcore-shutdown");
+    private volatile boolean closed;
+
+    public Engine(EngineSettings s) {
+        EngineRuntime.init();
+        this.store = s.store();
+        this.clock = s.clock();
+        this.sleeper = s.sleeper();
+        this.transitions = new Transitions(store);
+        this.logs = new RunLogs(store, clock, s.storedLogLevel());
+        this.results = new ResultFiles(s.resultStore(), logs);
+        this.limits = new TagLimits(s.tagLimits());
+        this.overrides = s.taskOverrides();
+        this.leases = new Leases(this, s.heartbeatInterval(), s.leaseTimeout());
+        leases.start();
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    public StateStore store() {
+        return store;
+    }
+
+    /** Marks Crashed the runs of engines that stopped; returns their ids. Runs on open and every heartbeat. */
+    public List<UUID> recoverCrashedRuns() {
+        return leases.recoverCrashed();
+    }
+
+    /** Runs the flow method that {@code call} calls on a fresh instance of {@code type}. */
+    public <F> FlowOutcome execute(Class<F> type, Function<F, ?> call) {
+        return execute(type, call, null);
+    }
+
+    private <F> FlowOutcome execute(Class<F> type, Function<F, ?> call, UUID resumeOf) {
+        checkOpen();
+        EngineRuntime.init();
+        F instance = type.cast(FlowClass.of(type).newInstance());
+        EngineRuntime.Entry entry = new EngineRuntime.Entry(this, resumeOf);
+        EngineRuntime.Entry prev = EngineRuntime.enter(entry);
+        try {
+            call.apply(instance);
+        } catch (Throwable t) {
+            if (entry.outcome == null) throw Sneaky.rethrow(t);
+        } finally {
+            EngineRuntime.leave(prev);
+        }
+        if (entry.outcome == null) {
+            throw new IllegalArgumentException("the lambda passed to Flowcore.run() must call a @Flow method of "
+                    + type.getName() + ", e.g. f -> f.myFlow(args)");
+        }
+        return entry.outcome;
+    }
+
+    /**
+     * Runs a failed, crashed or cancelled flow run again with the same parameters, as a new flow run
+     * linked to it: task calls that completed with a persisted result are not run again.
+     */
+    public FlowOutcome resume(UUID flowRunId) {
+        FlowRunRecord r = store.flowRun(flowRunId)
+                .orElseThrow(() -> new IllegalArgumentException("no flow run " + flowRunId));
+        StateType t = r.state().type();
+        if (t != StateType.FAILED && t != StateType.CRASHED && t != StateType.CANCELLED) {
+            throw new IllegalStateException("flow run '" + r.name() + "' is " + r.state()
+                    + ": only Failed, Crashed or Cancelled runs can be resumed");
+        }
+        if (r.parentFlowRunId() != null) {
+            throw new IllegalArgumentException("flow run '" + r.name() + "' is a subflow run: resume its parent "
+                    + r.parentFlowRunId());
+        }
+        Class<?> type;
+        try {
+            type = Class.forName(r.flowClass(), true, Thread.currentThread().getContextClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("cannot resume '" + r.name() + "': flow class " + r.flowClass()
+                    + " is not on the classpath", e);
+        }
+        FlowDefinition flow = FlowClass.of(type).flow(r.flowMethod());
+        Object[] args = arguments(r, flow.method());
+        return execute(type, instance -> invoke(flow.method(), instance, args), flowRunId);
+    }
+
+    private static Object invoke(Method m, Object instance, Object[] args) {
+        try {
+            m.setAccessible(true);
+            return m.invoke(instance, args);
+        } catch (InvocationTargetException e) {
+            throw Sneaky.rethrow(e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Object[] arguments(FlowRunRecord r, Method m) {
+        try {
+            var tree = ResultCodec.INSTANCE.mapper().readTree(r.parametersJson());
+            Type[] types = m.getGenericParameterTypes();
+            var names = java.util.Arrays.stream(m.getParameters()).map(java.lang.reflect.Parameter::getName).toList();
+            Object[] args = new Object[types.length];
+            for (int i = 0; i < types.length; i++) {
+                var node = tree.get(names.get(i));
+                if (node != null && node.has(FlowRunner.UNSERIALIZABLE)) {
+                    throw new IllegalStateException("cannot resume '" + r.name() + "': parameter '" + names.get(i)
+                            + "' (" + node.get(FlowRunner.UNSERIALIZABLE).asText() + ") was not stored");
+                }
+                args[i] = node == null || node.isNull() ? Defaults.of(m.getParameterTypes()[i])
+                        : ResultCodec.INSTANCE.decode(node.toString(), types[i]);
+            }
+            return args;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot resume '" + r.name() + "': its parameters cannot be read: " + e, e);
+        }
+    }
+
+    /**
+     * Cancels a flow run: running task runs are interrupted and the run ends Cancelled. A run of another
+     * engine is marked Cancelling in the store and that engine stops it at its next heartbeat.
+     *
+     * @return false when the run had already ended
+     */
+    public boolean cancel(UUID flowRunId) {
+        FlowScope scope = active.get(flowRunId);
+        if (scope != null) {
+            flows.markCancelling(scope);
+            scope.requestCancel();
+            return true;
+        }
+        FlowRunRecord r = store.flowRun(flowRunId)
+                .orElseThrow(() -> new IllegalArgumentException("no flow run " + flowRunId));
+        if (r.state().isFinal()) return false;
+        transitions.flowRun(r.id(), "Flow run '" + r.name() + "'", r.state(), States.cancelling(clock.instant()));
+        return true;
+    }
+
+    TaskDefinition resolve(TaskDefinition d) {
+        if (overrides.isEmpty()) return d;
+        return resolved.computeIfAbsent(d, def -> {
+            TaskOptions o = def.options();
+            for (TaskOverride ov : overrides) {
+                if (ov.flowClass().isAssignableFrom(def.method().getDeclaringClass())
+                        && ov.method().equals(def.method().getName())) {
+                    o = ov.change().apply(o);
+                }
+            }
+            return new TaskDefinition(def.key(), def.method(), o, def.paramNames());
+        });
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("this Flowcore engine is closed: create a new one");
+    }
+
+    /**
+     * Closes the engine: runs still active are marked Crashed (their process is going away), the lease
+     * is released and the store flushed and closed.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException ignored) {
+            // already shutting down
+        }
+        for (FlowScope scope : active.values()) {
+            try {
+                State crashed = States.crashed(clock.instant(), "the engine closed while the run was running");
+                scope.state = transitions.flowRun(scope.id, scope.label(), scope.state, crashed);
+            } catch (RuntimeException e) {
+                RunLogs.ENGINE.warn("could not mark {} Crashed: {}", scope.label(), Errors.describe(e));
+            }
+        }
+        leases.close();
+        store.close();
+    }
+}

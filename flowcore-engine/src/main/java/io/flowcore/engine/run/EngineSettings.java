@@ -1,0 +1,32 @@
+package io.flowcore.engine.run;
+
+import io.flowcore.api.spi.ResultStore;
+import io.flowcore.api.spi.Sleeper;
+import io.flowcore.api.spi.StateStore;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.event.Level;
+
+/**
+ * Everything an engine is built from, resolved and checked by {@code FlowcoreConfig}.
+ *
+ * @param store             run store (owned: closed with the engine)
+ * @param resultStore       persisted results
+ * @param clock             time source for states and leases
+ * @param sleeper           waits between retries
+ * @param heartbeatInterval how often the engine renews its lease
+ * @param leaseTimeout      after how long without a heartbeat another engine marks this one's runs Crashed
+ * @param tagLimits         per-tag concurrency limits
+ * @param taskOverrides     options set in code
+ * @param storedLogLevel    run log lines at or above this level are stored
+ */
+public record EngineSettings(StateStore store, ResultStore resultStore, InstantSource clock, Sleeper sleeper,
+                             Duration heartbeatInterval, Duration leaseTimeout, Map<String, Integer> tagLimits,
+                             List<TaskOverride> taskOverrides, Level storedLogLevel) {
+    public EngineSettings {
+        tagLimits = Map.copyOf(tagLimits);
+        taskOverrides = List.copyOf(taskOverrides);
+    }
+}
