@@ -4,8 +4,7 @@ import io.flowcore.api.spi.FlowcoreRuntime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.concurrent.Callable;
 
 /** Concurrent task runs: {@code submit} and {@code map}, Prefect's {@code task.submit()} and {@code task.map()}. */
 public final class Tasks {
@@ -19,15 +18,21 @@ public final class Tasks {
      *
      * @throws IllegalStateException outside a flow run, or when {@code call} calls no task or several
      */
-    public static <T> TaskFuture<T> submit(Supplier<T> call) {
+    public static <T> TaskFuture<T> submit(Callable<T> call) {
         return FlowcoreRuntime.get().submit(call);
     }
 
     /** Submits {@code task} once per item, in order. */
-    public static <A, T> List<TaskFuture<T>> map(Collection<? extends A> items, Function<? super A, T> task) {
+    public static <A, T> List<TaskFuture<T>> map(Collection<? extends A> items, TaskFunction<? super A, T> task) {
         List<TaskFuture<T>> futures = new ArrayList<>(items.size());
         for (A item : items) futures.add(submit(() -> task.apply(item)));
         return futures;
+    }
+
+    /** One task call per item, e.g. {@code this::fetch}; may throw what the task throws. */
+    @FunctionalInterface
+    public interface TaskFunction<A, T> {
+        T apply(A item) throws Exception;
     }
 
     /** Waits for all futures and returns their results in order; rethrows the first failure. */

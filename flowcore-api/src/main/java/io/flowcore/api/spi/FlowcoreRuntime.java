@@ -3,7 +3,7 @@ package io.flowcore.api.spi;
 import io.flowcore.api.RunContext;
 import io.flowcore.api.TaskFuture;
 import java.util.ServiceLoader;
-import java.util.function.Supplier;
+import java.util.concurrent.Callable;
 
 /**
  * The bridge from the API's static entry points ({@code RunContext.current()}, {@code Tasks.submit})
@@ -15,7 +15,7 @@ public interface FlowcoreRuntime {
     RunContext currentContext();
 
     /** See {@link io.flowcore.api.Tasks#submit}. */
-    <T> TaskFuture<T> submit(Supplier<T> call);
+    <T> TaskFuture<T> submit(Callable<T> call);
 
     /** The runtime found on the classpath. */
     static FlowcoreRuntime get() {

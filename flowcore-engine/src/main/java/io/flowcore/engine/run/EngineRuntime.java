@@ -8,7 +8,6 @@ import io.flowcore.engine.discovery.FlowClass;
 import io.flowcore.engine.discovery.FlowDefinition;
 import io.flowcore.engine.discovery.TaskDefinition;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 
 /**
  * Decides what an intercepted call becomes, from what runs on the calling thread: inside a flow run a
@@ -57,7 +56,7 @@ public final class EngineRuntime implements FlowcoreRuntime, CallDispatcher {
     }
 
     @Override
-    public <T> TaskFuture<T> submit(Supplier<T> call) {
+    public <T> TaskFuture<T> submit(Callable<T> call) {
         ExecutionContext ctx = CURRENT.get();
         if (ctx == null) {
             throw new IllegalStateException("Tasks.submit() was called outside a flow run: call it from a @Flow method");
@@ -65,7 +64,9 @@ public final class EngineRuntime implements FlowcoreRuntime, CallDispatcher {
         SubmitCapture capture = new SubmitCapture();
         ctx.capture = capture;
         try {
-            call.get();
+            call.call();
+        } catch (Exception e) {
+            throw Sneaky.rethrow(e);
         } finally {
             ctx.capture = null;
         }

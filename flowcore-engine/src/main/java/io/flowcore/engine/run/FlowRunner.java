@@ -162,19 +162,20 @@ final class FlowRunner {
     private FlowOutcome end(FlowScope scope, Object value, Throwable error) {
         Instant now = engine.clock.instant();
         State end;
-        if (error == null) {
-            end = States.completed(now);
-        } else if (error instanceof RunTimeoutException) {
+        if (error instanceof RunTimeoutException) {
             end = States.timedOut(now, error.getMessage());
         } else if (scope.cancelRequested) {
             end = States.cancelled(now, "flow run cancelled");
             if (!(error instanceof RunCancelledException)) error = new RunCancelledException(scope.label() + " was cancelled");
+        } else if (error == null) {
+            end = States.completed(now);
         } else {
             end = States.failed(now, "Flow run encountered an exception: " + Errors.describe(error));
         }
         move(scope, end);
         var log = engine.logs.forFlow(scope);
         if (error == null) log.info("Finished in state {}", end);
+        else if (end.type() == io.flowcore.api.state.StateType.CANCELLED) log.info("Finished in state {}", end);
         else log.error("Finished in state {}", end, error);
         return new FlowOutcome(scope.id, scope.name, scope.flow.name(), end, value, error);
     }

@@ -174,6 +174,11 @@ final class TaskRunner {
                 finish(scope, run, end, null, error);
                 throw Sneaky.rethrow(error);
             }
+            if (scope.cancelRequested) {
+                // the body returned, but after the flow run was cancelled (it swallowed the interrupt)
+                finish(scope, run, States.cancelled(engine.clock.instant(), "flow run cancelled"), null, null);
+                throw new RunCancelledException(run.label() + " was cancelled");
+            }
             String ref = o.persistResult() ? engine.results.write(run, value) : null;
             if (run.cacheKey != null && ref != null) {
                 Instant at = engine.clock.instant();
