@@ -42,6 +42,11 @@ public final class RunHistory {
         return store.logs(flowRunId);
     }
 
+    /** The name of the store behind this history, e.g. {@code sqlite}. */
+    public String storeName() {
+        return store.name();
+    }
+
     public TaskGraph graph(UUID flowRunId) {
         return TaskGraph.of(store.taskRuns(flowRunId));
     }
