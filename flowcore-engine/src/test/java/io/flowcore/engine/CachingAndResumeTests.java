@@ -142,10 +142,10 @@ class CachingAndResumeTests {
     void aCachedResultIsFoundByANewEngineOnTheSameStore() {
         var store = StateStores.inMemory();
         Path results = home.resolve("shared");
-        try (Flowcore a = Flowcore.create(cfg -> cfg.home(results).store(new Unclosable(store)))) {
+        try (Flowcore a = Flowcore.create(cfg -> cfg.home(results).store(new TestEngines.Unclosable(store)))) {
             a.execute(Pipeline.class, f -> f.fetch(3));
         }
-        try (Flowcore b = Flowcore.create(cfg -> cfg.home(results).store(new Unclosable(store)))) {
+        try (Flowcore b = Flowcore.create(cfg -> cfg.home(results).store(new TestEngines.Unclosable(store)))) {
             FlowRun<Csv> run = b.execute(Pipeline.class, f -> f.fetch(3));
             assertEquals(new Csv(Path.of("/data/2021-3.csv"), 3000), run.result());
             assertEquals("Cached", run.taskRuns().getFirst().state().name());
@@ -189,31 +189,5 @@ class CachingAndResumeTests {
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> fc.resume(ok.id()));
         assertTrue(e.getMessage().contains("only Failed, Crashed or Cancelled"), e.getMessage());
-    }
-
-    /** Shares one store between two engines: closing an engine must not close it. */
-    record Unclosable(io.flowcore.api.spi.StateStore delegate) implements io.flowcore.api.spi.StateStore {
-        @Override public String name() { return delegate.name(); }
-        @Override public void insertFlowRun(io.flowcore.api.run.FlowRunRecord r) { delegate.insertFlowRun(r); }
-        @Override public void insertTaskRun(TaskRunRecord r) { delegate.insertTaskRun(r); }
-        @Override public void setFlowRunState(java.util.UUID id, io.flowcore.api.state.State s) { delegate.setFlowRunState(id, s); }
-        @Override public void setTaskRunState(java.util.UUID id, io.flowcore.api.state.State s, String ref) { delegate.setTaskRunState(id, s, ref); }
-        @Override public void appendLog(io.flowcore.api.run.RunLog l) { delegate.appendLog(l); }
-        @Override public java.util.Optional<io.flowcore.api.spi.CacheEntry> findCache(String k) { return delegate.findCache(k); }
-        @Override public void putCache(io.flowcore.api.spi.CacheEntry e) { delegate.putCache(e); }
-        @Override public void heartbeat(io.flowcore.api.spi.EngineLease l) { delegate.heartbeat(l); }
-        @Override public void releaseLease(String id) { delegate.releaseLease(id); }
-        @Override public List<java.util.UUID> markCrashedRuns(java.time.Instant now, Duration t,
-                java.util.function.Predicate<io.flowcore.api.spi.EngineLease> dead, io.flowcore.api.state.State s) {
-            return delegate.markCrashedRuns(now, t, dead, s);
-        }
-        @Override public java.util.Optional<io.flowcore.api.run.FlowRunRecord> flowRun(java.util.UUID id) { return delegate.flowRun(id); }
-        @Override public List<io.flowcore.api.run.FlowRunRecord> flowRuns(io.flowcore.api.run.FlowRunQuery q) { return delegate.flowRuns(q); }
-        @Override public List<TaskRunRecord> taskRuns(java.util.UUID id) { return delegate.taskRuns(id); }
-        @Override public java.util.Optional<TaskRunRecord> taskRun(java.util.UUID id) { return delegate.taskRun(id); }
-        @Override public List<io.flowcore.api.run.StateChange> stateHistory(java.util.UUID id) { return delegate.stateHistory(id); }
-        @Override public List<io.flowcore.api.run.RunLog> logs(java.util.UUID id) { return delegate.logs(id); }
-        @Override public void flush() { delegate.flush(); }
-        @Override public void close() { }
     }
 }

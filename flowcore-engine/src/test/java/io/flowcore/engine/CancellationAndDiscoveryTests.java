@@ -83,6 +83,25 @@ class CancellationAndDiscoveryTests {
         assertFalse(fc.cancel(done.id()), "an ended run cannot be cancelled again");
     }
 
+    @Test
+    void aRunOfAnotherEngineIsCancelledThroughTheStoreAtItsNextHeartbeat() throws Exception {
+        var store = io.flowcore.engine.store.StateStores.inMemory();
+        try (Flowcore runner = Flowcore.create(cfg -> cfg.home(home.resolve("a")).store(new TestEngines.Unclosable(store))
+                .lease(java.time.Duration.ofMillis(50), java.time.Duration.ofSeconds(30)));
+             Flowcore other = Flowcore.create(cfg -> cfg.home(home.resolve("b")).store(new TestEngines.Unclosable(store)))) {
+            CompletableFuture<FlowRun<Void>> run = CompletableFuture.supplyAsync(
+                    () -> runner.executeVoid(LongRunning.class, LongRunning::waitTwice));
+            assertTrue(started.await(10, TimeUnit.SECONDS));
+            var id = other.history().flowRuns(FlowRunQuery.all().inStates(StateType.RUNNING)).getFirst().id();
+
+            assertTrue(other.cancel(id));
+
+            FlowRun<Void> done = run.get(10, TimeUnit.SECONDS);
+            assertEquals(StateType.CANCELLED, done.state().type());
+            assertEquals(List.of("Pending", "Running", "Cancelling", "Cancelled"), names(runner, done.id()));
+        }
+    }
+
     public static class PrivateTask {
         @Task
         private void hidden() {
