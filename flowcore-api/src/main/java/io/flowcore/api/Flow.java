@@ -21,9 +21,6 @@ public @interface Flow {
     /** The flow's name; defaults to the method name with dashes ({@code etlWebToGcs → etl-web-to-gcs}). */
     String name() default "";
 
-    /** A version recorded with each run (e.g. a git sha). */
-    String version() default "";
-
     /** Template for flow run names, e.g. {@code "ingest-{table}"}; defaults to a random adjective-animal. */
     String flowRunName() default "";
 
