@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  *
  * Tickets: `appended` counts submitted ops; flush() waits until committed >= the appended it saw.
  * When the journal is past TRUNCATE_AT and committed == appended (checked under the lock, so no submit
- * is in between), every record in it is in the database and the journal is cut back to empty.
+ * is in between), every record in it is in the database and the journal is cut back to empty. Under
+ * load that never lets the queue run empty, the writer applies one batch while holding the lock once
+ * the journal passes FORCE_TRUNCATE_AT, which bounds the journal's size.
  *
  * Failures: a busy/locked/connection error rolls the transaction back and retries the same batch (all
  * ops are idempotent) with a growing pause, for up to RETRY_FOR_NANOS; any other error, or running out
@@ -27,6 +29,8 @@ import org.slf4j.LoggerFactory;
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
     private static final long TRUNCATE_AT = 4L << 20;
+    /** Past this size the next batch is applied while holding the lock, so the journal can be emptied. */
+    private static final long FORCE_TRUNCATE_AT = 64L << 20;
     private static final long RETRY_FOR_NANOS = TimeUnit.SECONDS.toNanos(120);
 
     /** Opens the writer's connection; called again after a connection error. */
@@ -115,6 +119,7 @@ final class GroupCommitWriter implements AutoCloseable {
         while (true) {
             List<StoreOp> batch;
             long upTo;
+            boolean holdLock = false;
             lock.lock();
             try {
                 while (pending.isEmpty() && !closing && !halted) {
@@ -126,12 +131,16 @@ final class GroupCommitWriter implements AutoCloseable {
                 batch = pending;
                 pending = spare;
                 upTo = appended;
+                // A journal this big means the queue never ran empty: keep the lock for this one batch
+                // (submitters wait), so that afterwards everything is committed and the journal can be emptied.
+                holdLock = journal.size() > FORCE_TRUNCATE_AT;
             } finally {
-                lock.unlock();
+                if (!holdLock) lock.unlock();
             }
             try {
                 applyWithRetry(batch);
             } catch (Throwable t) {
+                if (lock.isHeldByCurrentThread()) lock.unlock();
                 LOG.error("the state store's writer failed; writes stay in {}", journal.file(), t);
                 lock.lock();
                 try {
@@ -143,7 +152,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 return;
             }
             batch.clear();
-            lock.lock();
+            if (!lock.isHeldByCurrentThread()) lock.lock();
             try {
                 spare = batch;
                 committed = upTo;
@@ -176,8 +185,13 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    private void apply(Connection c, List<StoreOp> ops) throws SQLException {
+        applyInTransaction(dialect, applier, c, ops);
+    }
+
     /** Applies ops in one transaction on {@code c}; rolls back on failure. Also used by the journal replay. */
-    void apply(Connection c, List<StoreOp> ops) throws SQLException {
+    static void applyInTransaction(Dialect dialect, OpApplier applier, Connection c, List<StoreOp> ops)
+            throws SQLException {
         dialect.begin(c);
         try {
             applier.write(c, ops);

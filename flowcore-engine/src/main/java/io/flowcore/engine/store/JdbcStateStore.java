@@ -110,8 +110,8 @@ final class JdbcStateStore implements StateStore {
             if (!applied.isEmpty()) LOG.info("{} state store: applied schema versions {}", dialect.storeName, applied);
             OpApplier applier = new OpApplier();
             Connection replayConnection = c;
-            WriteBehindJournal.replayLeftovers(journalDir, REPLAY_CHUNK, ops -> applyReplayed(dialect, applier,
-                    replayConnection, ops));
+            WriteBehindJournal.replayLeftovers(journalDir, REPLAY_CHUNK, ops -> GroupCommitWriter.applyInTransaction(dialect,
+                    applier, replayConnection, ops));
             journal = WriteBehindJournal.create(journalDir);
             GroupCommitWriter writer = new GroupCommitWriter(dialect, c, writerConnector, journal, startWriter);
             return new JdbcStateStore(dialect, writer, new StoreReader(readers), resources);
@@ -122,18 +122,6 @@ final class JdbcStateStore implements StateStore {
             if (e instanceof RuntimeException re) throw re;
             throw new StoreException("cannot open the " + dialect.storeName + " state store (journal folder "
                     + journalDir + "): " + e.getMessage(), e);
-        }
-    }
-
-    private static void applyReplayed(Dialect dialect, OpApplier applier, Connection c, List<StoreOp> ops)
-            throws SQLException {
-        dialect.begin(c);
-        try {
-            applier.write(c, ops);
-            dialect.commit(c);
-        } catch (SQLException | RuntimeException e) {
-            dialect.rollback(c);
-            throw e;
         }
     }
 

@@ -82,6 +82,7 @@ public final class StateStores {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MILLIS);
+        config.setCacheSize(-32_768); // 32 MiB: history and run ids are random keys, so index pages are hit everywhere
         SQLiteDataSource sqlite = new SQLiteDataSource(config);
         sqlite.setUrl("jdbc:sqlite:" + db);
         HikariConfig pool = new HikariConfig();
