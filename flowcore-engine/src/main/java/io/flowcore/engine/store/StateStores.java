@@ -1,9 +1,21 @@
 package io.flowcore.engine.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.flowcore.api.spi.StateStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
 /** Opens state stores. The implementations are package-private; this is the only way in. */
 public final class StateStores {
+    private static final int SQLITE_BUSY_TIMEOUT_MILLIS = 30_000;
+    private static final int READ_POOL_SIZE = 4;
+
     private StateStores() {
     }
 
@@ -12,12 +24,76 @@ public final class StateStores {
         return new InMemoryStateStore();
     }
 
-    // TEMPORARY until the JDBC store lands: both fall back to memory.
-    public static StateStore sqlite(java.nio.file.Path file) {
-        return new InMemoryStateStore();
+    /**
+     * A store in a SQLite database file, created (with its folder) if missing. Writes are group-committed
+     * by a background thread; before a write returns it is appended to a journal in the folder
+     * {@code <dbFile>.journal}, so it survives a crash of this process (kill -9), though not a power loss.
+     * Several processes may open the same file at once.
+     *
+     * @throws UncheckedIOException when the folders cannot be created
+     * @throws RuntimeException     when the database cannot be opened or migrated; the message names it
+     */
+    public static StateStore sqlite(Path dbFile) {
+        return openSqlite(dbFile, true);
     }
 
-    public static StateStore jdbc(String url, String user, String password, java.nio.file.Path journal) {
-        return new InMemoryStateStore();
+    /**
+     * A store in a PostgreSQL database (the only JDBC database supported so far), through a small
+     * HikariCP pool. Writes are group-committed by a background thread; before a write returns it is
+     * appended to a journal file in {@code journalDir} (e.g. the engine's home folder), so it survives a
+     * crash of this process (kill -9), though not a power loss of this machine.
+     *
+     * @param jdbcUrl    {@code jdbc:postgresql://host:port/database}, optionally with {@code ?currentSchema=...}
+     * @param journalDir a folder of this machine, created if missing
+     * @throws IllegalArgumentException when the URL is not a PostgreSQL URL
+     * @throws RuntimeException         when the database cannot be reached or migrated; the message names it
+     */
+    public static StateStore jdbc(String jdbcUrl, String user, String password, Path journalDir) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(journalDir, "journalDir");
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            int query = jdbcUrl.indexOf('?');
+            throw new IllegalArgumentException("unsupported state store URL '"
+                    + (query < 0 ? jdbcUrl : jdbcUrl.substring(0, query))
+                    + "': StateStores.jdbc supports jdbc:postgresql://...; for SQLite use StateStores.sqlite(Path)");
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setPoolName("flowcore-store");
+        config.setMaximumPoolSize(READ_POOL_SIZE + 1); // + the writer's connection
+        config.setMinimumIdle(1);
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        HikariDataSource pool = new HikariDataSource(config);
+        return JdbcStateStore.open(Dialect.POSTGRESQL, pool::getConnection, pool, journalDir, pool, true);
+    }
+
+    /** @param startWriter false only in tests: writes are journaled but never applied */
+    static JdbcStateStore openSqlite(Path dbFile, boolean startWriter) {
+        Objects.requireNonNull(dbFile, "dbFile");
+        Path db = dbFile.toAbsolutePath();
+        try {
+            Files.createDirectories(db.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the folder of the state store " + db, e);
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MILLIS);
+        config.setCacheSize(-32_768); // 32 MiB: history and run ids are random keys, so index pages are hit everywhere
+        SQLiteDataSource sqlite = new SQLiteDataSource(config);
+        sqlite.setUrl("jdbc:sqlite:" + db);
+        HikariConfig pool = new HikariConfig();
+        pool.setDataSource(sqlite);
+        pool.setPoolName("flowcore-sqlite-readers");
+        pool.setMaximumPoolSize(READ_POOL_SIZE);
+        pool.setMinimumIdle(1);
+        // The pool connects lazily: the writer's connection creates the file and runs the migrations first.
+        pool.setInitializationFailTimeout(-1);
+        HikariDataSource readers = new HikariDataSource(pool);
+        Path journalDir = db.resolveSibling(db.getFileName() + ".journal");
+        return JdbcStateStore.open(Dialect.SQLITE, sqlite::getConnection, readers, journalDir, readers, startWriter);
     }
 }
