@@ -88,6 +88,11 @@ final class Leases implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        try {
+            timer.awaitTermination(10, TimeUnit.SECONDS); // a heartbeat in progress must not race the store's close
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         engine.store.releaseLease(engine.engineId);
     }
 

@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
  * thread swaps the pending list out under the lock, applies it in one transaction, then publishes
  * `committed` (the number of submitted ops now in the database) and wakes flush() callers.
  *
+ * Backpressure: submit() waits while MAX_BACKLOG ops are pending, so memory stays bounded.
+ *
  * Tickets: `appended` counts submitted ops; flush() waits until committed >= the appended it saw.
  * When the journal is past TRUNCATE_AT and committed == appended (checked under the lock, so no submit
  * is in between), every record in it is in the database and the journal is cut back to empty. Under
@@ -32,6 +34,11 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Past this size the next batch is applied while holding the lock, so the journal can be emptied. */
     private static final long FORCE_TRUNCATE_AT = 64L << 20;
     private static final long RETRY_FOR_NANOS = TimeUnit.SECONDS.toNanos(120);
+    /**
+     * Backpressure: at most this many ops wait for the writer (about 25,000 task runs, some 25 MB); a
+     * submitter past it waits for the writer, so a burst of tiny tasks cannot grow the heap without bound.
+     */
+    private static final long MAX_BACKLOG = 100_000;
 
     /** Opens the writer's connection; called again after a connection error. */
     @FunctionalInterface
@@ -77,6 +84,9 @@ final class GroupCommitWriter implements AutoCloseable {
         lock.lock();
         try {
             checkWritable();
+            while (appended - committed >= MAX_BACKLOG && !halted && failure == null && thread.isAlive()) {
+                progress.awaitUninterruptibly();
+            }
             journal.append(op);
             pending.add(op);
             appended++;
@@ -84,6 +94,11 @@ final class GroupCommitWriter implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The lock that orders submits; a caller may hold it around several submits (it is reentrant). */
+    ReentrantLock lock() {
+        return lock;
     }
 
     long origin() {
@@ -192,9 +207,16 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Applies ops in one transaction on {@code c}; rolls back on failure. Also used by the journal replay. */
     static void applyInTransaction(Dialect dialect, OpApplier applier, Connection c, List<StoreOp> ops)
             throws SQLException {
+        applyInTransaction(dialect, applier, c, ops, false);
+    }
+
+    /** @param each apply op by op, unfolded (journal replay: its batches may differ from the original ones) */
+    static void applyInTransaction(Dialect dialect, OpApplier applier, Connection c, List<StoreOp> ops, boolean each)
+            throws SQLException {
         dialect.begin(c);
         try {
-            applier.write(c, ops);
+            if (each) applier.writeEach(c, ops);
+            else applier.write(c, ops);
             dialect.commit(c);
         } catch (SQLException | RuntimeException e) {
             try {

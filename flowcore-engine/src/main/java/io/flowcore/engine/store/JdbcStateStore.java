@@ -77,7 +77,8 @@ final class JdbcStateStore implements StateStore {
     private final GroupCommitWriter writer;
     private final StoreReader reader;
     private final AutoCloseable resources;
-    private final Object seqLock = new Object();
+    /** The writer's lock: one lock orders seq numbers, journal records and the queue (and suits virtual threads). */
+    private final java.util.concurrent.locks.ReentrantLock seqLock;
     private final Map<UUID, RunSeq> seqs = new HashMap<>();
     private final AtomicLong logSeq = new AtomicLong();
     private final long origin;
@@ -88,6 +89,7 @@ final class JdbcStateStore implements StateStore {
         this.reader = reader;
         this.resources = resources;
         this.origin = writer.origin();
+        this.seqLock = writer.lock();
     }
 
     /**
@@ -111,7 +113,7 @@ final class JdbcStateStore implements StateStore {
             OpApplier applier = new OpApplier();
             Connection replayConnection = c;
             WriteBehindJournal.replayLeftovers(journalDir, REPLAY_CHUNK, ops -> GroupCommitWriter.applyInTransaction(dialect,
-                    applier, replayConnection, ops));
+                    applier, replayConnection, ops, true));
             journal = WriteBehindJournal.create(journalDir);
             GroupCommitWriter writer = new GroupCommitWriter(dialect, c, writerConnector, journal, startWriter);
             return new JdbcStateStore(dialect, writer, new StoreReader(readers), resources);
@@ -142,20 +144,26 @@ final class JdbcStateStore implements StateStore {
     @Override
     public void insertFlowRun(FlowRunRecord run) {
         Objects.requireNonNull(run, "run");
-        synchronized (seqLock) {
+        seqLock.lock();
+        try {
             if (seqs.containsKey(run.id())) throw new IllegalStateException("flow run exists: " + run.id());
             writer.submit(new StoreOp.InsertFlowRun(run));
             if (!run.state().isFinal()) seqs.put(run.id(), new RunSeq(false, 1));
+        } finally {
+            seqLock.unlock();
         }
     }
 
     @Override
     public void insertTaskRun(TaskRunRecord run) {
         Objects.requireNonNull(run, "run");
-        synchronized (seqLock) {
+        seqLock.lock();
+        try {
             if (seqs.containsKey(run.id())) throw new IllegalStateException("task run exists: " + run.id());
             writer.submit(new StoreOp.InsertTaskRun(run));
             if (!run.state().isFinal()) seqs.put(run.id(), new RunSeq(true, 1));
+        } finally {
+            seqLock.unlock();
         }
     }
 
@@ -172,17 +180,23 @@ final class JdbcStateStore implements StateStore {
     private void setState(UUID id, boolean task, State state, String resultRef) {
         Objects.requireNonNull(id, "run id");
         Objects.requireNonNull(state, "state");
-        synchronized (seqLock) {
+        seqLock.lock();
+        try {
             RunSeq known = seqs.get(id);
             if (known != null) {
                 submitState(id, known, task, state, resultRef);
                 return;
             }
+        } finally {
+            seqLock.unlock();
         }
         RunSeq loaded = loadSeq(id, task);
-        synchronized (seqLock) {
+        seqLock.lock();
+        try {
             RunSeq known = seqs.putIfAbsent(id, loaded);
             submitState(id, known != null ? known : loaded, task, state, resultRef);
+        } finally {
+            seqLock.unlock();
         }
     }
 

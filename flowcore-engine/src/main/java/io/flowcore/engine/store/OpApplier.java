@@ -35,12 +35,15 @@ final class OpApplier {
             + STATE_UPSERT + " WHERE flow_runs.state_seq < excluded.state_seq";
     private static final String INSERT_TASK = "INSERT INTO task_runs (id, flow_run_id, task_key, name, dynamic_key, "
             + "cache_key, upstream, created_at, result_ref, " + STATE_COLS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-            + STATE_UPSERT + ", result_ref = excluded.result_ref WHERE task_runs.state_seq < excluded.state_seq";
+            + ", history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            + STATE_UPSERT + ", result_ref = excluded.result_ref, history = excluded.history "
+            + "WHERE task_runs.state_seq < excluded.state_seq";
     private static final String UPDATE_FLOW = "UPDATE flow_runs SET state_type = ?, state_name = ?, state_ts = ?, "
             + "state_message = ?, state_scheduled = ?, state_seq = ? WHERE id = ? AND state_seq < ?";
+    /* Guarded by the first seq of the batch (not the newest): the row then holds exactly the states before it. */
     private static final String UPDATE_TASK = "UPDATE task_runs SET state_type = ?, state_name = ?, state_ts = ?, "
-            + "state_message = ?, state_scheduled = ?, state_seq = ?, result_ref = ? WHERE id = ? AND state_seq < ?";
+            + "state_message = ?, state_scheduled = ?, state_seq = ?, result_ref = ?, history = history || ? "
+            + "WHERE id = ? AND state_seq < ?";
     private static final String INSERT_HISTORY = "INSERT INTO state_history (run_id, seq, type, name, ts, message, "
             + "scheduled_time) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String INSERT_LOG = "INSERT INTO run_logs (origin, origin_seq, flow_run_id, task_run_id, ts, "
@@ -56,8 +59,13 @@ final class OpApplier {
     private record History(UUID runId, long seq, State state) {
     }
 
-    /** A run's newest state within the batch. */
-    private record Newest(State state, long seq, String resultRef) {
+    /** A run's newest state within the batch; for task runs also the batch's first seq and its history lines. */
+    private record Newest(State state, long seq, String resultRef, long firstSeq, StringBuilder lines) {
+    }
+
+    /** Writes each op on its own (no folding across ops): for replaying a journal whose batches may differ. */
+    void writeEach(Connection c, List<StoreOp> ops) throws SQLException {
+        for (StoreOp op : ops) write(c, List.of(op));
     }
 
     /** Folds the batch and writes it; the caller owns the transaction. */
@@ -66,6 +74,7 @@ final class OpApplier {
         Map<UUID, TaskRunRecord> taskInserts = new LinkedHashMap<>();
         Map<UUID, Newest> flowStates = new HashMap<>();
         Map<UUID, Newest> taskStates = new HashMap<>();
+        Map<UUID, StringBuilder> taskHistory = new HashMap<>();
         List<History> history = new ArrayList<>();
         List<StoreOp.AppendLog> logs = new ArrayList<>();
         Map<String, CacheEntry> cache = new LinkedHashMap<>();
@@ -78,15 +87,16 @@ final class OpApplier {
                 }
                 case StoreOp.InsertTaskRun(TaskRunRecord r) -> {
                     taskInserts.putIfAbsent(r.id(), r);
-                    history.add(new History(r.id(), 0, r.state()));
+                    HistoryCodec.append(taskHistory.computeIfAbsent(r.id(), k -> new StringBuilder()), 0, r.state());
                 }
                 case StoreOp.SetFlowRunState(UUID id, State s, long seq) -> {
-                    flowStates.merge(id, new Newest(s, seq, null), OpApplier::newer);
+                    flowStates.merge(id, new Newest(s, seq, null, seq, null), OpApplier::newer);
                     history.add(new History(id, seq, s));
                 }
                 case StoreOp.SetTaskRunState(UUID id, State s, String ref, long seq) -> {
-                    taskStates.merge(id, new Newest(s, seq, ref), OpApplier::newer);
-                    history.add(new History(id, seq, s));
+                    StringBuilder lines = taskHistory.computeIfAbsent(id, k -> new StringBuilder());
+                    HistoryCodec.append(lines, seq, s);
+                    taskStates.merge(id, new Newest(s, seq, ref, seq, lines), OpApplier::newer);
                 }
                 case StoreOp.AppendLog l -> logs.add(l);
                 case StoreOp.PutCache(CacheEntry e) -> cache.put(e.cacheKey(), e);
@@ -95,7 +105,7 @@ final class OpApplier {
             }
         }
         if (!flowInserts.isEmpty()) insertFlows(c, flowInserts.values(), flowStates);
-        if (!taskInserts.isEmpty()) insertTasks(c, taskInserts.values(), taskStates);
+        if (!taskInserts.isEmpty()) insertTasks(c, taskInserts.values(), taskStates, taskHistory);
         if (!flowStates.isEmpty()) updateStates(c, UPDATE_FLOW, flowStates, false);
         if (!taskStates.isEmpty()) updateStates(c, UPDATE_TASK, taskStates, true);
         if (!history.isEmpty()) insertHistory(c, history);
@@ -105,7 +115,8 @@ final class OpApplier {
     }
 
     private static Newest newer(Newest a, Newest b) {
-        return b.seq() > a.seq() ? b : a;
+        Newest n = b.seq() > a.seq() ? b : a;
+        return new Newest(n.state(), n.seq(), n.resultRef(), Math.min(a.firstSeq(), b.firstSeq()), n.lines());
     }
 
     /** Inserts with the newest state of the batch (removing it from {@code states}), or seq 0. */
@@ -131,8 +142,8 @@ final class OpApplier {
         }
     }
 
-    private static void insertTasks(Connection c, Iterable<TaskRunRecord> runs, Map<UUID, Newest> states)
-            throws SQLException {
+    private static void insertTasks(Connection c, Iterable<TaskRunRecord> runs, Map<UUID, Newest> states,
+                                    Map<UUID, StringBuilder> history) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT_TASK)) {
             for (TaskRunRecord r : runs) {
                 Newest n = states.remove(r.id());
@@ -146,6 +157,7 @@ final class OpApplier {
                 ps.setLong(8, Columns.nanos(r.createdAt()));
                 ps.setString(9, n == null ? r.resultRef() : n.resultRef());
                 setState(ps, 10, n == null ? r.state() : n.state(), n == null ? 0 : n.seq());
+                ps.setString(16, history.get(r.id()).toString());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -159,9 +171,12 @@ final class OpApplier {
                 Newest n = e.getValue();
                 setState(ps, 1, n.state(), n.seq());
                 int i = 7;
-                if (task) ps.setString(i++, n.resultRef());
+                if (task) {
+                    ps.setString(i++, n.resultRef());
+                    ps.setString(i++, n.lines().toString());
+                }
                 ps.setString(i++, e.getKey().toString());
-                ps.setLong(i, n.seq());
+                ps.setLong(i, task ? n.firstSeq() : n.seq());
                 ps.addBatch();
             }
             ps.executeBatch();

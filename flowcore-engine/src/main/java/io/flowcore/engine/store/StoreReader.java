@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -89,6 +88,9 @@ final class StoreReader {
     }
 
     List<StateChange> stateHistory(UUID runId) {
+        Optional<String> taskHistory = one("SELECT history FROM task_runs WHERE id = ?", rs -> rs.getString(1),
+                runId.toString());
+        if (taskHistory.isPresent()) return HistoryCodec.decode(runId, taskHistory.get());
         return list("SELECT seq, type, name, ts, message, scheduled_time FROM state_history WHERE run_id = ? ORDER BY seq",
                 rs -> new StateChange(runId, rs.getLong("seq"), new State(StateType.valueOf(rs.getString("type")),
                         rs.getString("name"), Columns.instant(rs.getLong("ts")), rs.getString("message"),
@@ -96,7 +98,7 @@ final class StoreReader {
     }
 
     List<RunLog> logs(UUID flowRunId) {
-        return list("SELECT task_run_id, ts, level, logger, message FROM run_logs WHERE flow_run_id = ? ORDER BY pk",
+        return list("SELECT task_run_id, ts, level, logger, message FROM run_logs WHERE flow_run_id = ? ORDER BY origin, origin_seq",
                 rs -> new RunLog(flowRunId, Columns.getUuid(rs, "task_run_id"), Columns.instant(rs.getLong("ts")),
                         rs.getString("level"), rs.getString("logger"), rs.getString("message")), flowRunId.toString());
     }
@@ -129,15 +131,9 @@ final class StoreReader {
     /** The run's kind and next history seq, or empty when no such run is stored. */
     Optional<RunHead> runHead(UUID id) {
         String key = id.toString();
-        boolean task;
-        if (one("SELECT 1 FROM flow_runs WHERE id = ?", rs -> 1, key).isPresent()) task = false;
-        else if (one("SELECT 1 FROM task_runs WHERE id = ?", rs -> 1, key).isPresent()) task = true;
-        else return Optional.empty();
-        OptionalLong max = one("SELECT MAX(seq) FROM state_history WHERE run_id = ?", rs -> {
-            long v = rs.getLong(1);
-            return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
-        }, key).orElse(OptionalLong.empty());
-        return Optional.of(new RunHead(task, max.isPresent() ? max.getAsLong() + 1 : 0));
+        Optional<Long> flowSeq = one("SELECT state_seq FROM flow_runs WHERE id = ?", rs -> rs.getLong(1), key);
+        if (flowSeq.isPresent()) return Optional.of(new RunHead(false, flowSeq.get() + 1));
+        return one("SELECT state_seq FROM task_runs WHERE id = ?", rs -> new RunHead(true, rs.getLong(1) + 1), key);
     }
 
     private static FlowRunRecord flowRun(ResultSet rs) throws SQLException {

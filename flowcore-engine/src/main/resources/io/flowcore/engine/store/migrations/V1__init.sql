@@ -39,10 +39,12 @@ CREATE TABLE task_runs (
     state_scheduled BIGINT,
     state_seq       BIGINT NOT NULL,
     result_ref      TEXT,
-    created_at      BIGINT NOT NULL
+    created_at      BIGINT NOT NULL,
+    history         TEXT NOT NULL  -- the task run's state history, one line per state (HistoryCodec)
 );
 CREATE INDEX task_runs_flow ON task_runs (flow_run_id, pk);
 
+-- The state history of flow runs (task runs keep theirs in task_runs.history).
 CREATE TABLE state_history (
     run_id         TEXT NOT NULL,
     seq            BIGINT NOT NULL,
@@ -55,7 +57,6 @@ CREATE TABLE state_history (
 )${without_rowid};
 
 CREATE TABLE run_logs (
-    pk          ${auto_pk},
     origin      BIGINT NOT NULL,
     origin_seq  BIGINT NOT NULL,
     flow_run_id TEXT NOT NULL,
@@ -64,9 +65,9 @@ CREATE TABLE run_logs (
     level       TEXT NOT NULL,
     logger      TEXT,
     message     TEXT,
-    UNIQUE (origin, origin_seq)
-);
-CREATE INDEX run_logs_flow ON run_logs (flow_run_id, pk);
+    PRIMARY KEY (origin, origin_seq)
+)${without_rowid};
+CREATE INDEX run_logs_flow ON run_logs (flow_run_id, origin, origin_seq);
 
 CREATE TABLE cache_entries (
     cache_key   TEXT PRIMARY KEY,
