@@ -221,17 +221,20 @@ class SubflowAndConcurrencyTests {
     }
 
     public static class Wide {
-        static final CountDownLatch allStarted = new CountDownLatch(64);
+        static volatile CountDownLatch started = new CountDownLatch(64);
+
 
         @Task
         public int work(int i) throws InterruptedException {
-            allStarted.countDown();
-            allStarted.await(10, TimeUnit.SECONDS);
+            CountDownLatch all = started;
+            all.countDown();
+            all.await(10, TimeUnit.SECONDS);
             return i;
         }
 
         @Flow
         public int wide() {
+            started = new CountDownLatch(64);
             List<Integer> ids = java.util.stream.IntStream.range(0, 64).boxed().toList();
             return Tasks.results(Tasks.map(ids, this::work)).stream().mapToInt(Integer::intValue).sum();
         }
