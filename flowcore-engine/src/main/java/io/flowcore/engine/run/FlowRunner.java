@@ -117,20 +117,9 @@ final class FlowRunner {
     }
 
     private Object runBody(FlowScope scope, ExecutionContext ctx, Callable<?> body, Duration timeout) throws Throwable {
-        CompletableFuture<Object> result = new CompletableFuture<>();
-        Thread worker = Thread.ofVirtual().name("flowcore-flow-" + scope.name).unstarted(() -> {
-            Thread me = Thread.currentThread();
-            scope.threads.add(me);
-            EngineRuntime.swap(ctx);
-            try {
-                result.complete(body.call());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            } finally {
-                scope.threads.remove(me);
-            }
-        });
-        worker.start();
+        RunThread run = RunThread.start(scope, ctx, "flowcore-flow-" + scope.name, body);
+        CompletableFuture<Object> result = run.result;
+        Thread worker = run.thread;
         try {
             return timeout == null ? result.get() : result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {

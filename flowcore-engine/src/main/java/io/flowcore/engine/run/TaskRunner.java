@@ -202,20 +202,9 @@ final class TaskRunner {
                 EngineRuntime.swap(prev);
             }
         }
-        CompletableFuture<Object> result = new CompletableFuture<>();
-        Thread worker = Thread.ofVirtual().name("flowcore-task-" + run.name).unstarted(() -> {
-            Thread me = Thread.currentThread();
-            scope.threads.add(me);
-            EngineRuntime.swap(ctx);
-            try {
-                result.complete(body.call());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            } finally {
-                scope.threads.remove(me);
-            }
-        });
-        worker.start();
+        RunThread thread = RunThread.start(scope, ctx, "flowcore-task-" + run.name, body);
+        CompletableFuture<Object> result = thread.result;
+        Thread worker = thread.thread;
         try {
             return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
