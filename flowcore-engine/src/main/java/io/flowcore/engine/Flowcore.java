@@ -25,10 +25,13 @@ public final class Flowcore implements AutoCloseable {
 
     private final Engine engine;
     private final RunHistory history;
+    private final FlowcoreConfig config;
+    private Blocks blocks;
 
     private Flowcore(FlowcoreConfig config) {
         this.engine = new Engine(config.seal());
         this.history = new RunHistory(engine.store());
+        this.config = config;
     }
 
     /** An engine with the default settings. */
@@ -110,9 +113,22 @@ public final class Flowcore implements AutoCloseable {
         return history;
     }
 
+    /**
+     * The saved blocks of this engine's database: {@code <home>/flowcore.db}, or the database set with
+     * {@link FlowcoreConfig#database}. Opened on first call, closed with the engine.
+     */
+    public synchronized Blocks blocks() {
+        if (blocks == null) blocks = config.openBlocks();
+        return blocks;
+    }
+
     /** Closes the engine: flushes and closes its store, releases its lease. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (blocks != null) blocks.close();
+            blocks = null;
+        }
         engine.close();
         synchronized (Flowcore.class) {
             if (shared == this) shared = null;

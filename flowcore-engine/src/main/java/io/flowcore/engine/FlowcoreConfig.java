@@ -137,6 +137,14 @@ public final class FlowcoreConfig {
         return Path.of(System.getProperty("user.home"), ".flowcore");
     }
 
+    Blocks openBlocks() {
+        Path h = home != null ? home : defaultHome();
+        return databaseUrl != null
+                ? Blocks.open(io.flowcore.engine.blocks.BlockStores.jdbc(databaseUrl, databaseUser, databasePassword),
+                        h.resolve("blocks.key"))
+                : Blocks.open(h);
+    }
+
     EngineSettings seal() {
         sealed = true;
         Path h = home != null ? home : defaultHome();

@@ -1,0 +1,19 @@
+package io.flowcore.blocks;
+
+import io.flowcore.api.block.Block;
+import io.flowcore.api.block.BlockTypeProvider;
+import io.flowcore.blocks.aws.AwsCredentials;
+import io.flowcore.blocks.aws.S3Bucket;
+import io.flowcore.blocks.local.DuckDbWarehouse;
+import io.flowcore.blocks.local.LocalLake;
+import io.flowcore.blocks.sql.SqlConnector;
+import java.util.List;
+
+/** Registers this jar's block types with {@code ServiceLoader}. */
+public final class FlowcoreBlockTypes implements BlockTypeProvider {
+
+    @Override
+    public List<Class<? extends Block>> blockTypes() {
+        return List.of(SqlConnector.class, LocalLake.class, DuckDbWarehouse.class, AwsCredentials.class, S3Bucket.class);
+    }
+}

@@ -1,0 +1,190 @@
+package io.flowcore.blocks.sql;
+
+import io.flowcore.api.block.BlockException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/*
+ * One bulk load of SqlConnector: DDL (per IfExists), an optional partition delete and the rows, all in
+ * one transaction. PostgreSQL gets the rows as CSV through COPY FROM STDIN, written in 64 KiB chunks
+ * as the stream is read (memory stays bounded); other databases get batched INSERTs of 1000 rows.
+ */
+final class BulkLoader {
+    private static final int BATCH = 1000;
+    private static final int CHUNK = 64 * 1024;
+
+    private final SqlConnector db;
+    private final String table;
+    private final String quotedTable;
+    private final List<Column> columns;
+
+    BulkLoader(SqlConnector db, String table, List<Column> columns) {
+        this.db = db;
+        this.table = table;
+        this.quotedTable = SqlIdentifiers.quoteQualified(table, "table name");
+        if (columns == null || columns.isEmpty()) throw new BlockException("load into '" + table + "': no columns given");
+        this.columns = List.copyOf(columns);
+    }
+
+    long load(Stream<? extends List<?>> rows, IfExists ifExists, String partitionColumn, Object partitionValue) {
+        int partIndex = -1;
+        if (partitionColumn != null) {
+            for (int i = 0; i < columns.size(); i++) if (columns.get(i).name().equals(partitionColumn)) partIndex = i;
+            if (partIndex < 0) {
+                throw new BlockException("load into '" + table + "': partition column '" + partitionColumn
+                        + "' is not one of the columns " + columns.stream().map(Column::name).toList());
+            }
+        }
+        try (Connection c = db.connection(); rows) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                prepareTable(c, ifExists);
+                if (partIndex >= 0) {
+                    try (PreparedStatement del = c.prepareStatement("DELETE FROM " + quotedTable + " WHERE "
+                            + SqlIdentifiers.quote(partitionColumn, "column name") + " = ?")) {
+                        del.setObject(1, partitionValue);
+                        del.executeUpdate();
+                    }
+                }
+                Iterator<? extends List<?>> it = checked(rows.iterator(), partIndex, partitionColumn, partitionValue);
+                long n = c.isWrapperFor(PGConnection.class) ? copy(c, it) : insert(c, it);
+                c.commit();
+                return n;
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException | IOException e) {
+            throw new BlockException("load into '" + table + "' failed, nothing was written: " + e.getMessage(), e);
+        } catch (BlockException e) {
+            throw new BlockException("load into '" + table + "' failed, nothing was written: " + e.getMessage(), e);
+        }
+    }
+
+    private void prepareTable(Connection c, IfExists ifExists) throws SQLException {
+        String ddl = "CREATE TABLE " + quotedTable + " (" + columns.stream()
+                .map(col -> SqlIdentifiers.quote(col.name(), "column name") + " " + col.sqlType())
+                .collect(Collectors.joining(", ")) + ")";
+        try (Statement s = c.createStatement()) {
+            switch (ifExists) {
+                case FAIL -> {
+                    if (exists(c)) {
+                        throw new BlockException("table '" + table + "' already exists (if-exists = FAIL): use REPLACE or APPEND");
+                    }
+                    s.execute(ddl);
+                }
+                case REPLACE -> {
+                    s.execute("DROP TABLE IF EXISTS " + quotedTable);
+                    s.execute(ddl);
+                }
+                case APPEND -> {
+                    if (!exists(c)) s.execute(ddl);
+                }
+            }
+        }
+    }
+
+    private boolean exists(Connection c) throws SQLException {
+        String[] parts = table.split("\\.");
+        String schema = parts.length == 2 ? parts[0] : c.getSchema();
+        String name = parts[parts.length - 1];
+        DatabaseMetaData md = c.getMetaData();
+        try (ResultSet rs = md.getTables(null, schema, name, null)) {
+            return rs.next();
+        }
+    }
+
+    private Iterator<? extends List<?>> checked(Iterator<? extends List<?>> rows, int partIndex, String partCol, Object partValue) {
+        String expected = partValue == null ? null : String.valueOf(partValue);
+        return new Iterator<List<?>>() {
+            long n;
+
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public List<?> next() {
+                List<?> row = rows.next();
+                n++;
+                if (row == null || row.size() != columns.size()) {
+                    throw new BlockException("row " + n + " has " + (row == null ? 0 : row.size()) + " values, expected "
+                            + columns.size() + " " + columns.stream().map(Column::name).toList());
+                }
+                if (partIndex >= 0 && !Objects.equals(expected, row.get(partIndex) == null ? null : String.valueOf(row.get(partIndex)))) {
+                    throw new BlockException("row " + n + " has " + partCol + " = " + row.get(partIndex)
+                            + ", outside the partition " + partCol + " = " + partValue + " being replaced");
+                }
+                return row;
+            }
+        };
+    }
+
+    private long copy(Connection c, Iterator<? extends List<?>> rows) throws SQLException, IOException {
+        String cols = columns.stream().map(col -> SqlIdentifiers.quote(col.name(), "column name")).collect(Collectors.joining(", "));
+        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + quotedTable + " (" + cols + ") FROM STDIN (FORMAT csv)");
+        StringBuilder buf = new StringBuilder(CHUNK + 1024);
+        try {
+            while (rows.hasNext()) {
+                csv(buf, rows.next());
+                if (buf.length() >= CHUNK) {
+                    byte[] b = buf.toString().getBytes(StandardCharsets.UTF_8);
+                    in.writeToCopy(b, 0, b.length);
+                    buf.setLength(0);
+                }
+            }
+            byte[] b = buf.toString().getBytes(StandardCharsets.UTF_8);
+            if (b.length > 0) in.writeToCopy(b, 0, b.length);
+            return in.endCopy();
+        } finally {
+            if (in.isActive()) in.cancelCopy();
+        }
+    }
+
+    private static void csv(StringBuilder out, List<?> row) {
+        for (int i = 0; i < row.size(); i++) {
+            if (i > 0) out.append(',');
+            Object v = row.get(i);
+            if (v == null) continue;    // unquoted empty = NULL
+            if (v instanceof Number || v instanceof Boolean) {
+                out.append(v);
+            } else {
+                out.append('"').append(String.valueOf(v).replace("\"", "\"\"")).append('"');
+            }
+        }
+        out.append('\n');
+    }
+
+    private long insert(Connection c, Iterator<? extends List<?>> rows) throws SQLException {
+        String cols = columns.stream().map(col -> SqlIdentifiers.quote(col.name(), "column name")).collect(Collectors.joining(", "));
+        String marks = columns.stream().map(col -> "?").collect(Collectors.joining(", "));
+        long n = 0;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + quotedTable + " (" + cols + ") VALUES (" + marks + ")")) {
+            while (rows.hasNext()) {
+                List<?> row = rows.next();
+                for (int i = 0; i < row.size(); i++) ps.setObject(i + 1, row.get(i));
+                ps.addBatch();
+                if (++n % BATCH == 0) ps.executeBatch();
+            }
+            ps.executeBatch();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,58 @@
+package io.flowcore.blocks.sql;
+
+import io.flowcore.api.block.BlockException;
+import java.util.regex.Pattern;
+
+/**
+ * Validates and quotes SQL identifiers, so a table or column name from configuration can never
+ * inject SQL: only letters, digits and {@code _} (not starting with a digit, at most 63 characters),
+ * optionally as {@code schema.table}.
+ */
+public final class SqlIdentifiers {
+    private static final Pattern PART = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    private static final Pattern TYPE = Pattern.compile("[A-Za-z][A-Za-z0-9_ ]{0,40}(\\(\\d{1,4}(,\\s*\\d{1,4})?\\))?(\\[\\])?");
+
+    private SqlIdentifiers() {
+    }
+
+    /**
+     * The quoted form of a table name ({@code table} or {@code schema.table}), e.g. {@code "public"."trips"}.
+     *
+     * @throws io.flowcore.api.block.BlockException naming {@code what} (e.g. "table name") when the name is not allowed
+     */
+    public static String quoteQualified(String name, String what) {
+        if (name == null) throw new BlockException(what + " is missing");
+        String[] parts = name.split("\\.", -1);
+        if (parts.length > 2) throw invalid(name, what);
+        StringBuilder out = new StringBuilder();
+        for (String p : parts) {
+            if (!PART.matcher(p).matches()) throw invalid(name, what);
+            if (!out.isEmpty()) out.append('.');
+            out.append('"').append(p).append('"');
+        }
+        return out.toString();
+    }
+
+    /**
+     * The quoted form of a single identifier (a column name).
+     *
+     * @throws io.flowcore.api.block.BlockException when the name is not allowed
+     */
+    public static String quote(String name, String what) {
+        if (name == null || !PART.matcher(name).matches()) throw invalid(name, what);
+        return '"' + name + '"';
+    }
+
+    static String checkType(String type, String column) {
+        if (type == null || !TYPE.matcher(type).matches()) {
+            throw new BlockException("invalid SQL type '" + type + "' for column '" + column
+                    + "': use a plain type name such as BIGINT, TEXT, VARCHAR(20) or NUMERIC(10, 2)");
+        }
+        return type;
+    }
+
+    private static BlockException invalid(String name, String what) {
+        return new BlockException("invalid " + what + " '" + name + "': use letters, digits and _ (not starting with"
+                + " a digit, at most 63 characters), optionally as schema.table");
+    }
+}
