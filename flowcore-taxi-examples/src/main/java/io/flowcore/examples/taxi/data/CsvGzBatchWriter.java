@@ -29,7 +29,8 @@ public final class CsvGzBatchWriter implements BatchSink {
         this.schema = schema;
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        this.temp = Files.createTempFile(dir, target.getFileName() + ".", ".tmp");
+        this.temp = dir.resolve(target.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(System.nanoTime()) + ".tmp");
         this.out = new BufferedWriter(new OutputStreamWriter(
                 new GZIPOutputStream(Files.newOutputStream(temp), 1 << 16), StandardCharsets.UTF_8), 1 << 16);
         for (int c = 0; c < schema.size(); c++) {

@@ -87,6 +87,15 @@ class TripGeneratorTests {
     }
 
     @Test
+    void writesZstdCompressedParquetThatDuckDbReads() throws Exception {
+        Path file = dir.resolve("z.parquet");
+        MonthFiles.writeParquet(JAN, GeneratorOptions.rows(10_000), file,
+                ParquetOptions.defaults().withCodec(org.apache.parquet.hadoop.metadata.CompressionCodecName.ZSTD));
+        assertEquals(10_000, DuckDb.parquetRows(file));
+        assertEquals("ZSTD", DuckDb.scalar("SELECT DISTINCT compression FROM parquet_metadata('" + file + "')"));
+    }
+
+    @Test
     void writesDriftedParquetWithDoublePassengerCountInt32AirportFeeAndNoEhailFee() throws Exception {
         Path yellow = dir.resolve("y.parquet"), green = dir.resolve("g.parquet");
         GeneratorOptions drift = GeneratorOptions.rows(5_000).withDrift(DriftProfile.ALL);
