@@ -4,7 +4,7 @@
 set -euo pipefail
 case "${1:-}" in
   engine) main=io.flowcore.bench.EngineBench; export JAVA_OPTS="${JAVA_OPTS:-} -Xmx1g" ;;
-  taxi)   main=io.flowcore.bench.TaxiBench ;;
+  taxi)   main=io.flowcore.bench.TaxiBench; export JAVA_OPTS="${JAVA_OPTS:-} -Xmx256m" ;;
   *) echo "usage: $0 engine|taxi [ARGS...]  (unknown benchmark '${1:-}'; valid: engine, taxi)" >&2; exit 2 ;;
 esac
 shift

@@ -1,0 +1,50 @@
+package io.flowcore.examples.taxi.data;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How {@link Downloader} retries and reports.
+ *
+ * @param maxAttempts      attempts in all (first try included), at least 1
+ * @param initialBackoff   the wait before the second attempt; doubled each time
+ * @param maxBackoff       the longest wait between attempts
+ * @param progressInterval how often progress is logged
+ * @param timeout          connect timeout, and the longest silence while reading
+ */
+public record DownloadOptions(int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+                              Duration progressInterval, Duration timeout) {
+
+    /** @throws IllegalArgumentException naming the bad value */
+    public DownloadOptions {
+        if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
+        Objects.requireNonNull(initialBackoff, "initialBackoff");
+        Objects.requireNonNull(maxBackoff, "maxBackoff");
+        Objects.requireNonNull(progressInterval, "progressInterval");
+        Objects.requireNonNull(timeout, "timeout");
+        if (initialBackoff.isNegative() || maxBackoff.isNegative()) {
+            throw new IllegalArgumentException("backoff must not be negative: " + initialBackoff + ", " + maxBackoff);
+        }
+    }
+
+    /** 5 attempts, 1 s backoff doubling to 30 s, progress every 5 s, 30 s timeout. */
+    public static DownloadOptions defaults() {
+        return new DownloadOptions(5, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(30));
+    }
+
+    /** A copy with {@code maxAttempts} and {@code initialBackoff}. */
+    public DownloadOptions withRetries(int maxAttempts, Duration initialBackoff) {
+        return new DownloadOptions(maxAttempts, initialBackoff, maxBackoff, progressInterval, timeout);
+    }
+
+    /** A copy that logs progress every {@code interval}. */
+    public DownloadOptions withProgressInterval(Duration interval) {
+        return new DownloadOptions(maxAttempts, initialBackoff, maxBackoff, interval, timeout);
+    }
+
+    /** The wait before attempt {@code attempt} (2 = the first retry). */
+    public Duration backoffBefore(int attempt) {
+        long ms = initialBackoff.toMillis() << Math.min(20, Math.max(0, attempt - 2));
+        return Duration.ofMillis(Math.min(ms, maxBackoff.toMillis()));
+    }
+}
