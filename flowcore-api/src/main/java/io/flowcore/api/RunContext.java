@@ -44,4 +44,13 @@ public interface RunContext {
 
     /** The run logger of this run. */
     Logger log();
+
+    /**
+     * The saved block {@code name} of the engine running this flow, e.g.
+     * {@code RunContext.current().block("zoom-gcs", GcsBucket.class)}.
+     *
+     * @throws io.flowcore.api.block.BlockException when there is no such block of that type; the message
+     *                                              lists the saved blocks of the type
+     */
+    <T extends io.flowcore.api.block.Block> T block(String name, Class<T> type);
 }

@@ -1,6 +1,7 @@
 package io.flowcore.engine;
 
 import io.flowcore.engine.run.Engine;
+import io.flowcore.engine.run.EngineSettings;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -29,7 +30,12 @@ public final class Flowcore implements AutoCloseable {
     private Blocks blocks;
 
     private Flowcore(FlowcoreConfig config) {
-        this.engine = new Engine(config.seal());
+        this.engine = new Engine(config.seal(new EngineSettings.BlockLoader() {
+            @Override
+            public <T extends io.flowcore.api.block.Block> T load(String name, Class<T> type) {
+                return blocks().load(name, type);
+            }
+        }));
         this.history = new RunHistory(engine.store());
         this.config = config;
     }

@@ -145,7 +145,7 @@ public final class FlowcoreConfig {
                 : Blocks.open(h);
     }
 
-    EngineSettings seal() {
+    EngineSettings seal(EngineSettings.BlockLoader blocks) {
         sealed = true;
         Path h = home != null ? home : defaultHome();
         StateStore s = store;
@@ -156,6 +156,6 @@ public final class FlowcoreConfig {
         }
         ResultStore r = resultStore != null ? resultStore : new FileResultStore(h.resolve("results"));
         return new EngineSettings(s, r, clock, sleeper, heartbeatInterval, leaseTimeout, tagLimits, overrides,
-                storedLogLevel);
+                storedLogLevel, blocks);
     }
 }

@@ -34,6 +34,7 @@ public final class Engine implements AutoCloseable {
     final RunLogs logs;
     final ResultFiles results;
     final TagLimits limits;
+    final EngineSettings.BlockLoader blocks;
     final FlowRunner flows = new FlowRunner(this);
     final TaskRunner tasks = new TaskRunner(this);
     final Map<UUID, FlowScope> active = new ConcurrentHashMap<>();
@@ -53,6 +54,7 @@ public final class Engine implements AutoCloseable {
         this.logs = new RunLogs(store, clock, s.storedLogLevel());
         this.results = new ResultFiles(s.resultStore(), logs);
         this.limits = new TagLimits(s.tagLimits());
+        this.blocks = s.blocks();
         this.overrides = s.taskOverrides();
         this.leases = new Leases(this, s.heartbeatInterval(), s.leaseTimeout());
         leases.start();

@@ -21,12 +21,18 @@ import org.slf4j.event.Level;
  * @param tagLimits         per-tag concurrency limits
  * @param taskOverrides     options set in code
  * @param storedLogLevel    run log lines at or above this level are stored
+ * @param blocks            loads saved blocks for {@code RunContext.block}
  */
 public record EngineSettings(StateStore store, ResultStore resultStore, InstantSource clock, Sleeper sleeper,
                              Duration heartbeatInterval, Duration leaseTimeout, Map<String, Integer> tagLimits,
-                             List<TaskOverride> taskOverrides, Level storedLogLevel) {
+                             List<TaskOverride> taskOverrides, Level storedLogLevel, BlockLoader blocks) {
     public EngineSettings {
         tagLimits = Map.copyOf(tagLimits);
         taskOverrides = List.copyOf(taskOverrides);
+    }
+
+    /** Loads a saved block by name and type. */
+    public interface BlockLoader {
+        <T extends io.flowcore.api.block.Block> T load(String name, Class<T> type);
     }
 }

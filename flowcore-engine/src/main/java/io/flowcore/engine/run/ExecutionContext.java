@@ -59,6 +59,11 @@ final class ExecutionContext implements RunContext {
     }
 
     @Override
+    public <T extends io.flowcore.api.block.Block> T block(String name, Class<T> type) {
+        return scope.engine.blocks.load(name, type);
+    }
+
+    @Override
     public Logger log() {
         if (logger == null) logger = task == null ? scope.engine.logs.forFlow(scope) : scope.engine.logs.forTask(scope, task);
         return logger;
