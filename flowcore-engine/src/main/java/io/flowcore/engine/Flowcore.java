@@ -5,7 +5,6 @@ import io.flowcore.engine.run.EngineSettings;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * The entry point. Run a flow with the shared engine:
@@ -33,7 +32,14 @@ public final class Flowcore implements AutoCloseable {
         this.engine = new Engine(config.seal(new EngineSettings.BlockLoader() {
             @Override
             public <T extends io.flowcore.api.block.Block> T load(String name, Class<T> type) {
-                return blocks().load(name, type);
+                if (!type.isInterface()) return blocks().load(name, type);
+                // a capability (ObjectStorageBlock, WarehouseBlock…): any saved type that implements it
+                io.flowcore.api.block.Block block = blocks().load(name);
+                if (!type.isInstance(block)) {
+                    throw new io.flowcore.api.block.BlockException("block '" + name + "' is a "
+                            + block.getClass().getSimpleName() + ", which is not a " + type.getSimpleName());
+                }
+                return type.cast(block);
             }
         }));
         this.history = new RunHistory(engine.store());
@@ -67,29 +73,52 @@ public final class Flowcore implements AutoCloseable {
      * @param flowClass the flow class (not final, with a no-argument constructor)
      * @param call      calls one {@code @Flow} method, e.g. {@code f -> f.ingest("yellow")}
      */
-    public static <F, T> FlowRun<T> run(Class<F> flowClass, Function<F, T> call) {
+    public static <F, T> FlowRun<T> run(Class<F> flowClass, FlowCall<F, T> call) {
         return shared().execute(flowClass, call);
     }
 
     /** {@link #run} for a flow method that returns nothing. */
-    public static <F> FlowRun<Void> runVoid(Class<F> flowClass, Consumer<F> call) {
+    public static <F> FlowRun<Void> runVoid(Class<F> flowClass, VoidFlowCall<F> call) {
         return shared().executeVoid(flowClass, call);
     }
 
     /** Runs the flow that {@code call} calls with this engine and waits for it to end. */
-    public <F, T> FlowRun<T> execute(Class<F> flowClass, Function<F, T> call) {
+    public <F, T> FlowRun<T> execute(Class<F> flowClass, FlowCall<F, T> call) {
         Objects.requireNonNull(flowClass, "flowClass");
         Objects.requireNonNull(call, "call");
-        return new FlowRun<>(engine.execute(flowClass, call), history);
+        return new FlowRun<>(engine.execute(flowClass, f -> {
+            try {
+                return call.call(f);
+            } catch (Exception e) {
+                throw Flowcore.<RuntimeException>sneaky(e);
+            }
+        }), history);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Exception> E sneaky(Exception e) throws E {
+        throw (E) e;
+    }
+
+    /** Calls one {@code @Flow} method of the flow instance; may throw what the flow method declares. */
+    @FunctionalInterface
+    public interface FlowCall<F, T> {
+        T call(F flow) throws Exception;
+    }
+
+    /** {@link FlowCall} for a flow method that returns nothing. */
+    @FunctionalInterface
+    public interface VoidFlowCall<F> {
+        void call(F flow) throws Exception;
     }
 
     /** {@link #execute} for a flow method that returns nothing. */
-    public <F> FlowRun<Void> executeVoid(Class<F> flowClass, Consumer<F> call) {
+    public <F> FlowRun<Void> executeVoid(Class<F> flowClass, VoidFlowCall<F> call) {
         Objects.requireNonNull(call, "call");
-        return new FlowRun<>(engine.execute(flowClass, f -> {
-            call.accept(f);
+        return execute(flowClass, f -> {
+            call.call(f);
             return null;
-        }), history);
+        });
     }
 
     /**

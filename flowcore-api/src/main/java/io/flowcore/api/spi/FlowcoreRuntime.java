@@ -17,6 +17,9 @@ public interface FlowcoreRuntime {
     /** See {@link io.flowcore.api.Tasks#submit}. */
     <T> TaskFuture<T> submit(Callable<T> call);
 
+    /** See {@link io.flowcore.api.Flows#create}. */
+    <T> T newFlowInstance(Class<T> flowClass);
+
     /** The runtime found on the classpath. */
     static FlowcoreRuntime get() {
         return Holder.RUNTIME;

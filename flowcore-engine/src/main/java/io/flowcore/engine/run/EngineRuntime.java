@@ -81,6 +81,11 @@ public final class EngineRuntime implements FlowcoreRuntime, CallDispatcher {
     }
 
     @Override
+    public <T> T newFlowInstance(Class<T> flowClass) {
+        return flowClass.cast(FlowClass.of(flowClass).newInstance());
+    }
+
+    @Override
     public Object onTask(TaskDefinition task, Object self, Object[] args, Callable<?> body) throws Exception {
         ExecutionContext ctx = CURRENT.get();
         if (ctx == null) return body.call();

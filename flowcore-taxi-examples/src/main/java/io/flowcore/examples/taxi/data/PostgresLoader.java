@@ -27,6 +27,24 @@ public final class PostgresLoader {
      */
     public ConversionSummary load(Connection connection, String table, Path source, Service service, boolean replace)
             throws IOException {
+        return load(connection, table, source, service, replace ? "TRUNCATE " + table : null);
+    }
+
+    /**
+     * Loads {@code source} into {@code table}, replacing the table's rows whose {@code column} lies in
+     * [{@code from}, {@code to}) in the same transaction: loading a month twice leaves one copy of it,
+     * and a load that fails leaves the previous copy.
+     */
+    public ConversionSummary loadReplacing(Connection connection, String table, Path source, Service service,
+                                           String column, java.time.LocalDateTime from, java.time.LocalDateTime to)
+            throws IOException {
+        String quoted = '"' + column.replace("\"", "\"\"") + '"';
+        return load(connection, table, source, service, "DELETE FROM " + table + " WHERE " + quoted + " >= TIMESTAMP '"
+                + from + "' AND " + quoted + " < TIMESTAMP '" + to + "'");
+    }
+
+    private ConversionSummary load(Connection connection, String table, Path source, Service service, String clear)
+            throws IOException {
         TaxiSchema schema = TaxiSchema.canonical(service);
         boolean autoCommit;
         try {
@@ -34,7 +52,7 @@ public final class PostgresLoader {
             connection.setAutoCommit(false);
             try (Statement st = connection.createStatement()) {
                 st.execute(schema.postgresCreateTable(table));
-                if (replace) st.execute("TRUNCATE " + table);
+                if (clear != null) st.execute(clear);
             }
         } catch (SQLException e) {
             throw new IOException("cannot prepare table " + table + ": " + e.getMessage(), e);

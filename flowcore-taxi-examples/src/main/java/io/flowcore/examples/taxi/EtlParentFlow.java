@@ -1,0 +1,38 @@
+package io.flowcore.examples.taxi;
+
+import io.flowcore.api.Flow;
+import io.flowcore.api.Flows;
+import io.flowcore.examples.taxi.data.MonthSpec;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lesson's {@code etl_parent_flow}: one web → lake subflow and one lake → warehouse subflow per
+ * month. Parameters are checked before any work (month 13, year 1990, color "purple" are rejected
+ * with a message naming the parameter).
+ */
+public class EtlParentFlow {
+    private final EtlWebToLake webToLake = Flows.create(EtlWebToLake.class);
+    private final EtlLakeToWarehouse lakeToWarehouse = Flows.create(EtlLakeToWarehouse.class);
+
+    /** What happened to one month. */
+    public record MonthResult(MonthSpec month, long rowsRead, long rowsRejected, long rowsOutsideMonth,
+                              long rowsInLake, int lakeVersion, long rowsInWarehouse, double seconds) {
+    }
+
+    @Flow(name = "etl-parent-flow")
+    public List<MonthResult> etlParentFlow(List<Integer> months, int year, String color, TaxiSettings settings)
+            throws IOException {
+        List<MonthResult> results = new ArrayList<>();
+        for (MonthSpec m : TaxiMonth.validate(months, year, color)) {
+            long t0 = System.nanoTime();
+            EtlWebToLake.Landed landed = webToLake.etlWebToGcs(m.year(), m.month(), color, settings);
+            long loaded = lakeToWarehouse.etlGcsToBq(m.year(), m.month(), color, settings);
+            var c = landed.conversion();
+            results.add(new MonthResult(m, c.rowsRead(), c.rowsRejected(), c.rowsFiltered(), c.rowsWritten(),
+                    landed.version(), loaded, (System.nanoTime() - t0) / 1e9));
+        }
+        return results;
+    }
+}

@@ -1,0 +1,100 @@
+package io.flowcore.examples.taxi;
+
+import io.flowcore.api.CacheMode;
+import io.flowcore.api.Flow;
+import io.flowcore.api.RunContext;
+import io.flowcore.api.Task;
+import io.flowcore.examples.taxi.TaxiFiles.Download;
+import io.flowcore.examples.taxi.data.ConversionOptions;
+import io.flowcore.examples.taxi.data.ConversionSummary;
+import io.flowcore.examples.taxi.data.MonthConverter;
+import io.flowcore.examples.taxi.data.MonthSpec;
+import io.flowcore.examples.taxi.data.ParquetOptions;
+import io.flowcore.examples.taxi.data.PostgresLoader;
+import io.flowcore.examples.taxi.data.RowFilter;
+import io.flowcore.blocks.sql.SqlConnector;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.regex.Pattern;
+
+/**
+ * The lesson's {@code ingest_data.py}: web → PostgreSQL through the SQL block, with binary COPY.
+ * Loading a month replaces that month's rows in one transaction, so a re-run never duplicates it.
+ */
+public class IngestData {
+    private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+    /** What the transform kept. */
+    public record Transformed(Path parquet, ConversionSummary summary, long missingAfter) {
+    }
+
+    @Task(retries = 3, retryDelaySeconds = {2, 10}, cache = CacheMode.INPUTS, cacheExpirationSeconds = 86_400)
+    public Download extractData(String url, Path downloads) throws IOException {
+        return TaxiFiles.download(url, downloads);
+    }
+
+    /** Drops rows with passenger_count = 0 (and rows outside the month), logging the count before and after. */
+    @Task
+    public Transformed transformData(Download data, MonthSpec month, Path workDir) throws IOException {
+        Path out = workDir.resolve("ingest").resolve(month.baseName() + ".parquet");
+        Files.createDirectories(out.getParent());
+        long[] zeros = new long[2]; // before, after
+        MonthConverter converter = new MonthConverter(ConversionOptions.defaults()
+                .withRejectsFile(out.resolveSibling(month.baseName() + ".rejects.csv"))
+                .withFilter(schema -> {
+                    int col = schema.indexOf("passenger_count");
+                    RowFilter month1 = TaxiFiles.inMonth(schema, month);
+                    if (col < 0) return month1;
+                    RowFilter nonZero = RowFilter.dropZeroPassengerCount(schema);
+                    return (b, r) -> {
+                        boolean zero = !b.isNull(col, r) && b.getAsLong(col, r) == 0;
+                        if (zero) zeros[0]++;
+                        boolean keep = month1.test(b, r) && nonZero.test(b, r);
+                        if (keep && zero) zeros[1]++;
+                        return keep;
+                    };
+                }));
+        var log = RunContext.logger();
+        ConversionSummary s = converter.toParquet(data.verifiedFile(), month.service(), out, ParquetOptions.defaults());
+        log.info("pre: missing passenger count: {}", zeros[0]);
+        log.info("post: missing passenger count: {}", zeros[1]);
+        if (s.rowsRejected() > 0) log.warn("{} bad rows written to {}", s.rowsRejected(), s.rejectsFile());
+        return new Transformed(out, s, zeros[1]);
+    }
+
+    @Task(retries = 3, retryDelaySeconds = 2)
+    public long loadData(String tableName, Transformed data, MonthSpec month, String sqlBlock) throws IOException {
+        if (!TABLE.matcher(tableName).matches()) {
+            throw new IllegalArgumentException("table name '" + tableName + "' is not a plain SQL identifier "
+                    + "(letters, digits, _; at most 63 characters)");
+        }
+        SqlConnector db = RunContext.current().block(sqlBlock, SqlConnector.class);
+        try (Connection c = db.connection()) {
+            ConversionSummary s = new PostgresLoader(ConversionOptions.defaults().withMaxBadRowShare(0))
+                    .loadReplacing(c, tableName, data.parquet(), month.service(), TaxiFiles.pickupColumnName(month),
+                            month.start(), month.start().plusMonths(1));
+            RunContext.logger().info("loaded {} rows of {} into {} in {} s ({} rows/s)", s.rowsWritten(), month,
+                    tableName, s.elapsed().toMillis() / 1000.0, Math.round(s.rowsPerSecond()));
+            return s.rowsWritten();
+        } catch (SQLException e) {
+            throw new IOException("cannot connect with block '" + sqlBlock + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Flow(name = "Subflow", flowRunName = "subflow-{tableName}")
+    public void logSubflow(String tableName) {
+        RunContext.logger().info("Logging Subflow for: {}", tableName);
+    }
+
+    @Flow(name = "Ingest Data", flowRunName = "ingest-{tableName}-{year}-{month}")
+    public long ingest(String tableName, int year, int month, String color, TaxiSettings settings) throws IOException {
+        MonthSpec m = TaxiMonth.validate(java.util.List.of(month), year, color).getFirst();
+        logSubflow(tableName);
+        Download raw = extractData(TaxiFiles.csvUrl(settings, m), settings.workDir().resolve("downloads"));
+        Transformed data = transformData(raw, m, settings.workDir());
+        return loadData(tableName, data, m, settings.sqlBlock());
+    }
+}

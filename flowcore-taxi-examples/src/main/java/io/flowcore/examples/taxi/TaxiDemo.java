@@ -1,0 +1,96 @@
+package io.flowcore.examples.taxi;
+
+import io.flowcore.api.block.Secret;
+import io.flowcore.blocks.local.DuckDbWarehouse;
+import io.flowcore.blocks.local.LocalLake;
+import io.flowcore.blocks.sql.SqlConnector;
+import io.flowcore.engine.Blocks;
+import io.flowcore.engine.FlowRun;
+import io.flowcore.engine.Flowcore;
+import io.flowcore.examples.taxi.EtlParentFlow.MonthResult;
+import io.flowcore.examples.taxi.data.GeneratorOptions;
+import io.flowcore.examples.taxi.data.ServerOptions;
+import io.flowcore.examples.taxi.data.TaxiDataServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The README's main job, offline, on embedded defaults: a local HTTP server serves generated TLC months
+ * under the real URL layout; the parent flow lands yellow 2021-01 and 2021-02 as Parquet in a local
+ * lake and loads them into an embedded DuckDB warehouse; Ingest Data loads 2021-01 into PostgreSQL
+ * (the one in {@code FLOWCORE_PG_URL}, else an embedded PostgreSQL) with COPY. Prints a summary.
+ *
+ * <p>Arguments: {@code [rowsPerMonth]}, default the real month sizes (1,369,769 rows for 2021-01).
+ * State, blocks, lake and warehouse live under the flowcore home ({@code $FLOWCORE_HOME}, else
+ * {@code ~/.flowcore}); run it twice and the counts stay the same (loads replace their month).
+ */
+public final class TaxiDemo {
+    private TaxiDemo() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long rows = args.length > 0 ? Long.parseLong(args[0]) : -1;
+        String envHome = System.getenv("FLOWCORE_HOME");
+        Path home = envHome != null && !envHome.isBlank() ? Path.of(envHome)
+                : Path.of(System.getProperty("user.home"), ".flowcore");
+        ServerOptions serverOptions = ServerOptions.defaults(home.resolve("taxi-source"))
+                .withMonths(rows < 0 ? GeneratorOptions.realSize() : GeneratorOptions.rows(rows));
+        EmbeddedPostgres embedded = null;
+        try (TaxiDataServer server = TaxiDataServer.start(serverOptions);
+             Flowcore fc = Flowcore.create(cfg -> cfg.home(home))) {
+            Blocks blocks = fc.blocks();
+            if (blocks.list(LocalLake.class).isEmpty()) blocks.save("taxi-lake", LocalLake.at(home.resolve("lake")));
+            if (blocks.list(DuckDbWarehouse.class).isEmpty()) {
+                blocks.save("taxi-warehouse", DuckDbWarehouse.at(home.resolve("warehouse.duckdb")));
+            }
+            String pgUrl = System.getenv("FLOWCORE_PG_URL");
+            if (pgUrl != null && !pgUrl.isBlank()) {
+                blocks.save("taxi-postgres", SqlConnector.ofUrl(pgUrl, env("FLOWCORE_PG_USER", "flowcore"),
+                        Secret.of(env("FLOWCORE_PG_PASSWORD", "flowcore"))), true);
+            } else {
+                System.out.println("FLOWCORE_PG_URL is not set: starting an embedded PostgreSQL");
+                embedded = EmbeddedPostgres.builder().start();
+                blocks.save("taxi-postgres", SqlConnector.ofUrl(embedded.getJdbcUrl("postgres", "postgres"), "postgres",
+                        Secret.of("postgres")), true); // its port changes every start
+            }
+            TaxiSettings settings = new TaxiSettings(server.baseUri().toString(), home.resolve("taxi"), "taxi-lake",
+                    "taxi-warehouse", "rides", "taxi-postgres");
+
+            FlowRun<List<MonthResult>> parent = fc.execute(EtlParentFlow.class,
+                    f -> f.etlParentFlow(List.of(1, 2), 2021, "yellow", settings));
+            long t0 = System.nanoTime();
+            FlowRun<Long> ingest = fc.execute(IngestData.class,
+                    f -> f.ingest("yellow_taxi_trips", 2021, 1, "yellow", settings));
+            double ingestSeconds = (System.nanoTime() - t0) / 1e9;
+
+            System.out.println();
+            System.out.println("etl-parent-flow: " + parent.state() + "   (web -> lake " + home.resolve("lake")
+                    + " -> warehouse " + home.resolve("warehouse.duckdb") + ")");
+            if (parent.isCompleted()) {
+                System.out.printf(Locale.ROOT, "%-8s %10s %9s %10s %10s %12s %8s %10s%n", "month", "rows read", "rejected",
+                        "outside", "in lake", "in warehouse", "time s", "rows/s");
+                for (MonthResult r : parent.result()) {
+                    System.out.printf(Locale.ROOT, "%-8s %10d %9d %10d %10d %12d %8.1f %10.0f%n",
+                            r.month().year() + "-" + String.format("%02d", r.month().month()), r.rowsRead(), r.rowsRejected(),
+                            r.rowsOutsideMonth(), r.rowsInLake(), r.rowsInWarehouse(), r.seconds(), r.rowsRead() / r.seconds());
+                }
+            } else {
+                System.out.println("  failed: " + parent.state().message());
+            }
+            System.out.println("Ingest Data (yellow 2021-01 -> PostgreSQL table yellow_taxi_trips): " + ingest.state()
+                    + (ingest.isCompleted() ? String.format(Locale.ROOT, ", %d rows in %.1f s", ingest.result(), ingestSeconds)
+                    : ""));
+            if (!parent.isCompleted() || !ingest.isCompleted()) System.exit(1);
+        } finally {
+            if (embedded != null) embedded.close();
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+}

@@ -1,0 +1,31 @@
+package io.flowcore.examples.taxi;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Where the taxi pipelines read and write. A flow parameter, so it is stored with every run and a
+ * resumed run uses the same places.
+ *
+ * @param sourceBaseUrl  base URL of the course's CSV backup layout ({@code …/{color}/{color}_tripdata_{yyyy}-{mm}.csv.gz});
+ *                       the demo's local data server, or the real one
+ * @param workDir        local folder: downloads, {@code data/{color}/…parquet} (the lesson's write_local), rejects
+ * @param lakeBlock      name of the saved object-storage block (GCS, S3 or a local lake)
+ * @param warehouseBlock name of the saved warehouse block (BigQuery or the embedded DuckDB)
+ * @param warehouseTable the warehouse table (the lesson's {@code dezoomcamp.rides})
+ * @param sqlBlock       name of the saved SQL connector block (Ingest Data)
+ */
+public record TaxiSettings(String sourceBaseUrl, Path workDir, String lakeBlock, String warehouseBlock,
+                           String warehouseTable, String sqlBlock) {
+
+    public TaxiSettings {
+        Objects.requireNonNull(sourceBaseUrl, "sourceBaseUrl");
+        Objects.requireNonNull(workDir, "workDir");
+        sourceBaseUrl = sourceBaseUrl.endsWith("/") ? sourceBaseUrl.substring(0, sourceBaseUrl.length() - 1) : sourceBaseUrl;
+    }
+
+    /** The lesson's block names: {@code zoom-gcs}, {@code zoom-bq}, {@code postgres-connector}; table {@code rides}. */
+    public static TaxiSettings lessonDefaults(String sourceBaseUrl, Path workDir) {
+        return new TaxiSettings(sourceBaseUrl, workDir, "zoom-gcs", "zoom-bq", "rides", "postgres-connector");
+    }
+}
