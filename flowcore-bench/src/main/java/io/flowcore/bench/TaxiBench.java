@@ -31,7 +31,8 @@ import java.util.Locale;
  *       vs DuckDB's JDBC driver doing the same {@code COPY (SELECT … FROM read_csv(…) WHERE …) TO … (FORMAT parquet)};</li>
  *   <li>CSV.gz → PostgreSQL: flowcore's binary COPY vs {@code psql \copy} of the same rows.</li>
  * </ul>
- * Each measurement is the best of {@code rounds} runs (default 2; the first also warms the JIT).
+ * Each measurement is the best of {@code rounds} runs (default 3; the first also warms the JIT), and every
+ * round is printed.
  * PostgreSQL comes from FLOWCORE_PG_URL/USER/PASSWORD ({@code bash .ci/test-infra.sh up}); without it
  * the PostgreSQL figures are NA.
  *
@@ -46,7 +47,7 @@ public final class TaxiBench {
 
     public static void main(String[] args) throws Exception {
         long rows = args.length > 0 ? Long.parseLong(args[0]) : MONTH.realRowCount();
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         long maxHeapMb = Runtime.getRuntime().maxMemory() >> 20;
         System.out.printf(Locale.ROOT, "taxi-bench: %d rows of %s, best of %d, %d cores, max heap %d MB, java %s%n",
                 rows, MONTH, rounds, Runtime.getRuntime().availableProcessors(), maxHeapMb, Runtime.version());
@@ -68,11 +69,15 @@ public final class TaxiBench {
             for (int r = 0; r < rounds; r++) {
                 long t0 = System.nanoTime();
                 ConversionSummary s = converter.toParquet(csv, Service.YELLOW, ours, ParquetOptions.defaults());
-                flowcoreParquet = Math.min(flowcoreParquet, secs(t0));
+                double ourSecs = secs(t0);
+                flowcoreParquet = Math.min(flowcoreParquet, ourSecs);
                 flowcoreRows = s.rowsWritten();
                 t0 = System.nanoTime();
                 duckRows = duckdbCsvToParquet(csv, theirs);
-                duckdbParquet = Math.min(duckdbParquet, secs(t0));
+                double duckSecs = secs(t0);
+                duckdbParquet = Math.min(duckdbParquet, duckSecs);
+                System.out.printf(Locale.ROOT, "taxi-bench: round %d CSV.gz -> Parquet: flowcore %.2f s, DuckDB %.2f s%n",
+                        r + 1, ourSecs, duckSecs);
             }
             // 2. CSV.gz -> PostgreSQL
             String url = System.getenv("FLOWCORE_PG_URL"), user = System.getenv("FLOWCORE_PG_USER"),
@@ -146,14 +151,18 @@ public final class TaxiBench {
                 truncate(pg, "taxibench_flowcore");
                 long t0 = System.nanoTime();
                 loader.load(pg, "taxibench_flowcore", csv, Service.YELLOW, false);
-                ours = Math.min(ours, secs(t0));
+                double ourSecs = secs(t0);
+                ours = Math.min(ours, ourSecs);
                 check(pg, "taxibench_flowcore", rows);
 
                 truncate(pg, "taxibench_psql");
                 t0 = System.nanoTime();
                 psqlCopy(url, user, password, csv, "taxibench_psql", schema);
-                psql = Math.min(psql, secs(t0));
+                double psqlSecs = secs(t0);
+                psql = Math.min(psql, psqlSecs);
                 check(pg, "taxibench_psql", rows);
+                System.out.printf(Locale.ROOT, "taxi-bench: round %d CSV.gz -> PostgreSQL: flowcore %.2f s, psql \\copy %.2f s%n",
+                        r + 1, ourSecs, psqlSecs);
             }
         }
         return new double[] {ours, psql};

@@ -65,6 +65,22 @@ class DownloaderTests {
     }
 
     @Test
+    void logsProgressWithBytesRateAndEta() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Downloader.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            new Downloader(FAST).download(server.csvGzUri(JAN), dir.resolve("p.csv.gz"));
+        } finally {
+            logger.detachAppender(lines);
+        }
+        assertTrue(lines.list.stream().map(e -> e.getFormattedMessage()).anyMatch(m ->
+                        m.matches("Downloading /yellow/yellow_tripdata_2021-01.csv.gz: [0-9.]+ MB of [0-9.]+ MB \\(\\d+ %\\), [0-9.]+ MB/s, ETA \\d+ s")),
+                lines.list.toString());
+    }
+
+    @Test
     void failsAtOnceOn404WithTheUrlAndTheServersMessage() {
         URI uri = URI.create(server.baseUri() + "/trip-data/purple_tripdata_2021-01.parquet");
         DownloadException e = assertThrows(DownloadException.class,

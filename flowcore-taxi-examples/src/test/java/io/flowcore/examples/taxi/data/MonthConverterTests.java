@@ -53,6 +53,19 @@ class MonthConverterTests {
     }
 
     @Test
+    void cutsRowGroupsAtTheConfiguredSizeSoTheWriterHoldsOneSmallGroupAtATime() throws Exception {
+        Path csv = dir.resolve(JAN.baseName() + ".csv.gz"), parquet = dir.resolve("groups.parquet");
+        MonthFiles.writeCsvGz(JAN, GeneratorOptions.rows(200_000), csv);
+        ParquetOptions small = new ParquetOptions(org.apache.parquet.hadoop.metadata.CompressionCodecName.SNAPPY, 1 << 20, 64 << 10);
+        DEFAULT.toParquet(csv, Service.YELLOW, parquet, small);
+        long groups = ((Number) DuckDb.scalar("SELECT count(DISTINCT row_group_id) FROM parquet_metadata('" + parquet + "')")).longValue();
+        assertTrue(groups >= 3, "row groups: " + groups);
+        assertEquals(200_000, DuckDb.parquetRows(parquet));
+        assertEquals(DuckDb.query("SELECT sum(fare_amount)::DECIMAL(18,2), count(airport_fee) FROM read_csv('" + csv + "')"),
+                DuckDb.query("SELECT sum(fare_amount)::DECIMAL(18,2), count(airport_fee) FROM read_parquet('" + parquet + "')"));
+    }
+
+    @Test
     void convertsGreenAndFhvFromCsvGzAndParquetIntoTheCanonicalSchema() throws Exception {
         for (Service service : List.of(Service.GREEN, Service.FHV)) {
             MonthSpec month = MonthSpec.of(service, 2021, 2);
