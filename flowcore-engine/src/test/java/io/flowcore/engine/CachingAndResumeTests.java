@@ -115,6 +115,30 @@ class CachingAndResumeTests {
         assertEquals(StateType.COMPLETED, hit.state().type());
     }
 
+    public static class Folders {
+        @Task(cache = CacheMode.INPUTS)
+        public Path listed(Path folder) {
+            downloads.incrementAndGet();
+            return folder.resolve("x");
+        }
+
+        @Flow
+        public Path run(Path folder) {
+            return listed(folder);
+        }
+    }
+
+    @Test
+    void aPathArgumentKeepsItsKeyWhenItsFolderComesIntoExistence() throws Exception {
+        Path folder = home.resolve("not-yet");
+        FlowRun<Path> first = fc.execute(Folders.class, f -> f.run(folder));
+        java.nio.file.Files.createDirectories(folder); // Path.toUri() now ends with '/'
+        FlowRun<Path> second = fc.execute(Folders.class, f -> f.run(folder));
+        assertEquals(1, downloads.get());
+        assertEquals(first.result(), second.result());
+        assertEquals("Cached", second.taskRuns().getFirst().state().name());
+    }
+
     @Test
     void otherInputsMissTheCache() {
         fc.execute(Pipeline.class, f -> f.fetch(1));

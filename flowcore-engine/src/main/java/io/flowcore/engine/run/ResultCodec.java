@@ -22,6 +22,10 @@ final class ResultCodec {
     private final ObjectMapper mapper = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .addModule(new Jdk8Module())
+            // Jackson writes a Path as its URI, which gains a trailing '/' once the folder exists: the
+            // same argument would then give another cache key. Its string form is stable.
+            .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("flowcore-paths")
+                    .addSerializer(java.nio.file.Path.class, com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance))
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
