@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A Google Cloud Storage bucket. Uploads are resumable (16 MiB chunks) with CRC32C and MD5 checked by
- * GCS; downloads are checked against the object's CRC32C before they replace the target file.
+ * A Google Cloud Storage bucket. Uploads go through a resumable session (an interrupted upload resumes
+ * from what GCS acknowledged) with CRC32C and MD5 checked by GCS; downloads are checked against the object's CRC32C before they replace the target file.
  *
  * @param bucket      the bucket name
  * @param baseFolder  a folder inside the bucket that keys are relative to, or null

@@ -22,9 +22,10 @@ import java.util.zip.CRC32C;
 
 /*
  * The object operations of GcsBucket over any Storage service (the real one, or LocalStorageHelper's
- * in-memory fake in tests). Uploads use createFrom(Path), a resumable upload in 16 MiB chunks, with the
- * file's CRC32C and MD5 sent as preconditions, so GCS refuses (and never shows) an object whose bytes
- * differ. Downloads go to a temp file whose CRC32C (else MD5) is checked before it is moved into place.
+ * in-memory fake in tests). Uploads use createFrom(Path): a resumable session whose PUT streams the file
+ * from disk (16 MiB read buffer) and, when it breaks, resumes from the offset GCS acknowledged. The
+ * file's CRC32C and MD5 are sent as preconditions, so GCS refuses (and never shows) an object whose
+ * bytes differ. Downloads go to a temp file whose CRC32C (else MD5) is checked before it is moved into place.
  */
 final class GcsObjects {
     static final int CHUNK = 16 << 20;
