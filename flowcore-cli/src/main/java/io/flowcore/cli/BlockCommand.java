@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "block", mixinStandardHelpOptions = true, description = "Create, list, inspect and delete blocks.")
 final class BlockCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
 
     @ParentCommand
     FlowcoreCli cli;
@@ -42,7 +43,7 @@ final class BlockCommand {
     int create(@Parameters(index = "0", paramLabel = "TYPE", description = "The block type slug, e.g. gcs-bucket.") String type,
                @Parameters(index = "1", paramLabel = "NAME", description = "The block name, e.g. zoom-gcs.") String name,
                @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A field value (repeatable).") List<String> sets,
-               @Option(names = "--file", paramLabel = "JSON", description = "A JSON object with the fields.") Path file,
+               @Option(names = "--file", paramLabel = "FILE", description = "A JSON (or .yaml/.yml) object with the fields.") Path file,
                @Option(names = "--overwrite", description = "Replace an existing block of that name.") boolean overwrite) {
         try (Blocks blocks = open()) {
             Class<? extends Block> cls = typeOf(blocks, type);
@@ -112,8 +113,10 @@ final class BlockCommand {
 
     private static ObjectNode readObject(Path file) {
         try {
-            if (JSON.readTree(Files.readString(file)) instanceof ObjectNode o) return o;
-            throw new BlockException("--file " + file + " must hold a JSON object");
+            String name = file.getFileName().toString();
+            ObjectMapper m = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON;
+            if (m.readTree(Files.readString(file)) instanceof ObjectNode o) return o;
+            throw new BlockException("--file " + file + " must hold an object (JSON or YAML)");
         } catch (IOException e) {
             throw new BlockException("cannot read --file " + file + ": " + e.getClass().getSimpleName());
         }

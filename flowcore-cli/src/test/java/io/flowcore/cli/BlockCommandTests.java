@@ -68,6 +68,16 @@ class BlockCommandTests {
     }
 
     @Test
+    void createsFromAYamlFile() throws Exception {
+        Path yaml = Files.writeString(home.resolve("pg.yaml"), "url: jdbc:postgresql://db:5432/ny_taxi\nuser: root\npassword: " + PASSWORD + "\n");
+        assertEquals(0, run("block", "create", "sql-connector", "pg", "--file", yaml.toString()));
+        try (Blocks blocks = Blocks.open(home)) {
+            assertEquals(PASSWORD, blocks.load("pg", SqlConnector.class).password().reveal());
+        }
+        assertFalse(output().contains(PASSWORD), output());
+    }
+
+    @Test
     void listsAndDeletes() {
         run("block", "create", "local-lake", "lake", "--set", "folder=/tmp/lake");
         run("block", "create", "duck-db-warehouse", "wh", "--set", "databaseFile=/tmp/wh.duckdb");
