@@ -4,6 +4,9 @@ import io.flowcore.api.block.Block;
 import io.flowcore.api.block.BlockTypeProvider;
 import io.flowcore.blocks.aws.AwsCredentials;
 import io.flowcore.blocks.aws.S3Bucket;
+import io.flowcore.blocks.gcp.BigQueryWarehouse;
+import io.flowcore.blocks.gcp.GcpCredentials;
+import io.flowcore.blocks.gcp.GcsBucket;
 import io.flowcore.blocks.local.DuckDbWarehouse;
 import io.flowcore.blocks.local.LocalLake;
 import io.flowcore.blocks.sql.SqlConnector;
@@ -14,6 +17,7 @@ public final class FlowcoreBlockTypes implements BlockTypeProvider {
 
     @Override
     public List<Class<? extends Block>> blockTypes() {
-        return List.of(SqlConnector.class, LocalLake.class, DuckDbWarehouse.class, AwsCredentials.class, S3Bucket.class);
+        return List.of(SqlConnector.class, LocalLake.class, DuckDbWarehouse.class, AwsCredentials.class, S3Bucket.class,
+                GcpCredentials.class, GcsBucket.class, BigQueryWarehouse.class);
     }
 }

@@ -144,6 +144,8 @@ class S3BucketS3MockTests {
         Thread.sleep(500);
         assertFalse(bucket.exists("retry/64mb.bin"), "no object after a failed upload");
         assertFalse(cliKeys("retry/").contains("64mb.bin"));
+        String pending = aws.run("s3api", "list-multipart-uploads", "--bucket", bucketName, "--prefix", prefix + "/retry/");
+        assertFalse(pending.contains("UploadId"), "the cancelled multipart upload was aborted, no parts kept: " + pending);
 
         bucket.upload(f, "retry/64mb.bin");
         Path back = dir.resolve("back.bin");

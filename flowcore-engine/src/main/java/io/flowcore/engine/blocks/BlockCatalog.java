@@ -34,6 +34,7 @@ public final class BlockCatalog implements AutoCloseable {
         this.types = new BlockTypeRegistry(Thread.currentThread().getContextClassLoader());
     }
 
+    /** See {@code Blocks.save}. */
     public void save(String name, Block block, boolean overwrite) {
         checkName(name);
         Objects.requireNonNull(block, "block");
@@ -57,6 +58,7 @@ public final class BlockCatalog implements AutoCloseable {
         }
     }
 
+    /** See {@code Blocks.load}. */
     public <T extends Block> T load(String name, Class<T> type) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
@@ -109,6 +111,7 @@ public final class BlockCatalog implements AutoCloseable {
         return out;
     }
 
+    /** Deletes the block {@code name}; false when there was none. */
     public boolean delete(String name) {
         return store.delete(Objects.requireNonNull(name, "name"));
     }
@@ -152,6 +155,7 @@ public final class BlockCatalog implements AutoCloseable {
         }
     }
 
+    /** Closes the block store. */
     @Override
     public void close() {
         store.close();

@@ -104,6 +104,16 @@ final class BlockCodec {
     /** A block from user-typed JSON (secrets in plain text, references unresolved). */
     <T extends Block> T fromPlainJson(String json, Class<T> type) {
         try {
+            if (type.isRecord() && mapper.readTree(json) instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                java.util.List<String> fields = java.util.Arrays.stream(type.getRecordComponents())
+                        .map(java.lang.reflect.RecordComponent::getName).toList();
+                for (String f : (Iterable<String>) o::fieldNames) {
+                    if (!fields.contains(f)) {
+                        throw new BlockException("unknown field '" + f + "' for " + Block.slugOf(type) + "; its fields: "
+                                + String.join(", ", fields));
+                    }
+                }
+            }
             return mapper.readValue(json, type);
         } catch (IOException e) {
             throw unwrap(e, "invalid " + Block.slugOf(type) + " block");

@@ -37,6 +37,6 @@ final class BlockTypeRegistry {
     }
 
     synchronized Map<String, Class<? extends Block>> all() {
-        return Map.copyOf(bySlug);
+        return java.util.Collections.unmodifiableMap(new TreeMap<>(bySlug));
     }
 }

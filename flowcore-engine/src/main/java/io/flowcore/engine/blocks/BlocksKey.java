@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -110,8 +109,9 @@ final class BlocksKey {
         }
         try {
             Files.writeString(tmp, Base64.getEncoder().encodeToString(raw) + "\n", StandardCharsets.US_ASCII);
-            // No replace: when another process created the key first, use theirs.
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            // A hard link never replaces an existing file (a rename would): when another process
+            // created the key first, use theirs.
+            Files.createLink(file, tmp);
         } catch (FileAlreadyExistsException e) {
             Files.deleteIfExists(tmp);
             return read(false);
