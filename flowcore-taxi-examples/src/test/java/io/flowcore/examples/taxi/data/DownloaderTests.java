@@ -70,10 +70,13 @@ class DownloaderTests {
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
         lines.start();
         logger.addAppender(lines);
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.INFO); // whatever logback configuration is on the classpath
         try {
             new Downloader(FAST).download(server.csvGzUri(JAN), dir.resolve("p.csv.gz"));
         } finally {
             logger.detachAppender(lines);
+            logger.setLevel(level);
         }
         assertTrue(lines.list.stream().map(e -> e.getFormattedMessage()).anyMatch(m ->
                         m.matches("Downloading /yellow/yellow_tripdata_2021-01.csv.gz: [0-9.]+ MB of [0-9.]+ MB \\(\\d+ %\\), [0-9.]+ MB/s, ETA \\d+ s")),
