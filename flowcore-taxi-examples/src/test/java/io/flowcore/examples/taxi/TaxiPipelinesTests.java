@@ -43,7 +43,7 @@ class TaxiPipelinesTests {
     @BeforeAll
     static void start() throws Exception {
         server = TaxiDataServer.start(ServerOptions.defaults(home.resolve("source")).withMonths(GeneratorOptions.rows(ROWS)));
-        fc = Flowcore.create(cfg -> cfg.home(home));
+        fc = Flowcore.create(cfg -> cfg.home(home).sleeper(d -> { })); // retries without waiting
         fc.blocks().save("lake", LocalLake.at(home.resolve("lake")));
         fc.blocks().save("warehouse", DuckDbWarehouse.at(home.resolve("warehouse.duckdb")));
         settings = new TaxiSettings(server.baseUri().toString(), home.resolve("work"), "lake", "warehouse", "rides", "pg");
@@ -101,6 +101,37 @@ class TaxiPipelinesTests {
         for (var child : secondChildren) {
             assertEquals("Cached", fc.history().taskRuns(child.id()).getFirst().state().name());
         }
+    }
+
+    @Test
+    void greenAndFhvMonthsGoThroughTheSameFlows() {
+        for (String color : List.of("green", "fhv")) {
+            FlowRun<List<MonthResult>> run = fc.execute(EtlParentFlow.class,
+                    f -> f.etlParentFlow(List.of(3), 2021, color, settings));
+            assertEquals(StateType.COMPLETED, run.state().type(), color + ": " + run.error());
+            MonthResult r = run.result().getFirst();
+            assertEquals(ROWS, r.rowsRead(), color);
+            assertEquals(r.rowsInLake(), r.rowsInWarehouse(), color);
+        }
+    }
+
+    @Test
+    void aFailedParentRunResumesWithoutRedoingWhatLanded() {
+        TaxiSettings missingWarehouse = new TaxiSettings(server.baseUri().toString(), home.resolve("work-resume"), "lake",
+                "warehouse-saved-later", "resumed", "pg");
+        FlowRun<List<MonthResult>> failed = fc.execute(EtlParentFlow.class,
+                f -> f.etlParentFlow(List.of(4), 2021, "yellow", missingWarehouse));
+        assertEquals(StateType.FAILED, failed.state().type());
+        assertTrue(failed.state().message().contains("warehouse-saved-later"), failed.state().message());
+
+        fc.blocks().save("warehouse-saved-later", DuckDbWarehouse.at(home.resolve("later.duckdb")));
+        FlowRun<Object> resumed = fc.resume(failed.id());
+
+        assertEquals(StateType.COMPLETED, resumed.state().type(), String.valueOf(resumed.error()));
+        var landing = fc.history().flowRuns(FlowRunQuery.all().flow("etl-web-to-gcs")).stream()
+                .filter(r -> resumed.id().equals(r.parentFlowRunId())).findFirst().orElseThrow();
+        assertEquals(List.of("Resumed", "Resumed", "Resumed", "Resumed"),
+                fc.history().taskRuns(landing.id()).stream().map(t -> t.state().name()).toList());
     }
 
     @Test
