@@ -7,5 +7,7 @@ case "${1:-}" in
   taxi)   main=io.flowcore.bench.TaxiBench; export JAVA_OPTS="${JAVA_OPTS:-} -Xmx256m" ;;
   *) echo "usage: $0 engine|taxi [ARGS...]  (unknown benchmark '${1:-}'; valid: engine, taxi)" >&2; exit 2 ;;
 esac
+# The bench's own logging (quiet engine lines); the examples' logback.xml is on the classpath too.
+export JAVA_OPTS="$JAVA_OPTS -Dlogback.configurationFile=logback-bench.xml --enable-native-access=ALL-UNNAMED"
 shift
 exec bash "$(dirname "$0")/../.ci/run-main.sh" flowcore-bench "$main" "$@"

@@ -22,14 +22,6 @@ import java.util.Optional;
  * TODO: move this table onto the run store's migrations (io.flowcore.engine.store) once it has them.
  */
 final class JdbcBlockStore implements BlockStore {
-    private static final String DDL = """
-            CREATE TABLE IF NOT EXISTS blocks (
-              name VARCHAR(200) PRIMARY KEY,
-              type_slug VARCHAR(200) NOT NULL,
-              document TEXT NOT NULL,
-              created_at VARCHAR(40) NOT NULL,
-              updated_at VARCHAR(40) NOT NULL)""";
-
     private final HikariDataSource pool;
     private final String where;
 
@@ -49,9 +41,13 @@ final class JdbcBlockStore implements BlockStore {
         } catch (RuntimeException e) {
             throw new BlockException("cannot open the block store at " + where + ": " + e.getMessage(), e);
         }
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            if (sqlite) s.execute("PRAGMA journal_mode = WAL");
-            s.execute(DDL);
+        try (Connection c = pool.getConnection()) {
+            if (sqlite) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA journal_mode = WAL");
+                }
+            }
+            io.flowcore.engine.store.StateStores.migrate(c); // the blocks table is migration V2
         } catch (SQLException e) {
             pool.close();
             throw new BlockException("cannot create the blocks table at " + where + ": " + e.getMessage(), e);

@@ -69,6 +69,18 @@ public final class StateStores {
         return JdbcStateStore.open(Dialect.POSTGRESQL, pool::getConnection, pool, journalDir, pool, true);
     }
 
+    /**
+     * Brings the flowcore schema (runs, logs, cache, leases, blocks) of the database behind {@code c} up
+     * to date with the versioned migrations; for a component that uses the database without opening a
+     * state store (the block store).
+     *
+     * @throws java.sql.SQLException when a migration fails; nothing of it is applied
+     */
+    public static void migrate(java.sql.Connection c) throws java.sql.SQLException {
+        Dialect dialect = c.getMetaData().getURL().startsWith("jdbc:sqlite:") ? Dialect.SQLITE : Dialect.POSTGRESQL;
+        Migrations.migrate(c, dialect);
+    }
+
     /** @param startWriter false only in tests: writes are journaled but never applied */
     static JdbcStateStore openSqlite(Path dbFile, boolean startWriter) {
         Objects.requireNonNull(dbFile, "dbFile");

@@ -71,17 +71,23 @@ final class WriteBehindJournal implements AutoCloseable {
         UUID id = UUID.randomUUID();
         Path tmp = dir.resolve("journal-" + id + ".tmp");
         Path file = dir.resolve("journal-" + id + ".bin");
-        RandomAccessFile raf = new RandomAccessFile(tmp.toFile(), "rw");
+        // Both names are live before the file exists: a store replaying in this JVM must not open (and
+        // delete) the .tmp in the moment between its creation and its lock.
+        LIVE.add(tmp.toAbsolutePath());
+        LIVE.add(file.toAbsolutePath());
+        RandomAccessFile raf = null;
         try {
+            raf = new RandomAccessFile(tmp.toFile(), "rw");
             FileLock lock = raf.getChannel().tryLock();
             if (lock == null) throw new IOException("cannot lock the new journal " + tmp);
             raf.writeInt(MAGIC);
-            LIVE.add(file.toAbsolutePath());
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            LIVE.remove(tmp.toAbsolutePath());
             return new WriteBehindJournal(file, raf, lock, id.getMostSignificantBits() ^ id.getLeastSignificantBits());
         } catch (IOException | RuntimeException e) {
+            LIVE.remove(tmp.toAbsolutePath());
             LIVE.remove(file.toAbsolutePath());
-            raf.close();
+            if (raf != null) raf.close();
             Files.deleteIfExists(tmp);
             throw e;
         }
