@@ -11,7 +11,7 @@ import io.flowcore.api.block.Secret;
 import io.flowcore.blocks.testing.AwsCli;
 import io.flowcore.blocks.testing.CapturedOutput;
 import io.flowcore.blocks.testing.Files2;
-import io.flowcore.blocks.testing.Infra;
+import io.flowcore.engine.testing.TestInfra;
 import io.flowcore.engine.Blocks;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -41,14 +41,14 @@ class S3BucketS3MockTests {
 
     @BeforeEach
     void loadBlock() {
-        bucketName = Infra.require("FLOWCORE_S3_BUCKET");
-        secretKey = Infra.require("FLOWCORE_S3_SECRET_KEY");
+        bucketName = TestInfra.require("FLOWCORE_S3_BUCKET");
+        secretKey = TestInfra.require("FLOWCORE_S3_SECRET_KEY");
         aws = new AwsCli();
         prefix = "blocks-test-" + UUID.randomUUID();
         try (Blocks blocks = Blocks.open(dir.resolve("home"))) {
-            blocks.save("s3-creds", AwsCredentials.of(Infra.require("FLOWCORE_S3_ACCESS_KEY"), Secret.of(secretKey)));
-            blocks.save("s3", new S3Bucket(bucketName, prefix, Infra.require("FLOWCORE_S3_REGION"),
-                    Infra.require("FLOWCORE_S3_ENDPOINT"), true, BlockRef.named("s3-creds")));
+            blocks.save("s3-creds", AwsCredentials.of(TestInfra.require("FLOWCORE_S3_ACCESS_KEY"), Secret.of(secretKey)));
+            blocks.save("s3", new S3Bucket(bucketName, prefix, TestInfra.require("FLOWCORE_S3_REGION"),
+                    TestInfra.require("FLOWCORE_S3_ENDPOINT"), true, BlockRef.named("s3-creds")));
             bucket = blocks.load("s3", S3Bucket.class);
         }
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowcore.api.block.BlockStore;
 import io.flowcore.api.block.BlockStore.Document;
-import io.flowcore.blocks.testing.Infra;
+import io.flowcore.engine.testing.TestInfra;
 import io.flowcore.engine.blocks.BlockStores;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,8 +28,8 @@ class BlockStoreContractTests {
         return Stream.of(
                 Arguments.of("in-memory", (Function<Path, BlockStore>) d -> BlockStores.inMemory()),
                 Arguments.of("sqlite", (Function<Path, BlockStore>) d -> BlockStores.sqlite(d.resolve(UUID.randomUUID() + ".db"))),
-                Arguments.of("postgresql", (Function<Path, BlockStore>) d -> BlockStores.jdbc(Infra.require("FLOWCORE_PG_URL"),
-                        Infra.require("FLOWCORE_PG_USER"), Infra.require("FLOWCORE_PG_PASSWORD"))));
+                Arguments.of("postgresql", (Function<Path, BlockStore>) d -> BlockStores.jdbc(TestInfra.require("FLOWCORE_PG_URL"),
+                        TestInfra.require("FLOWCORE_PG_USER"), TestInfra.require("FLOWCORE_PG_PASSWORD"))));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flowcore.api.block.BlockException;
 import io.flowcore.api.block.Secret;
 import io.flowcore.blocks.testing.CapturedOutput;
-import io.flowcore.blocks.testing.Infra;
+import io.flowcore.engine.testing.TestInfra;
 import io.flowcore.engine.Blocks;
 import io.flowcore.engine.blocks.BlockStores;
 import java.nio.file.Path;
@@ -35,8 +35,8 @@ class SqlConnectorPostgresTests {
 
     @BeforeEach
     void connect() {
-        db = SqlConnector.ofUrl(Infra.require("FLOWCORE_PG_URL"), Infra.require("FLOWCORE_PG_USER"),
-                Secret.of(Infra.require("FLOWCORE_PG_PASSWORD")));
+        db = SqlConnector.ofUrl(TestInfra.require("FLOWCORE_PG_URL"), TestInfra.require("FLOWCORE_PG_USER"),
+                Secret.of(TestInfra.require("FLOWCORE_PG_PASSWORD")));
         table = newTable();
     }
 

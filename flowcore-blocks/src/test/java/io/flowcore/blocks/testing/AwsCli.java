@@ -1,5 +1,7 @@
 package io.flowcore.blocks.testing;
 
+import io.flowcore.engine.testing.TestInfra;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -8,11 +10,11 @@ import java.util.concurrent.TimeUnit;
 
 /** Debian's awscli (FLOWCORE_AWS_CLI) against the S3 test server: an independent client for read-backs. */
 public final class AwsCli {
-    private final String cli = Infra.require("FLOWCORE_AWS_CLI");
-    private final String endpoint = Infra.require("FLOWCORE_S3_ENDPOINT");
-    private final String key = Infra.require("FLOWCORE_S3_ACCESS_KEY");
-    private final String secret = Infra.require("FLOWCORE_S3_SECRET_KEY");
-    private final String region = Infra.require("FLOWCORE_S3_REGION");
+    private final String cli = TestInfra.require("FLOWCORE_AWS_CLI");
+    private final String endpoint = TestInfra.require("FLOWCORE_S3_ENDPOINT");
+    private final String key = TestInfra.require("FLOWCORE_S3_ACCESS_KEY");
+    private final String secret = TestInfra.require("FLOWCORE_S3_SECRET_KEY");
+    private final String region = TestInfra.require("FLOWCORE_S3_REGION");
 
     /** Runs {@code aws --endpoint-url <endpoint> <args>} and returns its stdout; fails on a non-zero exit. */
     public String run(String... args) {

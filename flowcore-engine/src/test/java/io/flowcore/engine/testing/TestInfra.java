@@ -22,6 +22,11 @@ public final class TestInfra {
                 optional("FLOWCORE_PG_PASSWORD", "flowcore"));
     }
 
+    /** The variable's value, with the usual hint; see {@link #require(String, String)}. */
+    public static String require(String variable) {
+        return require(variable, variable + " is not set: run `bash .ci/test-infra.sh up && source /tmp/flowcore-infra/env.sh`");
+    }
+
     /** True when missing infrastructure must fail tests rather than skip them. */
     public static boolean required() {
         return "true".equalsIgnoreCase(System.getenv("CI")) || "1".equals(System.getenv("FLOWCORE_REQUIRE_INFRA"));

@@ -1,5 +1,7 @@
 package io.flowcore.examples.taxi.data;
 
+import io.flowcore.engine.testing.TestInfra;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +31,7 @@ class PostgresLoaderTests {
 
     @BeforeEach
     void connect() throws Exception {
-        RequiredInfra.Postgres cfg = RequiredInfra.postgres();
+        TestInfra.Postgres cfg = TestInfra.postgres();
         pg = DriverManager.getConnection(cfg.url(), cfg.user(), cfg.password());
         try (Statement st = pg.createStatement()) {
             st.execute("DROP TABLE IF EXISTS " + TABLE);
