@@ -21,6 +21,23 @@ public class EtlParentFlow {
                               long rowsInLake, int lakeVersion, long rowsInWarehouse, double seconds) {
     }
 
+    /**
+     * Runs the parent flow as the lesson's script does, against the saved blocks {@code zoom-gcs} and
+     * {@code zoom-bq} (see docs/taxi-pipelines.md); runnable from an IDE. Arguments: color, year, months…
+     * (default: yellow 2021 1 2 3). The source is {@code $FLOWCORE_TAXI_SOURCE}, else the course's CSV backup.
+     */
+    public static void main(String[] args) {
+        String color = args.length > 0 ? args[0] : "yellow";
+        int year = args.length > 1 ? Integer.parseInt(args[1]) : 2021;
+        List<Integer> months = args.length > 2
+                ? java.util.Arrays.stream(args, 2, args.length).map(Integer::valueOf).toList() : List.of(1, 2, 3);
+        TaxiSettings settings = TaxiSettings.lessonDefaults(TaxiSettings.sourceFromEnvironment(), java.nio.file.Path.of("work"));
+        var run = io.flowcore.engine.Flowcore.run(EtlParentFlow.class, f -> f.etlParentFlow(months, year, color, settings));
+        System.out.println(run + (run.isCompleted() ? " " + run.result() : ""));
+        io.flowcore.engine.Flowcore.shared().close();
+        if (!run.isCompleted()) System.exit(1);
+    }
+
     @Flow(name = "etl-parent-flow")
     public List<MonthResult> etlParentFlow(List<Integer> months, int year, String color, TaxiSettings settings)
             throws IOException {

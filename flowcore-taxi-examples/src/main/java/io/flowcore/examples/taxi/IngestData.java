@@ -84,6 +84,22 @@ public class IngestData {
         }
     }
 
+    /**
+     * Runs Ingest Data as the lesson's script does, into the saved SQL block {@code postgres-connector};
+     * runnable from an IDE. Arguments: table, color, year, month (default: yellow_taxi_trips yellow 2021 1).
+     */
+    public static void main(String[] args) {
+        String table = args.length > 0 ? args[0] : "yellow_taxi_trips";
+        String color = args.length > 1 ? args[1] : "yellow";
+        int year = args.length > 2 ? Integer.parseInt(args[2]) : 2021;
+        int month = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        TaxiSettings settings = TaxiSettings.lessonDefaults(TaxiSettings.sourceFromEnvironment(), Path.of("work"));
+        var run = io.flowcore.engine.Flowcore.run(IngestData.class, f -> f.ingest(table, year, month, color, settings));
+        System.out.println(run + (run.isCompleted() ? ": " + run.result() + " rows" : ""));
+        io.flowcore.engine.Flowcore.shared().close();
+        if (!run.isCompleted()) System.exit(1);
+    }
+
     @Flow(name = "Subflow", flowRunName = "subflow-{tableName}")
     public void logSubflow(String tableName) {
         RunContext.logger().info("Logging Subflow for: {}", tableName);

@@ -24,6 +24,15 @@ public record TaxiSettings(String sourceBaseUrl, Path workDir, String lakeBlock,
         sourceBaseUrl = sourceBaseUrl.endsWith("/") ? sourceBaseUrl.substring(0, sourceBaseUrl.length() - 1) : sourceBaseUrl;
     }
 
+    /** The course's CSV backup of the TLC data (needs internet). */
+    public static final String COURSE_CSV_BACKUP = "https://github.com/DataTalksClub/nyc-tlc-data/releases/download";
+
+    /** {@code $FLOWCORE_TAXI_SOURCE} if set (e.g. a local TaxiDataServer), else {@link #COURSE_CSV_BACKUP}. */
+    public static String sourceFromEnvironment() {
+        String env = System.getenv("FLOWCORE_TAXI_SOURCE");
+        return env == null || env.isBlank() ? COURSE_CSV_BACKUP : env;
+    }
+
     /** The lesson's block names: {@code zoom-gcs}, {@code zoom-bq}, {@code postgres-connector}; table {@code rides}. */
     public static TaxiSettings lessonDefaults(String sourceBaseUrl, Path workDir) {
         return new TaxiSettings(sourceBaseUrl, workDir, "zoom-gcs", "zoom-bq", "rides", "postgres-connector");
