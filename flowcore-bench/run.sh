@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Usage: flowcore-bench/run.sh engine|taxi [ARGS...]   (ARGS go to the benchmark)
+# Usage: flowcore-bench/run.sh engine|taxi|taxi-months [ARGS...]   (ARGS go to the benchmark)
 # Builds what the benchmarks need and runs one of them on a JDK >= 21.
 set -euo pipefail
 case "${1:-}" in
   engine) main=io.flowcore.bench.EngineBench; export JAVA_OPTS="${JAVA_OPTS:-} -Xmx1g" ;;
   taxi)   main=io.flowcore.bench.TaxiBench; export JAVA_OPTS="${JAVA_OPTS:-} -Xmx256m" ;;
-  *) echo "usage: $0 engine|taxi [ARGS...]  (unknown benchmark '${1:-}'; valid: engine, taxi)" >&2; exit 2 ;;
+  taxi-months) main=io.flowcore.bench.TaxiMonthsBench; export JAVA_OPTS="${JAVA_OPTS:-} -Xmx256m" ;;
+  *) echo "usage: $0 engine|taxi|taxi-months [ARGS...]  (unknown benchmark '${1:-}'; valid: engine, taxi, taxi-months)" >&2; exit 2 ;;
 esac
 # The bench's own logging (quiet engine lines); the examples' logback.xml is on the classpath too.
 export JAVA_OPTS="$JAVA_OPTS -Dlogback.configurationFile=logback-bench.xml --enable-native-access=ALL-UNNAMED"
