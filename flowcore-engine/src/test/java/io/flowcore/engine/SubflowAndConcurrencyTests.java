@@ -65,7 +65,7 @@ class SubflowAndConcurrencyTests {
         public int query(int i) throws InterruptedException {
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);
-            Thread.sleep(30);
+            Thread.sleep(150); // long enough that the submitted runs overlap even on a loaded machine
             inFlight.decrementAndGet();
             return i;
         }
