@@ -90,6 +90,35 @@ public final class StateStores {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the folder of the state store " + db, e);
         }
+        // A fresh file opened by several stores at once: switching it to WAL takes an exclusive lock that
+        // SQLite refuses at once (SQLITE_BUSY, no busy handler) to all but one. Those try again.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return openSqliteOnce(db, startWriter);
+            } catch (RuntimeException e) {
+                if (attempt >= 20 || !isBusy(e)) throw e;
+                try {
+                    Thread.sleep(10L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean isBusy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && (sql.getErrorCode() == 5 || String.valueOf(sql.getMessage())
+                    .contains("SQLITE_BUSY"))) {
+                return true;
+            }
+            if (t.getMessage() != null && t.getMessage().contains("SQLITE_BUSY")) return true;
+        }
+        return false;
+    }
+
+    private static JdbcStateStore openSqliteOnce(Path db, boolean startWriter) {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
