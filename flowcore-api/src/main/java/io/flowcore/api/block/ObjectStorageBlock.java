@@ -22,7 +22,19 @@ public interface ObjectStorageBlock extends Block {
      *
      * @return the keys written, sorted
      */
-    List<String> uploadFolder(Path folder, String prefix);
+    /** (Walks the folder and calls {@link #upload} per file; a type may do better.) */
+    default List<String> uploadFolder(Path folder, String prefix) {
+        List<String> keys = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(folder)) {
+            for (Path f : files.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
+                String rel = folder.relativize(f).toString().replace('\\', '/');
+                keys.add(upload(f, prefix == null || prefix.isEmpty() ? rel : prefix.replaceAll("/+$", "") + "/" + rel));
+            }
+        } catch (java.io.IOException e) {
+            throw new BlockException(Block.slugOf(getClass()) + ": cannot read folder " + folder + ": " + e.getMessage(), e);
+        }
+        return keys;
+    }
 
     /** Downloads {@code key} to {@code file} (parents are created; an existing file is replaced). */
     Path download(String key, Path file);

@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import java.util.stream.Stream;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.transfer.s3.model.DownloadFileRequest;
@@ -71,20 +70,6 @@ public record S3Bucket(String bucket, String basePath, String region, String end
         if (!Files.isRegularFile(file)) throw new BlockException("s3-bucket " + bucket + ": no file " + file + " to upload");
         return S3Clients.of(this).transfers().uploadFile(UploadFileRequest.builder()
                 .putObjectRequest(r -> r.bucket(bucket).key(full(key))).source(file).build());
-    }
-
-    @Override
-    public List<String> uploadFolder(Path folder, String prefix) {
-        List<String> keys = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                String rel = folder.relativize(f).toString().replace('\\', '/');
-                keys.add(upload(f, prefix == null || prefix.isEmpty() ? rel : prefix.replaceAll("/+$", "") + "/" + rel));
-            }
-        } catch (IOException e) {
-            throw new BlockException("s3-bucket " + bucket + ": cannot read folder " + folder + ": " + e.getMessage(), e);
-        }
-        return keys;
     }
 
     @Override

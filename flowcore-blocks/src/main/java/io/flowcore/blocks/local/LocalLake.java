@@ -54,20 +54,6 @@ public record LocalLake(String folder) implements ObjectStorageBlock {
     }
 
     @Override
-    public List<String> uploadFolder(Path source, String prefix) {
-        List<String> keys = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                String rel = source.relativize(f).toString().replace('\\', '/');
-                keys.add(upload(f, join(prefix, rel)));
-            }
-        } catch (IOException e) {
-            throw new BlockException("local-lake " + folder + ": cannot read folder " + source + ": " + e.getMessage(), e);
-        }
-        return keys;
-    }
-
-    @Override
     public Path download(String key, Path file) {
         Path source = resolve(key);
         if (!Files.isRegularFile(source)) throw new BlockException("local-lake " + folder + ": no object '" + key + "'");
