@@ -47,13 +47,7 @@ class CrashDetectionTests {
     public static void main(String[] args) {
         Path home = Path.of(args[0]);
         Flowcore fc = Flowcore.create(cfg -> cfg.home(home));
-        fc.executeVoid(Stuck.class, f -> {
-            try {
-                f.stuck(home.resolve("marker").toString());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        fc.executeVoid(Stuck.class, f -> f.stuck(home.resolve("marker").toString()));
     }
 
     @Test

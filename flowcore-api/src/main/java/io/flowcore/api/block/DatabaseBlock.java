@@ -16,6 +16,18 @@ public interface DatabaseBlock extends Block, AutoCloseable {
     /** Runs a query and returns every row, each as column label → value in column order. */
     List<Map<String, Object>> query(String sql, Object... params);
 
+    /** Every row of {@code rs}, each as column label → value in column order: the shape {@link #query} returns. */
+    static List<Map<String, Object>> rows(java.sql.ResultSet rs) throws java.sql.SQLException {
+        java.sql.ResultSetMetaData md = rs.getMetaData();
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        while (rs.next()) {
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            for (int i = 1; i <= md.getColumnCount(); i++) row.put(md.getColumnLabel(i), rs.getObject(i));
+            rows.add(row);
+        }
+        return rows;
+    }
+
     /** Releases the block's connections; it reconnects on next use. */
     @Override
     void close();

@@ -7,10 +7,7 @@ import io.flowcore.api.block.Secret;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -96,14 +93,7 @@ public record SqlConnector(String url, String driver, String host, Integer port,
         try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
-                ResultSetMetaData md = rs.getMetaData();
-                List<Map<String, Object>> rows = new ArrayList<>();
-                while (rs.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int i = 1; i <= md.getColumnCount(); i++) row.put(md.getColumnLabel(i), rs.getObject(i));
-                    rows.add(row);
-                }
-                return rows;
+                return DatabaseBlock.rows(rs);
             }
         } catch (SQLException e) {
             throw new BlockException("sql-connector (" + redactedUrl() + "): query failed: " + e.getMessage(), e);
