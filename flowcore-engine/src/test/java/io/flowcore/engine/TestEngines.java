@@ -1,6 +1,9 @@
 package io.flowcore.engine;
 
 import io.flowcore.api.run.StateChange;
+import io.flowcore.api.spi.Claim;
+import io.flowcore.api.state.State;
+import java.util.Optional;
 import io.flowcore.api.spi.Sleeper;
 import io.flowcore.engine.store.StateStores;
 import java.nio.file.Path;
@@ -65,24 +68,26 @@ final class TestEngines {
     static record Unclosable(io.flowcore.api.spi.StateStore delegate) implements io.flowcore.api.spi.StateStore {
         @Override public String name() { return delegate.name(); }
         @Override public void insertFlowRun(io.flowcore.api.run.FlowRunRecord r) { delegate.insertFlowRun(r); }
-        @Override public void insertTaskRun(io.flowcore.api.run.TaskRunRecord r) { delegate.insertTaskRun(r); }
-        @Override public void setFlowRunState(java.util.UUID id, io.flowcore.api.state.State s) { delegate.setFlowRunState(id, s); }
-        @Override public void setTaskRunState(java.util.UUID id, io.flowcore.api.state.State s, String ref) { delegate.setTaskRunState(id, s, ref); }
+        @Override public void insertTaskRun(Claim c, io.flowcore.api.run.TaskRunRecord r) { delegate.insertTaskRun(c, r); }
+        @Override public void setFlowRunState(Claim c, State s) { delegate.setFlowRunState(c, s); }
+        @Override public void setTaskRunState(Claim c, UUID id, State s, String ref) { delegate.setTaskRunState(c, id, s, ref); }
+        @Override public State commitFinalState(Claim c, State s, State tasks) { return delegate.commitFinalState(c, s, tasks); }
+        @Override public Optional<Claim> takeOver(Claim c, String engine, State flow, State tasks) {
+            return delegate.takeOver(c, engine, flow, tasks);
+        }
+        @Override public List<io.flowcore.api.spi.RunClaim> liveRuns() { return delegate.liveRuns(); }
+        @Override public void onClaimLost(java.util.function.Consumer<UUID> l) { delegate.onClaimLost(l); }
         @Override public void appendLog(io.flowcore.api.run.RunLog l) { delegate.appendLog(l); }
-        @Override public java.util.Optional<io.flowcore.api.spi.CacheEntry> findCache(String k) { return delegate.findCache(k); }
+        @Override public Optional<io.flowcore.api.spi.CacheEntry> findCache(String k) { return delegate.findCache(k); }
         @Override public void putCache(io.flowcore.api.spi.CacheEntry e) { delegate.putCache(e); }
         @Override public void heartbeat(io.flowcore.api.spi.EngineLease l) { delegate.heartbeat(l); }
         @Override public void releaseLease(String id) { delegate.releaseLease(id); }
-        @Override public java.util.List<java.util.UUID> markCrashedRuns(java.time.Instant now, java.time.Duration t,
-                java.util.function.Predicate<io.flowcore.api.spi.EngineLease> dead, io.flowcore.api.state.State s) {
-            return delegate.markCrashedRuns(now, t, dead, s);
-        }
-        @Override public java.util.Optional<io.flowcore.api.run.FlowRunRecord> flowRun(java.util.UUID id) { return delegate.flowRun(id); }
-        @Override public java.util.List<io.flowcore.api.run.FlowRunRecord> flowRuns(io.flowcore.api.run.FlowRunQuery q) { return delegate.flowRuns(q); }
-        @Override public java.util.List<io.flowcore.api.run.TaskRunRecord> taskRuns(java.util.UUID id) { return delegate.taskRuns(id); }
-        @Override public java.util.Optional<io.flowcore.api.run.TaskRunRecord> taskRun(java.util.UUID id) { return delegate.taskRun(id); }
-        @Override public java.util.List<io.flowcore.api.run.StateChange> stateHistory(java.util.UUID id) { return delegate.stateHistory(id); }
-        @Override public java.util.List<io.flowcore.api.run.RunLog> logs(java.util.UUID id) { return delegate.logs(id); }
+        @Override public Optional<io.flowcore.api.run.FlowRunRecord> flowRun(UUID id) { return delegate.flowRun(id); }
+        @Override public List<io.flowcore.api.run.FlowRunRecord> flowRuns(io.flowcore.api.run.FlowRunQuery q) { return delegate.flowRuns(q); }
+        @Override public List<io.flowcore.api.run.TaskRunRecord> taskRuns(UUID id) { return delegate.taskRuns(id); }
+        @Override public Optional<io.flowcore.api.run.TaskRunRecord> taskRun(UUID id) { return delegate.taskRun(id); }
+        @Override public List<io.flowcore.api.run.StateChange> stateHistory(UUID id) { return delegate.stateHistory(id); }
+        @Override public List<io.flowcore.api.run.RunLog> logs(UUID id) { return delegate.logs(id); }
         @Override public void flush() { delegate.flush(); }
         @Override public void close() { }
     }

@@ -6,12 +6,10 @@ import io.flowcore.api.run.RunLog;
 import io.flowcore.api.run.StateChange;
 import io.flowcore.api.run.TaskRunRecord;
 import io.flowcore.api.state.State;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Predicate;
+import java.util.function.Consumer;
 
 /**
  * Where runs, their state histories, logs, cache entries and engine leases are kept. The engine calls
@@ -27,15 +25,58 @@ public interface StateStore extends AutoCloseable {
     /** A short name for logs and benchmarks, e.g. {@code sqlite}. */
     String name();
 
+    /** Inserts a flow run, held under {@link Claim#initial} by {@code run.engineId()} (null: by nobody yet). */
     void insertFlowRun(FlowRunRecord run);
 
-    void insertTaskRun(TaskRunRecord run);
+    /** Inserts a task run of {@code claim.flowRunId()}; refused (see {@link #onClaimLost}) when the claim is stale. */
+    void insertTaskRun(Claim claim, TaskRunRecord run);
 
-    /** Appends {@code state} to the flow run's history and makes it the current state. */
-    void setFlowRunState(UUID flowRunId, State state);
+    /**
+     * Appends {@code state} to the flow run's history and makes it the current state, if the run's claim
+     * epoch is still {@code claim.epoch()}; otherwise the write is dropped and {@link #onClaimLost}
+     * listeners hear of it.
+     */
+    void setFlowRunState(Claim claim, State state);
 
-    /** Appends {@code state} to the task run's history, makes it current and sets the result ref (may be null). */
-    void setTaskRunState(UUID taskRunId, State state, String resultRef);
+    /**
+     * Appends {@code state} to the task run's history, makes it current and sets the result ref (may be
+     * null), under the same rule as {@link #setFlowRunState}: the task run belongs to {@code claim.flowRunId()}.
+     */
+    void setTaskRunState(Claim claim, UUID taskRunId, State state, String resultRef);
+
+    /**
+     * Writes a final state of a flow run and waits until the database has it (or has refused it). Task
+     * runs of the run that have not ended are moved to {@code leftoverTasks} in the same transaction
+     * (null leaves them).
+     *
+     * @return the run's state as stored afterwards: {@code state} when it was applied, else the state
+     *         written by whoever took the run over
+     */
+    State commitFinalState(Claim claim, State state, State leftoverTasks);
+
+    /**
+     * Takes a flow run over, atomically: if it has not ended and its claim epoch is still
+     * {@code expected.epoch()}, moves the epoch on (refusing every later write under the old claim),
+     * records {@code flowState} (null: the state stays), moves its unfinished task runs to
+     * {@code taskState} (null: they stay) and makes {@code engineId} its holder (null: the holder stays).
+     * The database has the change before this returns.
+     *
+     * @return the new claim, or empty when the run ended or was taken over by someone else first
+     */
+    Optional<Claim> takeOver(Claim expected, String engineId, State flowState, State taskState);
+
+    /**
+     * Every flow run that has not ended, with its claim and its holder's lease. A store that keeps a
+     * local journal first applies the journals of engines that are gone, so that their acknowledged
+     * writes are in before anyone decides about their runs.
+     */
+    List<RunClaim> liveRuns();
+
+    /**
+     * Registers a listener told the flow run id whenever a write made under a stale claim was dropped.
+     * It is called on a store thread: it must return quickly and must not call the store.
+     */
+    void onClaimLost(Consumer<UUID> listener);
 
     void appendLog(RunLog log);
 
@@ -49,13 +90,6 @@ public interface StateStore extends AutoCloseable {
 
     /** Removes an engine's lease when it closes normally. */
     void releaseLease(String engineId);
-
-    /**
-     * Marks as Crashed every non-final flow run (and its non-final task runs) whose engine's lease is
-     * older than {@code now - leaseTimeout}, or whose lease {@code isDead} says is gone, or that has no
-     * lease at all. Returns the ids of the flow runs it marked.
-     */
-    List<UUID> markCrashedRuns(Instant now, Duration leaseTimeout, Predicate<EngineLease> isDead, State crashed);
 
     Optional<FlowRunRecord> flowRun(UUID id);
 

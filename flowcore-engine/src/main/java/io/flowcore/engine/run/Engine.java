@@ -2,6 +2,7 @@ package io.flowcore.engine.run;
 
 import io.flowcore.api.TaskOptions;
 import io.flowcore.api.run.FlowRunRecord;
+import io.flowcore.api.spi.RunClaim;
 import io.flowcore.api.spi.Sleeper;
 import io.flowcore.api.spi.StateStore;
 import io.flowcore.api.state.State;
@@ -18,6 +19,7 @@ import java.lang.reflect.Type;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -57,6 +59,7 @@ public final class Engine implements AutoCloseable {
         this.blocks = s.blocks();
         this.overrides = s.taskOverrides();
         this.leases = new Leases(this, s.heartbeatInterval(), s.leaseTimeout());
+        store.onClaimLost(this::claimLost);
         leases.start();
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -157,7 +160,8 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Cancels a flow run: running task runs are interrupted and the run ends Cancelled. A run of another
-     * engine is marked Cancelling in the store and that engine stops it at its next heartbeat.
+     * engine is made Cancelling in the store under a new claim; that engine stops it when its next write
+     * is refused or at its next heartbeat, whichever comes first.
      *
      * @return false when the run had already ended
      */
@@ -171,8 +175,78 @@ public final class Engine implements AutoCloseable {
         FlowRunRecord r = store.flowRun(flowRunId)
                 .orElseThrow(() -> new IllegalArgumentException("no flow run " + flowRunId));
         if (r.state().isFinal()) return false;
-        transitions.flowRun(r.id(), "Flow run '" + r.name() + "'", r.state(), States.cancelling(clock.instant()));
-        return true;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<RunClaim> live = liveRun(flowRunId);
+            if (live.isEmpty()) return false; // it ended meanwhile
+            if (transitions.requestCancel(live.get(), States.cancelling(clock.instant())).isPresent()) return true;
+        }
+        return liveRun(flowRunId).isPresent(); // still live after three lost races: someone else is cancelling it
+    }
+
+    private Optional<RunClaim> liveRun(UUID flowRunId) {
+        return store.liveRuns().stream().filter(r -> r.claim().flowRunId().equals(flowRunId)).findFirst();
+    }
+
+    /**
+     * Told by the store that a write of this engine was refused: another process took the run over.
+     * Runs on a store thread, so the handling moves to a thread of its own.
+     */
+    private void claimLost(UUID flowRunId) {
+        FlowScope scope = active.get(flowRunId);
+        if (scope == null || closed) return;
+        Thread.ofVirtual().name("flowcore-claim-lost").start(() -> {
+            try {
+                onTakeOver(scope);
+            } catch (RuntimeException e) {
+                RunLogs.ENGINE.warn("could not handle the takeover of {}: {}", scope.label(), Errors.describe(e));
+                scope.takenOver = true;
+                scope.requestCancel();
+            }
+        });
+    }
+
+    /**
+     * Another process moved the run's claim on: a cancellation (Cancelling, still held by this engine) is
+     * re-claimed and carried out here; anything else (marked Crashed) means this engine stops the run and
+     * ends it as the store says.
+     */
+    void onTakeOver(FlowScope scope) {
+        synchronized (scope) {
+            if (reclaim(scope)) {
+                scope.requestCancel();
+                return;
+            }
+            if (!scope.takenOver && liveRun(scope.id).map(r -> r.claim().epoch() != scope.claim.epoch()).orElse(true)) {
+                RunLogs.ENGINE.warn("{} was taken over by another process; stopping it here", scope.label());
+                scope.takenOver = true;
+                scope.requestCancel();
+            }
+        }
+    }
+
+    /**
+     * Re-claims a run of this engine that another process made Cancelling; true when this engine holds
+     * it again (its in-memory state is then Cancelling too).
+     */
+    boolean reclaim(FlowScope scope) {
+        synchronized (scope) {
+            Optional<RunClaim> live = liveRun(scope.id);
+            if (live.isEmpty()) return false;
+            RunClaim run = live.get();
+            if (run.state().type() != StateType.CANCELLING || !engineId.equals(run.engineId())) return false;
+            if (run.claim().epoch() == scope.claim.epoch()) return true; // made Cancelling by this engine itself
+            Optional<io.flowcore.api.spi.Claim> mine = transitions.reclaim(run, engineId);
+            if (mine.isEmpty()) return false;
+            scope.claim = mine.get();
+            scope.state = run.state();
+            RunLogs.ENGINE.info("{} was cancelled from another process; stopping it", scope.label());
+            return true;
+        }
+    }
+
+    /** The run's state as the store has it (for a run taken over by another process). */
+    State storedState(FlowScope scope) {
+        return store.flowRun(scope.id).map(FlowRunRecord::state).orElse(scope.state);
     }
 
     TaskDefinition resolve(TaskDefinition d) {
@@ -209,7 +283,7 @@ public final class Engine implements AutoCloseable {
         for (FlowScope scope : active.values()) {
             try {
                 State crashed = States.crashed(clock.instant(), "the engine closed while the run was running");
-                scope.state = transitions.flowRun(scope.id, scope.label(), scope.state, crashed);
+                scope.state = transitions.endFlowRun(scope.claim, scope.label(), scope.state, crashed, crashed);
             } catch (RuntimeException e) {
                 RunLogs.ENGINE.warn("could not mark {} Crashed: {}", scope.label(), Errors.describe(e));
             }

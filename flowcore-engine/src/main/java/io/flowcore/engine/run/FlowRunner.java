@@ -6,6 +6,7 @@ import io.flowcore.api.RunTimeoutException;
 import io.flowcore.api.run.FlowRunQuery;
 import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.state.State;
+import io.flowcore.api.state.StateType;
 import io.flowcore.engine.discovery.FlowDefinition;
 import io.flowcore.engine.state.States;
 import java.io.IOException;
@@ -153,7 +154,7 @@ final class FlowRunner {
         State end;
         if (error instanceof RunTimeoutException) {
             end = States.timedOut(now, error.getMessage());
-        } else if (scope.cancelRequested) {
+        } else if (scope.cancelRequested && !scope.takenOver) {
             end = States.cancelled(now, "flow run cancelled");
             if (!(error instanceof RunCancelledException)) error = new RunCancelledException(scope.label() + " was cancelled");
         } else if (error == null) {
@@ -161,23 +162,59 @@ final class FlowRunner {
         } else {
             end = States.failed(now, "Flow run encountered an exception: " + Errors.describe(error));
         }
-        move(scope, end);
+        State stored = scope.takenOver ? engine.storedState(scope) : commitEnd(scope, end);
+        if (stored.type() != end.type()) {
+            // Another process took the run over meanwhile: the store's word is final, and the caller hears it.
+            engine.logs.forFlow(scope).warn("{} was taken over by another process, which recorded {}; this engine's "
+                    + "result ({}) is not recorded", scope.label(), stored, end);
+            end = stored;
+            value = null;
+            error = stored.type() == StateType.CANCELLED ? new RunCancelledException(scope.label() + " was cancelled")
+                    : new FlowRunException(scope.label() + " was taken over by another process, which recorded "
+                    + stored, error);
+        }
         var log = engine.logs.forFlow(scope);
         if (error == null) log.info("Finished in state {}", end);
-        else if (end.type() == io.flowcore.api.state.StateType.CANCELLED) log.info("Finished in state {}", end);
+        else if (end.type() == StateType.CANCELLED) log.info("Finished in state {}", end);
         else log.error("Finished in state {}", end, error);
         return new FlowOutcome(scope.id, scope.name, scope.flow.name(), end, value, error);
     }
 
+    /**
+     * Writes the final state and waits for the database. When another process asked for a cancellation
+     * meanwhile (the run is Cancelling under a newer claim), this engine re-claims it and ends it Cancelled;
+     * when it was marked Crashed, the store's state is returned.
+     */
+    private State commitEnd(FlowScope scope, State end) {
+        State proposed = end;
+        for (int round = 0; ; round++) {
+            State leftover = switch (proposed.type()) {
+                case CANCELLED, CRASHED -> proposed;
+                default -> null;
+            };
+            State stored = engine.transitions.endFlowRun(scope.claim, scope.label(), scope.state, proposed, leftover);
+            if (stored.type() == proposed.type()) {
+                scope.state = stored;
+                return stored;
+            }
+            if (round == 0 && stored.type() == StateType.CANCELLING && engine.reclaim(scope)) {
+                proposed = States.cancelled(engine.clock.instant(), "flow run cancelled");
+                continue;
+            }
+            scope.state = stored;
+            return stored;
+        }
+    }
+
     private void move(FlowScope scope, State to) {
-        if (scope.state.type() == io.flowcore.api.state.StateType.CANCELLING && !to.isFinal()) return;
-        scope.state = engine.transitions.flowRun(scope.id, scope.label(), scope.state, to);
+        if (scope.state.type() == StateType.CANCELLING && !to.isFinal()) return;
+        scope.state = engine.transitions.flowRun(scope.claim, scope.label(), scope.state, to);
     }
 
     /** Marks the run Cancelling; the runner ends it Cancelled when its threads have stopped. */
     void markCancelling(FlowScope scope) {
         synchronized (scope) {
-            if (!scope.state.isFinal() && scope.state.type() != io.flowcore.api.state.StateType.CANCELLING) {
+            if (!scope.state.isFinal() && scope.state.type() != StateType.CANCELLING) {
                 move(scope, States.cancelling(engine.clock.instant()));
             }
         }

@@ -33,6 +33,10 @@ final class FlowScope {
     final AtomicInteger submittedCount = new AtomicInteger();
     volatile boolean cancelRequested;
     volatile State state;
+    /** The claim this engine writes the run under; replaced when it re-claims the run after a remote cancel. */
+    volatile io.flowcore.api.spi.Claim claim;
+    /** Set when another process took the run over (marked it Crashed): this engine stops and writes nothing final. */
+    volatile boolean takenOver;
 
     FlowScope(Engine engine, UUID id, String name, FlowDefinition flow, FlowScope parent,
               Map<String, Object> parameters, UUID resumeOf, State state) {
@@ -44,6 +48,7 @@ final class FlowScope {
         this.parameters = parameters;
         this.resumeOf = resumeOf;
         this.state = state;
+        this.claim = io.flowcore.api.spi.Claim.initial(id);
     }
 
     int nextIndex(String taskKey) {

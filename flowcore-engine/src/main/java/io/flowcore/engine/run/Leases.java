@@ -1,34 +1,52 @@
 package io.flowcore.engine.run;
 
-import io.flowcore.api.run.FlowRunQuery;
-import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.spi.EngineLease;
+import io.flowcore.api.spi.RunClaim;
 import io.flowcore.api.state.StateType;
 import io.flowcore.engine.state.States;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/**
+/*
  * The engine's lease on its runs. Every heartbeat renews it, picks up cancellations requested through
- * the store by other processes, and marks Crashed the runs of engines that stopped: a lease older
- * than the timeout, or (on this host) a process that no longer exists. That check also runs when the
- * engine opens its store, so a run is never left Running after its process died.
+ * the store by other processes, and marks Crashed (through Transitions, as takeovers) the runs of
+ * engines that are gone.
+ *
+ * When is another engine gone? Its heartbeat_at is written on *its* clock, so comparing it with this
+ * engine's clock would let a clock that runs minutes ahead declare a live engine dead. Instead this engine
+ * watches the value: an engine is gone when its heartbeat has not changed for the lease timeout measured
+ * on this engine's own clock (a fresh observer therefore waits one full timeout before its first verdict,
+ * and after the store was unreachable the watch starts over, so an outage never expires a lease). It is
+ * gone at once when its process is visibly dead: same kernel boot and PID namespace as this process
+ * (ProcessIdentity), and no live process with its pid and start time. A same-named host in another PID
+ * namespace (a container) never gets that verdict. A run held by an engine with no lease at all (it
+ * released it) is gone too. A wrong verdict costs a Crashed run, not a lost state: the takeover moves the
+ * claim epoch on and the store refuses the previous holder's later writes.
  */
 final class Leases implements AutoCloseable {
-    private static final String HOST = host();
+    private static final ProcessIdentity ME = ProcessIdentity.current();
+
+    private record Seen(Instant heartbeatAt, Instant since) {
+    }
 
     private final Engine engine;
     private final Duration interval;
     private final Duration timeout;
     private final Instant startedAt;
-    private final long pid = ProcessHandle.current().pid();
     private final ScheduledExecutorService timer;
+    /** Other engines' heartbeats as last seen, and since when (this engine's clock); heartbeat thread only. */
+    private final Map<String, Seen> seen = new HashMap<>();
+    private volatile boolean paused;
 
     Leases(Engine engine, Duration interval, Duration timeout) {
         this.engine = engine;
@@ -50,39 +68,78 @@ final class Leases implements AutoCloseable {
     }
 
     private void tick() {
+        if (paused) return;
         try {
             beat();
-            pickUpCancellations();
-            recoverCrashed();
+            List<RunClaim> live = engine.store.liveRuns();
+            pickUpCancellations(live);
+            recover(live);
         } catch (RuntimeException e) {
+            synchronized (seen) {
+                seen.clear(); // the store was out of reach: no lease may expire because of that
+            }
             RunLogs.ENGINE.warn("heartbeat failed: {}", Errors.describe(e));
         }
     }
 
     private void beat() {
-        engine.store.heartbeat(new EngineLease(engine.engineId, HOST, pid, startedAt, engine.clock.instant()));
+        engine.store.heartbeat(new EngineLease(engine.engineId, ME.host(), ME.pid(), startedAt, engine.clock.instant(),
+                ME.namespace(), ME.start()));
     }
 
     List<UUID> recoverCrashed() {
+        return recover(engine.store.liveRuns());
+    }
+
+    private List<UUID> recover(List<RunClaim> live) {
         Instant now = engine.clock.instant();
-        List<UUID> crashed = engine.store.markCrashedRuns(now, timeout, this::isDead,
-                States.crashed(now, "the engine running it stopped: its process ended or its lease expired"));
-        for (UUID id : crashed) RunLogs.ENGINE.warn("Flow run {} was marked Crashed: its engine stopped", id);
+        List<UUID> crashed = new ArrayList<>();
+        synchronized (seen) {
+            Set<String> present = new HashSet<>();
+            for (RunClaim run : live) {
+                if (run.engineId() == null || run.engineId().equals(engine.engineId)) continue;
+                if (run.lease() != null) present.add(run.lease().engineId());
+                String why = goneBecause(run.lease(), now);
+                if (why == null) continue;
+                var state = States.crashed(now, "the engine running it stopped: " + why);
+                if (engine.transitions.crash(run, state).isPresent()) {
+                    crashed.add(run.claim().flowRunId());
+                    RunLogs.ENGINE.warn("Flow run '{}' was marked Crashed: its engine {} {}", run.runName(),
+                            run.engineId(), why);
+                }
+            }
+            seen.keySet().retainAll(present);
+        }
         return crashed;
     }
 
-    private boolean isDead(EngineLease lease) {
-        if (lease.engineId().equals(engine.engineId)) return false;
-        if (!HOST.equals(lease.host()) || lease.pid() == pid) return false;
-        return ProcessHandle.of(lease.pid()).map(p -> !p.isAlive()).orElse(true);
+    /** Why the lease's engine counts as gone, or null while it may be alive. Called holding {@code seen}. */
+    private String goneBecause(EngineLease lease, Instant now) {
+        if (lease == null) return "released its lease";
+        if (ME.sees(lease) && !ME.isAlive(lease)) return "ended (its process " + lease.pid() + " is gone)";
+        Seen s = seen.get(lease.engineId());
+        if (s == null || !s.heartbeatAt().equals(lease.heartbeatAt())) {
+            seen.put(lease.engineId(), new Seen(lease.heartbeatAt(), now));
+            return null;
+        }
+        Duration silent = Duration.between(s.since(), now);
+        return silent.compareTo(timeout) >= 0
+                ? "stopped renewing its lease (no heartbeat for " + silent.toMillis() / 1000.0 + " s)" : null;
     }
 
-    private void pickUpCancellations() {
+    /** Cancellations another process asked for: re-claim the run and stop it here. */
+    private void pickUpCancellations(List<RunClaim> live) {
         if (engine.active.isEmpty()) return;
-        for (FlowRunRecord r : engine.store.flowRuns(FlowRunQuery.all().inStates(StateType.CANCELLING))) {
-            FlowScope scope = engine.active.get(r.id());
-            if (scope != null && !scope.cancelRequested) scope.requestCancel();
+        for (RunClaim r : live) {
+            if (r.state().type() != StateType.CANCELLING) continue;
+            FlowScope scope = engine.active.get(r.claim().flowRunId());
+            if (scope != null && !scope.cancelRequested) engine.onTakeOver(scope);
         }
+    }
+
+    /** Test hook: stops renewing the lease, as a long GC pause or a stalled writer would. */
+    void pauseForTest(boolean pause) {
+        this.paused = pause;
     }
 
     @Override
@@ -94,13 +151,5 @@ final class Leases implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         engine.store.releaseLease(engine.engineId);
-    }
-
-    private static String host() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "localhost";
-        }
     }
 }

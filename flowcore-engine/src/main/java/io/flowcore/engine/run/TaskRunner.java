@@ -84,7 +84,7 @@ final class TaskRunner {
         }
         TaskRun run = new TaskRun(Ids.next(), name, index, task, cacheKey, States.pending(now));
         List<java.util.UUID> upstream = scope.lineage.upstreamOf(args);
-        engine.store.insertTaskRun(new TaskRunRecord(run.id, scope.id, task.key(), name, index, cacheKey, upstream,
+        engine.store.insertTaskRun(scope.claim, new TaskRunRecord(run.id, scope.id, task.key(), name, index, cacheKey, upstream,
                 run.state, null, now));
         if (keyError != null) {
             IllegalArgumentException e = new IllegalArgumentException(keyError);
@@ -146,7 +146,7 @@ final class TaskRunner {
                 throw e;
             }
             Instant now = engine.clock.instant();
-            run.state = engine.transitions.taskRun(run.id, run.label(), run.state,
+            run.state = engine.transitions.taskRun(scope.claim, run.id, run.label(), run.state,
                     attempt == 1 ? States.running(now) : States.retrying(now), null);
             ExecutionContext ctx = new ExecutionContext(scope, run, attempt, o.logPrints());
             Object value;
@@ -160,7 +160,7 @@ final class TaskRunner {
                 if (o.retry().shouldRetry(attempt, error)) {
                     Duration delay = o.retry().delayBefore(attempt, ThreadLocalRandom.current()::nextDouble);
                     Instant at = engine.clock.instant();
-                    run.state = engine.transitions.taskRun(run.id, run.label(), run.state,
+                    run.state = engine.transitions.taskRun(scope.claim, run.id, run.label(), run.state,
                             States.awaitingRetry(at, at.plus(delay), Errors.describe(error)), null);
                     engine.logs.forTask(scope, run).warn("Received non-final state 'AwaitingRetry' when proposing "
                             + "final state 'Failed' and will attempt to run again in {} s: {}",
@@ -224,7 +224,7 @@ final class TaskRunner {
     }
 
     private void finish(FlowScope scope, TaskRun run, State end, String ref, Throwable error) {
-        run.state = engine.transitions.taskRun(run.id, run.label(), run.state, end, ref);
+        run.state = engine.transitions.taskRun(scope.claim, run.id, run.label(), run.state, end, ref);
         var log = engine.logs.forTask(scope, run);
         if (end.type().isFinal() && end.type() != io.flowcore.api.state.StateType.COMPLETED) {
             log.error("Finished in state {}", end, error);

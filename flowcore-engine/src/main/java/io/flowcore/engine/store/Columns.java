@@ -32,6 +32,24 @@ final class Columns {
         return rs.wasNull() ? null : instant(v);
     }
 
+    /** The {@code IN (...)} list of the non-final state types, for SQL. */
+    static final String NON_FINAL = java.util.Arrays.stream(io.flowcore.api.state.StateType.values())
+            .filter(t -> !t.isFinal()).map(t -> "'" + t.name() + "'")
+            .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+
+    /**
+     * Text as stored: U+0000 becomes U+2400 (the visible symbol for NUL). PostgreSQL cannot store U+0000 in
+     * text at all, and one NUL in a log line must not stop the store; SQLite is treated the same so that a
+     * run reads back alike from either.
+     */
+    static String text(String s) {
+        return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\u2400');
+    }
+
+    static void setText(PreparedStatement ps, int i, String s) throws SQLException {
+        ps.setString(i, text(s));
+    }
+
     static void setUuid(PreparedStatement ps, int i, UUID u) throws SQLException {
         ps.setString(i, u == null ? null : u.toString());
     }

@@ -1,12 +1,19 @@
 package io.flowcore.engine.store;
 
+import io.flowcore.api.spi.Claim;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Group commit. submit() appends the op to the journal and to the pending list under one lock, so the
  * journal order is the apply order, and returns: the caller never waits for the database. One writer
  * thread swaps the pending list out under the lock, applies it in one transaction, then publishes
- * `committed` (the number of submitted ops now in the database) and wakes flush() callers.
+ * `committed` (the number of submitted ops now in the database) and wakes flush() callers. A TakeOver
+ * is queued like any op but not journaled: its caller waits for its result.
  *
  * Backpressure: submit() waits while MAX_BACKLOG ops are pending, so memory stays bounded.
  *
@@ -24,21 +32,28 @@ import org.slf4j.LoggerFactory;
  * load that never lets the queue run empty, the writer applies one batch while holding the lock once
  * the journal passes FORCE_TRUNCATE_AT, which bounds the journal's size.
  *
- * Failures: a busy/locked/connection error rolls the transaction back and retries the same batch (all
- * ops are idempotent) with a growing pause, for up to RETRY_FOR_NANOS; any other error, or running out
- * of time, stops the writer: flush() and later writes throw, and the journal is kept for the next open.
+ * Failures.
+ *  - A busy/locked/connection error rolls the transaction back and retries the same batch (all ops are
+ *    idempotent) with a growing pause, for as long as it takes: the journal holds the ops, so an outage
+ *    loses nothing. What is bounded is how long a *caller* waits: once the database has been failing for
+ *    `retryWindow`, flush(), a full backlog and close() give up with a StoreException instead of hanging,
+ *    and close() leaves the journal for the next open to replay.
+ *  - Any other error (a constraint, a value the database refuses, a bug) is blamed on one op, never on
+ *    the store: the batch is applied op by op, each in its own transaction, and the op that still fails
+ *    is quarantined — logged with what it was and appended to a quarantine journal beside the journal —
+ *    and the writer goes on. One bad log line must not stop every later run.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
     private static final long TRUNCATE_AT = 4L << 20;
     /** Past this size the next batch is applied while holding the lock, so the journal can be emptied. */
     private static final long FORCE_TRUNCATE_AT = 64L << 20;
-    private static final long RETRY_FOR_NANOS = TimeUnit.SECONDS.toNanos(120);
     /**
      * Backpressure: at most this many ops wait for the writer (about 25,000 task runs, some 25 MB); a
      * submitter past it waits for the writer, so a burst of tiny tasks cannot grow the heap without bound.
      */
     private static final long MAX_BACKLOG = 100_000;
+    private static final long MAX_PAUSE_MILLIS = 1_000;
 
     /** Opens the writer's connection; called again after a connection error. */
     @FunctionalInterface
@@ -49,45 +64,60 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Dialect dialect;
     private final Connector connector;
     private final WriteBehindJournal journal;
-    private final OpApplier applier = new OpApplier();
+    private final OpApplier applier;
+    private final long retryWindowNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final Condition progress = lock.newCondition();
     private final Thread thread;
+    private volatile Consumer<Set<UUID>> refusedListener = ids -> { };
     private Connection connection;
     private List<StoreOp> pending = new ArrayList<>();
     private List<StoreOp> spare = new ArrayList<>();
     private long appended;
     private long committed;
+    private long quarantined;
+    /** System.nanoTime() when the database started failing, 0 while it answers. */
+    private volatile long failingSince;
+    private volatile Throwable lastError;
     private boolean writerIdle;
     private boolean closing;
+    private volatile boolean stopping;
     private boolean halted;
     private boolean closed;
-    private Throwable failure;
 
     /**
      * @param connection  the writer's connection, prepared and migrated (owned from now on)
+     * @param retryWindow how long callers wait for a failing database before they get an error
      * @param startThread false only in tests that simulate a writer that never gets to apply anything
      */
     GroupCommitWriter(Dialect dialect, Connection connection, Connector connector, WriteBehindJournal journal,
-                      boolean startThread) {
+                      Duration retryWindow, boolean startThread) {
         this.dialect = dialect;
         this.connection = connection;
         this.connector = connector;
         this.journal = journal;
+        this.applier = new OpApplier(dialect);
+        this.retryWindowNanos = retryWindow.toNanos();
         this.thread = Thread.ofPlatform().daemon().name("flowcore-store-writer").unstarted(this::run);
         if (startThread) thread.start();
     }
 
-    /** Journals the op and queues it for the writer thread. */
+    /** Who hears of runs whose writes were refused because their claim had moved on (on the writer thread). */
+    void onRefused(Consumer<Set<UUID>> listener) {
+        this.refusedListener = listener;
+    }
+
+    /** Journals the op (unless it is a TakeOver) and queues it for the writer thread. */
     void submit(StoreOp op) {
         lock.lock();
         try {
             checkWritable();
-            while (appended - committed >= MAX_BACKLOG && !halted && failure == null && thread.isAlive()) {
-                progress.awaitUninterruptibly();
+            while (appended - committed >= MAX_BACKLOG && !halted && thread.isAlive()) {
+                checkReachable("the writer's backlog is full");
+                awaitProgress();
             }
-            journal.append(op);
+            if (!(op instanceof StoreOp.TakeOver)) journal.append(op);
             pending.add(op);
             appended++;
             if (writerIdle) work.signal();
@@ -105,29 +135,60 @@ final class GroupCommitWriter implements AutoCloseable {
         return journal.origin();
     }
 
-    /** Waits until every op submitted before the call is committed. */
+    /** Ops the writer could not apply and set aside since it started. */
+    long quarantined() {
+        lock.lock();
+        try {
+            return quarantined;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until every op submitted before the call is committed.
+     *
+     * @throws StoreException when the database has been failing for longer than the retry window
+     */
     void flush() {
         lock.lock();
         try {
             long target = appended;
             while (committed < target) {
-                if (failure != null) throw failed();
                 if (halted) throw new IllegalStateException("the state store's writer is halted (test hook)");
-                progress.awaitUninterruptibly();
+                if (!thread.isAlive()) throw new IllegalStateException("the state store's writer has stopped");
+                checkReachable("waiting for writes to reach it");
+                awaitProgress();
             }
         } finally {
             lock.unlock();
         }
     }
 
-    private void checkWritable() {
-        if (closing || closed) throw new IllegalStateException("the state store is closed");
-        if (failure != null) throw failed();
+    /** Called under the lock. */
+    private void awaitProgress() {
+        try {
+            progress.await(100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            // Waiting for the store is not interruptible (the caller's state write must not be lost);
+            // keep the flag for the caller.
+            Thread.currentThread().interrupt();
+            progress.awaitUninterruptibly();
+        }
     }
 
-    private IllegalStateException failed() {
-        return new IllegalStateException("the state store's writer failed; its journal " + journal.file()
-                + " keeps the unapplied writes for the next open", failure);
+    private void checkWritable() {
+        if (closing || closed) throw new IllegalStateException("the state store is closed");
+    }
+
+    /** Throws a StoreException when the database has been failing for longer than the retry window. */
+    void checkReachable(String doing) {
+        long since = failingSince;
+        if (since != 0 && System.nanoTime() - since > retryWindowNanos) {
+            throw new StoreException("the " + dialect.storeName + " state store has been failing for "
+                    + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since) + " s (" + doing + "); writes stay in "
+                    + journal.file() + " and are applied when it answers again", lastError);
+        }
     }
 
     private void run() {
@@ -152,71 +213,148 @@ final class GroupCommitWriter implements AutoCloseable {
             } finally {
                 if (!holdLock) lock.unlock();
             }
+            OpApplier.Outcome outcome;
             try {
-                applyWithRetry(batch);
-            } catch (Throwable t) {
+                outcome = applyWithRetry(batch);
+            } catch (InterruptedException stopped) {
                 if (lock.isHeldByCurrentThread()) lock.unlock();
-                LOG.error("the state store's writer failed; writes stay in {}", journal.file(), t);
-                lock.lock();
-                try {
-                    failure = t;
-                    progress.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-                return;
+                failTakeovers(batch, new StoreException("the state store closed before the takeover was applied",
+                        lastError));
+                return; // close() gave up on a database that does not answer: the journal keeps the batch
             }
             batch.clear();
             if (!lock.isHeldByCurrentThread()) lock.lock();
             try {
                 spare = batch;
                 committed = upTo;
+                quarantined += outcome.quarantined;
                 progress.signalAll();
                 if (committed == appended && journal.size() > TRUNCATE_AT) journal.truncate();
             } finally {
                 lock.unlock();
             }
-        }
-    }
-
-    private void applyWithRetry(List<StoreOp> batch) throws SQLException, InterruptedException {
-        long start = System.nanoTime();
-        long pauseMillis = 1;
-        while (true) {
-            try {
-                if (connection == null) {
-                    connection = connector.open();
-                    dialect.prepareWriter(connection);
+            for (Map.Entry<StoreOp.TakeOver, Optional<Claim>> t : outcome.takeovers) t.getKey().result().complete(t.getValue());
+            if (!outcome.refused.isEmpty()) {
+                try {
+                    refusedListener.accept(Set.copyOf(outcome.refused));
+                } catch (RuntimeException e) {
+                    LOG.warn("a listener for refused state writes failed", e);
                 }
-                apply(connection, batch);
-                return;
-            } catch (SQLException e) {
-                if (!dialect.isTransient(e) || System.nanoTime() - start > RETRY_FOR_NANOS) throw e;
-                LOG.debug("state store batch of {} ops hit a transient error; retrying", batch.size(), e);
-                if (e.getSQLState() != null && e.getSQLState().startsWith("08")) closeConnection();
-                Thread.sleep(pauseMillis);
-                pauseMillis = Math.min(pauseMillis * 2, 200);
             }
         }
     }
 
-    private void apply(Connection c, List<StoreOp> ops) throws SQLException {
-        applyInTransaction(dialect, applier, c, ops);
+    private static void failTakeovers(List<StoreOp> batch, Throwable why) {
+        for (StoreOp op : batch) if (op instanceof StoreOp.TakeOver t) t.result().completeExceptionally(why);
+    }
+
+    /** Applies the batch, retrying transient errors until it is in; a bad op is quarantined, not retried. */
+    private OpApplier.Outcome applyWithRetry(List<StoreOp> batch) throws InterruptedException {
+        long pauseMillis = 1;
+        while (true) {
+            try {
+                ensureConnection();
+                OpApplier.Outcome out = new OpApplier.Outcome();
+                applyInTransaction(dialect, applier, connection, batch, false, out);
+                healthy();
+                return out;
+            } catch (SQLException e) {
+                if (!dialect.isTransient(e)) return applyEach(batch);
+                pauseMillis = pauseAfter(e, pauseMillis);
+            } catch (RuntimeException e) {
+                return applyEach(batch);
+            }
+        }
+    }
+
+    /** Applies op by op, each in its own transaction, quarantining those that fail for good. */
+    private OpApplier.Outcome applyEach(List<StoreOp> batch) throws InterruptedException {
+        OpApplier.Outcome total = new OpApplier.Outcome();
+        for (StoreOp op : batch) {
+            long pauseMillis = 1;
+            while (true) {
+                try {
+                    ensureConnection();
+                    applyInTransaction(dialect, applier, connection, List.of(op), false, total);
+                    healthy();
+                    break;
+                } catch (SQLException e) {
+                    if (dialect.isTransient(e)) {
+                        pauseMillis = pauseAfter(e, pauseMillis);
+                        continue;
+                    }
+                    quarantine(op, e, total);
+                    break;
+                } catch (RuntimeException e) {
+                    quarantine(op, e, total);
+                    break;
+                }
+            }
+        }
+        return total;
+    }
+
+    private void quarantine(StoreOp op, Exception why, OpApplier.Outcome out) {
+        out.quarantined++;
+        if (op instanceof StoreOp.TakeOver t) {
+            t.result().completeExceptionally(new StoreException("the takeover of flow run " + t.expected().flowRunId()
+                    + " failed: " + why.getMessage(), why));
+            return;
+        }
+        String kept = journal.quarantine(op);
+        LOG.error("the {} state store refused a write and set it aside ({}); the writer goes on. The write: {}. "
+                + "Cause: {}", dialect.storeName, kept, describe(op), why.toString());
+    }
+
+    /** What an op is, for the log: its kind and the run it is about, never its full payload. */
+    static String describe(StoreOp op) {
+        return switch (op) {
+            case StoreOp.InsertFlowRun i -> "insert of flow run " + i.run().id();
+            case StoreOp.InsertTaskRun i -> "insert of task run " + i.run().id();
+            case StoreOp.SetFlowRunState s -> "state " + s.state().name() + " of flow run " + s.runId();
+            case StoreOp.SetTaskRunState s -> "state " + s.state().name() + " of task run " + s.runId();
+            case StoreOp.FinishTasks f -> "ending the task runs of flow run " + f.flowRunId();
+            case StoreOp.AppendLog l -> "a log line of flow run " + l.log().flowRunId();
+            case StoreOp.PutCache c -> "the cache entry " + c.entry().cacheKey();
+            case StoreOp.Heartbeat h -> "the heartbeat of engine " + h.lease().engineId();
+            case StoreOp.ReleaseLease r -> "the lease release of engine " + r.engineId();
+            case StoreOp.TakeOver t -> "a takeover of flow run " + t.expected().flowRunId();
+        };
+    }
+
+    private void ensureConnection() throws SQLException {
+        if (connection == null) {
+            connection = connector.open();
+            dialect.prepareWriter(connection);
+        }
+    }
+
+    private void healthy() {
+        failingSince = 0;
+        lastError = null;
+    }
+
+    /** Notes a transient failure, pauses (growing, capped) and returns the next pause. */
+    private long pauseAfter(SQLException e, long pauseMillis) throws InterruptedException {
+        if (failingSince == 0) {
+            failingSince = System.nanoTime();
+            LOG.warn("the {} state store does not answer ({}); retrying, writes are kept in {}", dialect.storeName,
+                    e.getMessage(), journal.file());
+        }
+        lastError = e;
+        if (e.getSQLState() != null && e.getSQLState().startsWith("08")) closeConnection();
+        if (stopping) throw new InterruptedException("closing");
+        Thread.sleep(pauseMillis);
+        return Math.min(pauseMillis * 2, MAX_PAUSE_MILLIS);
     }
 
     /** Applies ops in one transaction on {@code c}; rolls back on failure. Also used by the journal replay. */
-    static void applyInTransaction(Dialect dialect, OpApplier applier, Connection c, List<StoreOp> ops)
-            throws SQLException {
-        applyInTransaction(dialect, applier, c, ops, false);
-    }
-
-    /** @param each apply op by op, unfolded (journal replay: its batches may differ from the original ones) */
-    static void applyInTransaction(Dialect dialect, OpApplier applier, Connection c, List<StoreOp> ops, boolean each)
-            throws SQLException {
+    static void applyInTransaction(Dialect dialect, OpApplier applier, Connection c, List<StoreOp> ops, boolean each,
+                                   OpApplier.Outcome out) throws SQLException {
         dialect.begin(c);
         try {
-            if (each) applier.writeEach(c, ops);
-            else applier.write(c, ops);
+            if (each) applier.writeEach(c, ops, out);
+            else applier.write(c, ops, out);
             dialect.commit(c);
         } catch (SQLException | RuntimeException e) {
             try {
@@ -238,7 +376,10 @@ final class GroupCommitWriter implements AutoCloseable {
         connection = null;
     }
 
-    /** Applies everything submitted, stops the writer thread and deletes the journal (kept if the writer failed). */
+    /**
+     * Applies everything submitted, stops the writer thread and deletes the journal. When the database
+     * has been failing for longer than the retry window, stops without it and keeps the journal.
+     */
     @Override
     public void close() {
         lock.lock();
@@ -249,16 +390,28 @@ final class GroupCommitWriter implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        joinWriter();
+        boolean interrupted = Thread.interrupted(); // closing must finish: the flag is restored at the end
+        while (thread.isAlive()) {
+            interrupted |= joinWriter(100);
+            long since = failingSince;
+            if (since != 0 && System.nanoTime() - since > retryWindowNanos && !stopping) {
+                LOG.warn("closing the {} state store without the database: it has not answered for {} s; {} keeps "
+                        + "the unapplied writes for the next open", dialect.storeName,
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since), journal.file());
+                stopping = true;
+                thread.interrupt();
+            }
+        }
         lock.lock();
         try {
             closed = true;
-            if (failure == null && !halted && committed == appended) journal.close();
+            if (!halted && committed == appended) journal.close();
             else journal.abandon();
         } finally {
             lock.unlock();
         }
         closeConnection();
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     /** Test hook: stops the writer as a killed process would, leaving the journal unapplied and unlocked. */
@@ -271,7 +424,9 @@ final class GroupCommitWriter implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        joinWriter();
+        boolean interrupted = Thread.interrupted();
+        while (thread.isAlive()) interrupted |= joinWriter(100);
+        if (interrupted) Thread.currentThread().interrupt();
         lock.lock();
         try {
             closed = true;
@@ -282,17 +437,13 @@ final class GroupCommitWriter implements AutoCloseable {
         closeConnection();
     }
 
-    private void joinWriter() {
-        if (!thread.isAlive()) return;
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+    /** Joins the writer for up to {@code millis}; true when this thread was interrupted meanwhile (flag cleared). */
+    private boolean joinWriter(long millis) {
+        try {
+            thread.join(millis);
+            return false;
+        } catch (InterruptedException e) {
+            return true;
         }
-        if (interrupted) Thread.currentThread().interrupt();
     }
 }

@@ -6,19 +6,21 @@ import io.flowcore.api.run.RunLog;
 import io.flowcore.api.run.StateChange;
 import io.flowcore.api.run.TaskRunRecord;
 import io.flowcore.api.spi.CacheEntry;
+import io.flowcore.api.spi.Claim;
 import io.flowcore.api.spi.EngineLease;
+import io.flowcore.api.spi.RunClaim;
 import io.flowcore.api.spi.StateStore;
 import io.flowcore.api.state.State;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /** A store that keeps everything in this process's memory: for tests and throw-away runs. */
 final class InMemoryStateStore implements StateStore {
@@ -29,6 +31,9 @@ final class InMemoryStateStore implements StateStore {
     private final Map<UUID, List<RunLog>> logs = new ConcurrentHashMap<>();
     private final Map<String, CacheEntry> cache = new ConcurrentHashMap<>();
     private final Map<String, EngineLease> leases = new ConcurrentHashMap<>();
+    /** Flow run id → claim epoch; also the lock for every state change (so fencing is atomic). */
+    private final Map<UUID, Long> claims = new HashMap<>();
+    private final List<Consumer<UUID>> claimLost = new CopyOnWriteArrayList<>();
 
     @Override
     public String name() {
@@ -37,18 +42,35 @@ final class InMemoryStateStore implements StateStore {
 
     @Override
     public void insertFlowRun(FlowRunRecord run) {
-        if (flowRuns.putIfAbsent(run.id(), run) != null) throw new IllegalStateException("flow run exists: " + run.id());
+        synchronized (claims) {
+            if (flowRuns.putIfAbsent(run.id(), run) != null) throw new IllegalStateException("flow run exists: " + run.id());
+            claims.put(run.id(), 0L);
+        }
         appendHistory(run.id(), run.state());
     }
 
     @Override
-    public void insertTaskRun(TaskRunRecord run) {
-        if (taskRuns.putIfAbsent(run.id(), run) != null) throw new IllegalStateException("task run exists: " + run.id());
+    public void insertTaskRun(Claim claim, TaskRunRecord run) {
+        synchronized (claims) {
+            if (refused(claim, run.flowRunId())) return;
+            if (taskRuns.putIfAbsent(run.id(), run) != null) throw new IllegalStateException("task run exists: " + run.id());
+        }
         List<TaskRunRecord> list = taskRunsByFlow.computeIfAbsent(run.flowRunId(), k -> new ArrayList<>());
         synchronized (list) {
             list.add(run);
         }
         appendHistory(run.id(), run.state());
+    }
+
+    /** True (and the listeners told) when the claim is stale; call holding {@code claims}. */
+    private boolean refused(Claim claim, UUID flowRunId) {
+        if (!claim.flowRunId().equals(flowRunId)) {
+            throw new IllegalArgumentException("claim " + claim + " is not a claim on flow run " + flowRunId);
+        }
+        Long current = claims.get(flowRunId);
+        if (current == null || current == claim.epoch()) return false; // unknown run: nothing to fence against
+        for (Consumer<UUID> l : claimLost) l.accept(flowRunId);
+        return true;
     }
 
     private void appendHistory(UUID id, State s) {
@@ -59,17 +81,81 @@ final class InMemoryStateStore implements StateStore {
     }
 
     @Override
-    public void setFlowRunState(UUID flowRunId, State state) {
-        FlowRunRecord r = flowRuns.computeIfPresent(flowRunId, (k, v) -> v.withState(state));
-        if (r == null) throw new IllegalArgumentException("no flow run " + flowRunId);
-        appendHistory(flowRunId, state);
+    public void setFlowRunState(Claim claim, State state) {
+        synchronized (claims) {
+            if (!flowRuns.containsKey(claim.flowRunId())) throw new IllegalArgumentException("no flow run " + claim.flowRunId());
+            if (refused(claim, claim.flowRunId())) return;
+            flowRuns.computeIfPresent(claim.flowRunId(), (k, v) -> v.withState(state));
+            appendHistory(claim.flowRunId(), state);
+        }
     }
 
     @Override
-    public void setTaskRunState(UUID taskRunId, State state, String resultRef) {
-        TaskRunRecord r = taskRuns.computeIfPresent(taskRunId, (k, v) -> v.withState(state, resultRef));
-        if (r == null) throw new IllegalArgumentException("no task run " + taskRunId);
-        appendHistory(taskRunId, state);
+    public void setTaskRunState(Claim claim, UUID taskRunId, State state, String resultRef) {
+        synchronized (claims) {
+            TaskRunRecord t = taskRuns.get(taskRunId);
+            if (t == null) throw new IllegalArgumentException("no task run " + taskRunId);
+            if (refused(claim, t.flowRunId())) return;
+            taskRuns.put(taskRunId, t.withState(state, resultRef));
+            appendHistory(taskRunId, state);
+        }
+    }
+
+    @Override
+    public State commitFinalState(Claim claim, State state, State leftoverTasks) {
+        synchronized (claims) {
+            setFlowRunState(claim, state);
+            if (leftoverTasks != null && claims.get(claim.flowRunId()) == claim.epoch()) {
+                finishTasks(claim.flowRunId(), leftoverTasks);
+            }
+            return flowRuns.get(claim.flowRunId()).state();
+        }
+    }
+
+    private void finishTasks(UUID flowRunId, State s) {
+        for (TaskRunRecord t : taskRuns(flowRunId)) {
+            if (t.state().isFinal()) continue;
+            taskRuns.put(t.id(), t.withState(s, t.resultRef()));
+            appendHistory(t.id(), s);
+        }
+    }
+
+    @Override
+    public Optional<Claim> takeOver(Claim expected, String engineId, State flowState, State taskState) {
+        synchronized (claims) {
+            UUID id = expected.flowRunId();
+            FlowRunRecord r = flowRuns.get(id);
+            Long current = claims.get(id);
+            if (r == null || current == null || current != expected.epoch() || r.state().isFinal()) return Optional.empty();
+            Claim next = new Claim(id, current + 1);
+            claims.put(id, next.epoch());
+            FlowRunRecord changed = engineId == null ? r : new FlowRunRecord(r.id(), r.name(), r.flowName(),
+                    r.flowClass(), r.flowMethod(), r.parametersJson(), r.parentFlowRunId(), r.resumeOf(), engineId,
+                    r.state(), r.createdAt());
+            if (flowState != null) {
+                changed = changed.withState(flowState);
+                appendHistory(id, flowState);
+            }
+            flowRuns.put(id, changed);
+            if (taskState != null) finishTasks(id, taskState);
+            return Optional.of(next);
+        }
+    }
+
+    @Override
+    public List<RunClaim> liveRuns() {
+        synchronized (claims) {
+            return flowRuns.values().stream().filter(r -> !r.state().isFinal())
+                    .sorted(Comparator.comparing(FlowRunRecord::createdAt).thenComparing(FlowRunRecord::id))
+                    .map(r -> new RunClaim(new Claim(r.id(), claims.get(r.id())), r.name(), r.state(), r.engineId(),
+                            r.engineId() == null ? null : leases.get(r.engineId())))
+                    .toList();
+        }
+    }
+
+    @Override
+    public void onClaimLost(Consumer<UUID> listener) {
+        claimLost.add(listener);
     }
 
     @Override
@@ -98,23 +184,6 @@ final class InMemoryStateStore implements StateStore {
     @Override
     public void releaseLease(String engineId) {
         leases.remove(engineId);
-    }
-
-    @Override
-    public List<UUID> markCrashedRuns(Instant now, Duration leaseTimeout, Predicate<EngineLease> isDead, State crashed) {
-        List<UUID> marked = new ArrayList<>();
-        for (FlowRunRecord r : flowRuns.values()) {
-            if (r.state().isFinal()) continue;
-            EngineLease lease = leases.get(r.engineId());
-            boolean gone = lease == null || lease.heartbeatAt().plus(leaseTimeout).isBefore(now) || isDead.test(lease);
-            if (!gone) continue;
-            setFlowRunState(r.id(), crashed);
-            for (TaskRunRecord t : taskRuns(r.id())) {
-                if (!t.state().isFinal()) setTaskRunState(t.id(), crashed, t.resultRef());
-            }
-            marked.add(r.id());
-        }
-        return marked;
     }
 
     @Override

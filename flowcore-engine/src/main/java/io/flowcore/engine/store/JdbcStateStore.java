@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +20,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
+import java.util.function.Consumer;
+import java.util.concurrent.CopyOnWriteArrayList;
+import io.flowcore.api.spi.Claim;
+import io.flowcore.api.spi.RunClaim;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,18 +44,23 @@ import org.slf4j.LoggerFactory;
  * so a caller reads its own writes (and everyone's earlier writes). Reads run on pooled connections;
  * SQLite in WAL mode lets them run while the writer commits.
  *
- * History seq numbers. StateChange.seq is assigned here, at submit time, under seqLock, and the op is
- * submitted inside the same lock: for any run, journal order == apply order == seq order. `seqs`
- * holds the next seq of each non-final run this store has written; a run reaching a final state is
- * dropped from it so the map does not grow with history. A write to a run not in the map (a run of an
- * earlier process, or one already final) flushes and reads the run's kind and MAX(seq)+1 from the
- * database; a run that is not there at all is an IllegalArgumentException, as in the in-memory store.
- * Two stores (engines) writing the same run at the same time is not supported, except for
- * markCrashedRuns racing itself: both then compute the same seq and the second write is a no-op.
+ * History seq numbers. A seq is (claim epoch << 32 | n): n is assigned here, at submit time, under
+ * seqLock, and the op is submitted inside the same lock, so for any run journal order == apply order ==
+ * seq order. `seqs` holds the next n of each non-final run this store has written; a run reaching a
+ * final state is dropped from it so the map does not grow with history. A write to a run not in the map
+ * (a run of an earlier process) flushes and reads the run's current seq from the database; a run that is
+ * not there at all is an IllegalArgumentException, as in the in-memory store.
+ *
+ * Claims. Every write carries its claim's epoch and the writer drops it when the run's epoch has moved
+ * on (OpApplier); whoever moved it on wrote under a higher epoch, so its seqs sort after this store's.
+ * takeOver() goes through the writer queue too (ordered after this store's earlier writes) and waits.
+ * A store that takes runs over first replays the journals of engines that are gone (liveRuns), so their
+ * acknowledged writes land before the takeover refuses everything under their claim.
  *
  * Replay. open() migrates, then replays every journal in the journal folder whose file lock it can
  * take (its owner is gone), in chunks, each in a transaction, then deletes it. Replay is idempotent
- * (StoreOp), so a replay interrupted by another crash is simply replayed again.
+ * (StoreOp), so a replay interrupted by another crash is simply replayed again. A chunk the database
+ * refuses is applied op by op and an op it still refuses is logged and skipped: the store always opens.
  *
  * Thread-safety: all public methods may be called from any number of threads. close() applies what
  * is queued, then deletes the journal; writes after close() throw IllegalStateException.
@@ -62,13 +68,17 @@ import org.slf4j.LoggerFactory;
 final class JdbcStateStore implements StateStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStateStore.class);
     private static final int REPLAY_CHUNK = 10_000;
+    /** The n of a leftover-task sweep: after every seq its claim wrote. */
+    private static final long LAST_N = 0xFFFF_FFFFL;
 
     private static final class RunSeq {
         final boolean task;
+        final UUID flowRunId;
         long next;
 
-        RunSeq(boolean task, long next) {
+        RunSeq(boolean task, UUID flowRunId, long next) {
             this.task = task;
+            this.flowRunId = flowRunId;
             this.next = next;
         }
     }
@@ -77,19 +87,28 @@ final class JdbcStateStore implements StateStore {
     private final GroupCommitWriter writer;
     private final StoreReader reader;
     private final AutoCloseable resources;
+    private final Path journalDir;
     /** The writer's lock: one lock orders seq numbers, journal records and the queue (and suits virtual threads). */
     private final java.util.concurrent.locks.ReentrantLock seqLock;
     private final Map<UUID, RunSeq> seqs = new HashMap<>();
     private final AtomicLong logSeq = new AtomicLong();
+    private final List<Consumer<UUID>> claimLost = new CopyOnWriteArrayList<>();
+    private final AtomicLong replayed = new AtomicLong();
     private final long origin;
 
-    private JdbcStateStore(Dialect dialect, GroupCommitWriter writer, StoreReader reader, AutoCloseable resources) {
+    private JdbcStateStore(Dialect dialect, GroupCommitWriter writer, StoreReader reader, AutoCloseable resources,
+                           Path journalDir, long replayedAtOpen) {
         this.dialect = dialect;
         this.writer = writer;
         this.reader = reader;
         this.resources = resources;
+        this.journalDir = journalDir;
         this.origin = writer.origin();
         this.seqLock = writer.lock();
+        this.replayed.set(replayedAtOpen);
+        writer.onRefused(ids -> {
+            for (UUID id : ids) for (Consumer<UUID> l : claimLost) l.accept(id);
+        });
     }
 
     /**
@@ -99,10 +118,11 @@ final class JdbcStateStore implements StateStore {
      * @param readers         the pool for queries
      * @param journalDir      where this store's journal goes and leftover journals are looked for
      * @param resources       closed last by {@link #close()} (the pools)
+     * @param retryWindow     how long callers wait for a database that does not answer
      * @param startWriter     false only in tests that simulate a writer that never applies anything
      */
     static JdbcStateStore open(Dialect dialect, GroupCommitWriter.Connector writerConnector, DataSource readers,
-                               Path journalDir, AutoCloseable resources, boolean startWriter) {
+                               Path journalDir, AutoCloseable resources, Duration retryWindow, boolean startWriter) {
         Connection c = null;
         WriteBehindJournal journal = null;
         try {
@@ -110,13 +130,19 @@ final class JdbcStateStore implements StateStore {
             dialect.prepareWriter(c);
             List<Integer> applied = Migrations.migrate(c, dialect);
             if (!applied.isEmpty()) LOG.info("{} state store: applied schema versions {}", dialect.storeName, applied);
-            OpApplier applier = new OpApplier();
+            OpApplier applier = new OpApplier(dialect);
             Connection replayConnection = c;
-            WriteBehindJournal.replayLeftovers(journalDir, REPLAY_CHUNK, ops -> GroupCommitWriter.applyInTransaction(dialect,
-                    applier, replayConnection, ops, true));
+            OpApplier.Outcome replayOutcome = new OpApplier.Outcome();
+            WriteBehindJournal.Replayed r = WriteBehindJournal.replayLeftovers(journalDir, REPLAY_CHUNK,
+                    ops -> replayChunk(dialect, applier, replayConnection, ops, replayOutcome));
+            if (!replayOutcome.refused.isEmpty()) {
+                LOG.info("replay: writes to {} flow runs were not applied: those runs had been taken over (e.g. marked "
+                        + "Crashed) after their engine stopped", replayOutcome.refused.size());
+            }
             journal = WriteBehindJournal.create(journalDir);
-            GroupCommitWriter writer = new GroupCommitWriter(dialect, c, writerConnector, journal, startWriter);
-            return new JdbcStateStore(dialect, writer, new StoreReader(readers), resources);
+            GroupCommitWriter writer = new GroupCommitWriter(dialect, c, writerConnector, journal, retryWindow,
+                    startWriter);
+            return new JdbcStateStore(dialect, writer, new StoreReader(readers), resources, journalDir, r.ops());
         } catch (Exception e) {
             if (journal != null) journal.close();
             closeQuietly(c, e);
@@ -124,6 +150,25 @@ final class JdbcStateStore implements StateStore {
             if (e instanceof RuntimeException re) throw re;
             throw new StoreException("cannot open the " + dialect.storeName + " state store (journal folder "
                     + journalDir + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Applies a replayed chunk; a chunk the database refuses is applied op by op, skipping what it still refuses. */
+    private static void replayChunk(Dialect dialect, OpApplier applier, Connection c, List<StoreOp> ops,
+                                    OpApplier.Outcome out) throws SQLException {
+        try {
+            GroupCommitWriter.applyInTransaction(dialect, applier, c, ops, true, out);
+        } catch (SQLException | RuntimeException e) {
+            if (e instanceof SQLException sql && dialect.isTransient(sql)) throw sql;
+            for (StoreOp op : ops) {
+                try {
+                    GroupCommitWriter.applyInTransaction(dialect, applier, c, List.of(op), true, out);
+                } catch (SQLException | RuntimeException bad) {
+                    if (bad instanceof SQLException sql && dialect.isTransient(sql)) throw sql;
+                    LOG.error("replay: the {} state store refused {}; skipped: {}", dialect.storeName,
+                            GroupCommitWriter.describe(op), bad.toString());
+                }
+            }
         }
     }
 
@@ -141,6 +186,16 @@ final class JdbcStateStore implements StateStore {
         return dialect.storeName;
     }
 
+    /** Operations replayed from other engines' journals since this store opened (tests). */
+    long replayed() {
+        return replayed.get();
+    }
+
+    /** Writes the writer could not apply and set aside (tests). */
+    long quarantined() {
+        return writer.quarantined();
+    }
+
     @Override
     public void insertFlowRun(FlowRunRecord run) {
         Objects.requireNonNull(run, "run");
@@ -148,72 +203,87 @@ final class JdbcStateStore implements StateStore {
         try {
             if (seqs.containsKey(run.id())) throw new IllegalStateException("flow run exists: " + run.id());
             writer.submit(new StoreOp.InsertFlowRun(run));
-            if (!run.state().isFinal()) seqs.put(run.id(), new RunSeq(false, 1));
+            if (!run.state().isFinal()) seqs.put(run.id(), new RunSeq(false, run.id(), 1));
         } finally {
             seqLock.unlock();
         }
     }
 
     @Override
-    public void insertTaskRun(TaskRunRecord run) {
+    public void insertTaskRun(Claim claim, TaskRunRecord run) {
         Objects.requireNonNull(run, "run");
+        checkClaim(claim, run.flowRunId());
         seqLock.lock();
         try {
             if (seqs.containsKey(run.id())) throw new IllegalStateException("task run exists: " + run.id());
-            writer.submit(new StoreOp.InsertTaskRun(run));
-            if (!run.state().isFinal()) seqs.put(run.id(), new RunSeq(true, 1));
+            writer.submit(new StoreOp.InsertTaskRun(run, claim.epoch()));
+            if (!run.state().isFinal()) seqs.put(run.id(), new RunSeq(true, run.flowRunId(), 1));
         } finally {
             seqLock.unlock();
         }
     }
 
-    @Override
-    public void setFlowRunState(UUID flowRunId, State state) {
-        setState(flowRunId, false, state, null);
+    private static void checkClaim(Claim claim, UUID flowRunId) {
+        Objects.requireNonNull(claim, "claim");
+        if (!claim.flowRunId().equals(flowRunId)) {
+            throw new IllegalArgumentException("claim " + claim + " is not a claim on flow run " + flowRunId);
+        }
     }
 
     @Override
-    public void setTaskRunState(UUID taskRunId, State state, String resultRef) {
-        setState(taskRunId, true, state, resultRef);
+    public void setFlowRunState(Claim claim, State state) {
+        Objects.requireNonNull(claim, "claim");
+        setState(claim, claim.flowRunId(), false, state, null);
     }
 
-    private void setState(UUID id, boolean task, State state, String resultRef) {
+    @Override
+    public void setTaskRunState(Claim claim, UUID taskRunId, State state, String resultRef) {
+        Objects.requireNonNull(claim, "claim");
+        setState(claim, taskRunId, true, state, resultRef);
+    }
+
+    private void setState(Claim claim, UUID id, boolean task, State state, String resultRef) {
         Objects.requireNonNull(id, "run id");
         Objects.requireNonNull(state, "state");
         seqLock.lock();
         try {
             RunSeq known = seqs.get(id);
             if (known != null) {
-                submitState(id, known, task, state, resultRef);
+                submitState(claim, id, known, task, state, resultRef);
                 return;
             }
         } finally {
             seqLock.unlock();
         }
-        RunSeq loaded = loadSeq(id, task);
+        RunSeq loaded = loadSeq(claim, id, task);
         seqLock.lock();
         try {
             RunSeq known = seqs.putIfAbsent(id, loaded);
-            submitState(id, known != null ? known : loaded, task, state, resultRef);
+            submitState(claim, id, known != null ? known : loaded, task, state, resultRef);
         } finally {
             seqLock.unlock();
         }
     }
 
     /** Called under seqLock. */
-    private void submitState(UUID id, RunSeq rs, boolean task, State state, String resultRef) {
+    private void submitState(Claim claim, UUID id, RunSeq rs, boolean task, State state, String resultRef) {
         if (rs.task != task) throw new IllegalArgumentException(noRun(id, task) + " (it is a " + kind(!task) + ")");
-        long seq = rs.next;
-        writer.submit(task ? new StoreOp.SetTaskRunState(id, state, resultRef, seq)
-                : new StoreOp.SetFlowRunState(id, state, seq));
-        rs.next = seq + 1;
+        if (!claim.flowRunId().equals(rs.flowRunId)) {
+            throw new IllegalArgumentException("claim " + claim + " is not a claim on the flow run of " + kind(task)
+                    + " " + id);
+        }
+        long seq = StoreOp.seq(claim.epoch(), rs.next);
+        writer.submit(task ? new StoreOp.SetTaskRunState(id, rs.flowRunId, state, resultRef, seq, claim.epoch())
+                : new StoreOp.SetFlowRunState(id, state, seq, claim.epoch()));
+        rs.next++;
         if (state.isFinal()) seqs.remove(id);
     }
 
-    private RunSeq loadSeq(UUID id, boolean task) {
+    private RunSeq loadSeq(Claim claim, UUID id, boolean task) {
         flush();
         StoreReader.RunHead head = reader.runHead(id).orElseThrow(() -> new IllegalArgumentException(noRun(id, task)));
-        return new RunSeq(head.task(), head.nextSeq());
+        long next = (head.stateSeq() >>> 32) == claim.epoch() ? (head.stateSeq() & LAST_N) + 1 : 1;
+        return new RunSeq(head.task(), head.flowRunId(), next);
     }
 
     private static String noRun(UUID id, boolean task) {
@@ -222,6 +292,68 @@ final class JdbcStateStore implements StateStore {
 
     private static String kind(boolean task) {
         return task ? "task run" : "flow run";
+    }
+
+    @Override
+    public State commitFinalState(Claim claim, State state, State leftoverTasks) {
+        Objects.requireNonNull(claim, "claim");
+        if (!state.isFinal()) throw new IllegalArgumentException("not a final state: " + state);
+        setFlowRunState(claim, state);
+        if (leftoverTasks != null) {
+            writer.submit(new StoreOp.FinishTasks(claim.flowRunId(), leftoverTasks, StoreOp.seq(claim.epoch(), LAST_N),
+                    claim.epoch()));
+        }
+        flush();
+        StoreReader.ClaimState stored = reader.claimState(claim.flowRunId())
+                .orElseThrow(() -> new IllegalArgumentException(noRun(claim.flowRunId(), false)));
+        return stored.epoch() == claim.epoch() && stored.state().type() == state.type() ? state : stored.state();
+    }
+
+    @Override
+    public Optional<Claim> takeOver(Claim expected, String engineId, State flowState, State taskState) {
+        Objects.requireNonNull(expected, "expected");
+        java.util.concurrent.CompletableFuture<Optional<Claim>> result = new java.util.concurrent.CompletableFuture<>();
+        writer.submit(new StoreOp.TakeOver(expected, engineId, flowState, taskState, result));
+        while (true) {
+            try {
+                return result.get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                writer.checkReachable("taking over flow run " + expected.flowRunId());
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new StoreException(e.getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while taking over flow run " + expected.flowRunId()
+                        + "; the takeover may still be applied", e);
+            }
+        }
+    }
+
+    @Override
+    public List<RunClaim> liveRuns() {
+        replayGoneEngines();
+        flush();
+        return reader.liveRuns();
+    }
+
+    /** Applies, through this store's writer, the journals in the folder whose engines are gone. */
+    private void replayGoneEngines() {
+        try {
+            WriteBehindJournal.Replayed r = WriteBehindJournal.replayLeftovers(journalDir, REPLAY_CHUNK, ops -> {
+                for (StoreOp op : ops) writer.submit(op);
+                writer.flush();
+            });
+            replayed.addAndGet(r.ops());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StoreException("cannot replay the journals left in " + journalDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void onClaimLost(Consumer<UUID> listener) {
+        claimLost.add(Objects.requireNonNull(listener, "listener"));
     }
 
     @Override
@@ -243,22 +375,6 @@ final class JdbcStateStore implements StateStore {
     @Override
     public void releaseLease(String engineId) {
         writer.submit(new StoreOp.ReleaseLease(Objects.requireNonNull(engineId, "engineId")));
-    }
-
-    @Override
-    public List<UUID> markCrashedRuns(Instant now, Duration leaseTimeout, Predicate<EngineLease> isDead, State crashed) {
-        flush();
-        List<UUID> marked = new ArrayList<>();
-        for (StoreReader.LiveRun run : reader.liveFlowRuns()) {
-            EngineLease lease = run.lease();
-            boolean gone = lease == null || lease.heartbeatAt().plus(leaseTimeout).isBefore(now) || isDead.test(lease);
-            if (!gone) continue;
-            setFlowRunState(run.id(), crashed);
-            for (TaskRunRecord t : reader.liveTaskRuns(run.id())) setTaskRunState(t.id(), crashed, t.resultRef());
-            marked.add(run.id());
-        }
-        flush();
-        return marked;
     }
 
     @Override

@@ -21,8 +21,10 @@ import java.util.UUID;
  * under the journal's lock; decoding allocates freely (it only runs on replay).
  */
 final class OpCodec {
-    private static final byte INSERT_FLOW = 1, INSERT_TASK = 2, FLOW_STATE = 3, TASK_STATE = 4, LOG = 5,
-            CACHE = 6, HEARTBEAT = 7, RELEASE = 8;
+    /* Tags 2, 3, 4 and 7 are the layouts of journals written before claim epochs; still read, no longer written. */
+    private static final byte INSERT_FLOW = 1, INSERT_TASK_V1 = 2, FLOW_STATE_V1 = 3, TASK_STATE_V1 = 4, LOG = 5,
+            CACHE = 6, HEARTBEAT_V1 = 7, RELEASE = 8, INSERT_TASK = 9, FLOW_STATE = 10, TASK_STATE = 11,
+            FINISH_TASKS = 12, HEARTBEAT = 13;
 
     private OpCodec() {
     }
@@ -52,7 +54,7 @@ final class OpCodec {
                     putState(r.state());
                     putInstant(r.createdAt());
                 }
-                case StoreOp.InsertTaskRun(TaskRunRecord r) -> {
+                case StoreOp.InsertTaskRun(TaskRunRecord r, long epoch) -> {
                     putByte(INSERT_TASK);
                     putUuid(r.id());
                     putUuid(r.flowRunId());
@@ -65,19 +67,30 @@ final class OpCodec {
                     putState(r.state());
                     putString(r.resultRef());
                     putInstant(r.createdAt());
+                    putLong(epoch);
                 }
-                case StoreOp.SetFlowRunState(UUID id, State s, long seq) -> {
+                case StoreOp.SetFlowRunState(UUID id, State s, long seq, long epoch) -> {
                     putByte(FLOW_STATE);
                     putUuid(id);
                     putState(s);
                     putLong(seq);
+                    putLong(epoch);
                 }
-                case StoreOp.SetTaskRunState(UUID id, State s, String ref, long seq) -> {
+                case StoreOp.SetTaskRunState(UUID id, UUID flowRunId, State s, String ref, long seq, long epoch) -> {
                     putByte(TASK_STATE);
                     putUuid(id);
+                    putUuid(flowRunId);
                     putState(s);
                     putString(ref);
                     putLong(seq);
+                    putLong(epoch);
+                }
+                case StoreOp.FinishTasks(UUID flowRunId, State s, long seq, long epoch) -> {
+                    putByte(FINISH_TASKS);
+                    putUuid(flowRunId);
+                    putState(s);
+                    putLong(seq);
+                    putLong(epoch);
                 }
                 case StoreOp.AppendLog(long origin, long logSeq, RunLog l) -> {
                     putByte(LOG);
@@ -104,11 +117,14 @@ final class OpCodec {
                     putLong(l.pid());
                     putInstant(l.startedAt());
                     putInstant(l.heartbeatAt());
+                    putString(l.namespace());
+                    putInstant(l.processStart());
                 }
                 case StoreOp.ReleaseLease(String engineId) -> {
                     putByte(RELEASE);
                     putString(engineId);
                 }
+                case StoreOp.TakeOver t -> throw new IllegalArgumentException("a takeover is never journaled");
             }
         }
 
@@ -194,38 +210,46 @@ final class OpCodec {
         }
     }
 
-    /** Reads one op written by {@link Encoder#encode}. */
+    /**
+     * Reads one op written by {@link Encoder#encode}.
+     *
+     * @throws IllegalArgumentException for any record it cannot read (unknown tag, bad lengths, trailing bytes)
+     */
     static StoreOp decode(byte[] b) {
-        Decoder d = new Decoder(b);
-        byte tag = b[d.pos++];
-        StoreOp op = switch (tag) {
-            case INSERT_FLOW -> new StoreOp.InsertFlowRun(new FlowRunRecord(d.uuid(), d.string(), d.string(),
-                    d.string(), d.string(), d.string(), d.uuid(), d.uuid(), d.string(), d.state(), d.instant()));
-            case INSERT_TASK -> {
-                UUID id = d.uuid(), flowRunId = d.uuid();
-                String taskKey = d.string(), name = d.string();
-                int dynamicKey = d.integer();
-                String cacheKey = d.string();
-                int n = d.integer();
-                List<UUID> upstream = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) upstream.add(d.uuid());
-                yield new StoreOp.InsertTaskRun(new TaskRunRecord(id, flowRunId, taskKey, name, dynamicKey, cacheKey,
-                        upstream, d.state(), d.string(), d.instant()));
+        try {
+            Decoder d = new Decoder(b);
+            byte tag = d.b[d.pos++];
+            StoreOp op = switch (tag) {
+                case INSERT_FLOW -> new StoreOp.InsertFlowRun(new FlowRunRecord(d.uuid(), d.string(), d.string(),
+                        d.string(), d.string(), d.string(), d.uuid(), d.uuid(), d.string(), d.state(), d.instant()));
+                case INSERT_TASK_V1 -> new StoreOp.InsertTaskRun(d.taskRun(), StoreOp.UNFENCED);
+                case INSERT_TASK -> new StoreOp.InsertTaskRun(d.taskRun(), d.longValue());
+                case FLOW_STATE_V1 -> new StoreOp.SetFlowRunState(d.uuid(), d.state(), d.longValue(), StoreOp.UNFENCED);
+                case FLOW_STATE -> new StoreOp.SetFlowRunState(d.uuid(), d.state(), d.longValue(), d.longValue());
+                case TASK_STATE_V1 -> new StoreOp.SetTaskRunState(d.uuid(), null, d.state(), d.string(), d.longValue(),
+                        StoreOp.UNFENCED);
+                case TASK_STATE -> new StoreOp.SetTaskRunState(d.uuid(), d.uuid(), d.state(), d.string(), d.longValue(),
+                        d.longValue());
+                case FINISH_TASKS -> new StoreOp.FinishTasks(d.uuid(), d.state(), d.longValue(), d.longValue());
+                case LOG -> new StoreOp.AppendLog(d.longValue(), d.longValue(), new RunLog(d.uuid(), d.uuid(),
+                        d.instant(), d.string(), d.string(), d.string()));
+                case CACHE -> new StoreOp.PutCache(new CacheEntry(d.string(), d.string(), d.uuid(), d.instant()));
+                case HEARTBEAT_V1 -> new StoreOp.Heartbeat(new EngineLease(d.string(), d.string(), d.longValue(),
+                        d.instant(), d.instant()));
+                case HEARTBEAT -> new StoreOp.Heartbeat(new EngineLease(d.string(), d.string(), d.longValue(),
+                        d.instant(), d.instant(), d.string(), d.instant()));
+                case RELEASE -> new StoreOp.ReleaseLease(d.string());
+                default -> throw new IllegalArgumentException("unknown journal op tag " + tag);
+            };
+            if (d.pos != b.length) {
+                throw new IllegalArgumentException("journal record has " + (b.length - d.pos) + " trailing bytes");
             }
-            case FLOW_STATE -> new StoreOp.SetFlowRunState(d.uuid(), d.state(), d.longValue());
-            case TASK_STATE -> new StoreOp.SetTaskRunState(d.uuid(), d.state(), d.string(), d.longValue());
-            case LOG -> new StoreOp.AppendLog(d.longValue(), d.longValue(), new RunLog(d.uuid(), d.uuid(),
-                    d.instant(), d.string(), d.string(), d.string()));
-            case CACHE -> new StoreOp.PutCache(new CacheEntry(d.string(), d.string(), d.uuid(), d.instant()));
-            case HEARTBEAT -> new StoreOp.Heartbeat(new EngineLease(d.string(), d.string(), d.longValue(),
-                    d.instant(), d.instant()));
-            case RELEASE -> new StoreOp.ReleaseLease(d.string());
-            default -> throw new IllegalArgumentException("unknown journal op tag " + tag);
-        };
-        if (d.pos != b.length) {
-            throw new IllegalArgumentException("journal record has " + (b.length - d.pos) + " trailing bytes");
+            return op;
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) { // truncated fields, impossible values: a record this code did not write
+            throw new IllegalArgumentException("undecodable journal record (" + b.length + " bytes): " + e, e);
         }
-        return op;
     }
 
     private static final class Decoder {
@@ -256,8 +280,22 @@ final class OpCodec {
             return b[pos++] == 0 ? null : Instant.ofEpochSecond(longValue(), integer());
         }
 
+        TaskRunRecord taskRun() {
+            UUID id = uuid(), flowRunId = uuid();
+            String taskKey = string(), name = string();
+            int dynamicKey = integer();
+            String cacheKey = string();
+            int n = integer();
+            if (n < 0 || n > (b.length - pos) / 17) throw new IllegalArgumentException("bad upstream count " + n);
+            List<UUID> upstream = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) upstream.add(uuid());
+            return new TaskRunRecord(id, flowRunId, taskKey, name, dynamicKey, cacheKey, upstream, state(), string(),
+                    instant());
+        }
+
         String string() {
             int n = integer();
+            if (n < -1 || n > b.length - pos) throw new IllegalArgumentException("bad string length " + n);
             if (n < 0) return null;
             String s = new String(b, pos, n, StandardCharsets.UTF_8);
             pos += n;

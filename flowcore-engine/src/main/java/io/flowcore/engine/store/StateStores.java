@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -17,6 +18,31 @@ public final class StateStores {
     private static final int READ_POOL_SIZE = 4;
 
     private StateStores() {
+    }
+
+    /**
+     * How a database store copes with a database that does not answer.
+     *
+     * @param retryWindow   how long a caller waits for a database that is failing (a flush, a query's
+     *                      read of its own writes, a full backlog, close) before it gets an error; the
+     *                      writer itself keeps retrying — its writes are safe in the journal
+     * @param socketTimeout PostgreSQL: the longest a single network read may block (a half-open
+     *                      connection otherwise blocks forever); also bounds connecting
+     */
+    public record Options(Duration retryWindow, Duration socketTimeout) {
+        public Options {
+            Objects.requireNonNull(retryWindow, "retryWindow");
+            Objects.requireNonNull(socketTimeout, "socketTimeout");
+            if (!retryWindow.isPositive()) throw new IllegalArgumentException("retryWindow must be > 0: " + retryWindow);
+            if (socketTimeout.toSeconds() < 1) {
+                throw new IllegalArgumentException("socketTimeout must be at least 1 s: " + socketTimeout);
+            }
+        }
+
+        /** 60 s of retries before callers give up; 60 s for one network read. */
+        public static Options defaults() {
+            return new Options(Duration.ofSeconds(60), Duration.ofSeconds(60));
+        }
     }
 
     /** A store in this process's memory: nothing survives the process. */
@@ -34,7 +60,12 @@ public final class StateStores {
      * @throws RuntimeException     when the database cannot be opened or migrated; the message names it
      */
     public static StateStore sqlite(Path dbFile) {
-        return openSqlite(dbFile, true);
+        return sqlite(dbFile, Options.defaults());
+    }
+
+    /** {@link #sqlite(Path)} with its own {@link Options}. */
+    public static StateStore sqlite(Path dbFile, Options options) {
+        return openSqlite(dbFile, options, true);
     }
 
     /**
@@ -49,7 +80,13 @@ public final class StateStores {
      * @throws RuntimeException         when the database cannot be reached or migrated; the message names it
      */
     public static StateStore jdbc(String jdbcUrl, String user, String password, Path journalDir) {
+        return jdbc(jdbcUrl, user, password, journalDir, Options.defaults());
+    }
+
+    /** {@link #jdbc(String, String, String, Path)} with its own {@link Options}. */
+    public static StateStore jdbc(String jdbcUrl, String user, String password, Path journalDir, Options options) {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Objects.requireNonNull(options, "options");
         Objects.requireNonNull(journalDir, "journalDir");
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
             int query = jdbcUrl.indexOf('?');
@@ -65,8 +102,19 @@ public final class StateStores {
         config.setMaximumPoolSize(READ_POOL_SIZE + 1); // + the writer's connection
         config.setMinimumIdle(1);
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        // A half-open connection (a peer that vanished, a frozen server) must not block a read forever:
+        // bound every read and the connect, and let the kernel probe idle connections.
+        long socketSeconds = options.socketTimeout().toSeconds();
+        config.addDataSourceProperty("socketTimeout", String.valueOf(socketSeconds));
+        config.addDataSourceProperty("connectTimeout", String.valueOf(Math.min(socketSeconds, 10)));
+        config.addDataSourceProperty("loginTimeout", String.valueOf(Math.min(socketSeconds, 10)));
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        long waitMillis = Math.max(250, Math.min(options.retryWindow().toMillis(), 30_000));
+        config.setConnectionTimeout(waitMillis);
+        config.setValidationTimeout(Math.max(250, Math.min(waitMillis / 2, 5_000)));
         HikariDataSource pool = new HikariDataSource(config);
-        return JdbcStateStore.open(Dialect.POSTGRESQL, pool::getConnection, pool, journalDir, pool, true);
+        return JdbcStateStore.open(Dialect.POSTGRESQL, pool::getConnection, pool, journalDir, pool,
+                options.retryWindow(), true);
     }
 
     /**
@@ -83,18 +131,23 @@ public final class StateStores {
 
     /** @param startWriter false only in tests: writes are journaled but never applied */
     static JdbcStateStore openSqlite(Path dbFile, boolean startWriter) {
+        return openSqlite(dbFile, Options.defaults(), startWriter);
+    }
+
+    static JdbcStateStore openSqlite(Path dbFile, Options options, boolean startWriter) {
         Objects.requireNonNull(dbFile, "dbFile");
         Path db = dbFile.toAbsolutePath();
         try {
-            Files.createDirectories(db.getParent());
+            OwnerOnly.createDirectories(db.getParent());
+            OwnerOnly.createFile(db); // before SQLite creates it with the umask's mode; -wal and -shm copy its mode
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the folder of the state store " + db, e);
+            throw new UncheckedIOException("cannot create the state store " + db, e);
         }
         // A fresh file opened by several stores at once: switching it to WAL takes an exclusive lock that
         // SQLite refuses at once (SQLITE_BUSY, no busy handler) to all but one. Those try again.
         for (int attempt = 1; ; attempt++) {
             try {
-                return openSqliteOnce(db, startWriter);
+                return openSqliteOnce(db, options, startWriter);
             } catch (RuntimeException e) {
                 if (attempt >= 20 || !isBusy(e)) throw e;
                 try {
@@ -118,7 +171,7 @@ public final class StateStores {
         return false;
     }
 
-    private static JdbcStateStore openSqliteOnce(Path db, boolean startWriter) {
+    private static JdbcStateStore openSqliteOnce(Path db, Options options, boolean startWriter) {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
@@ -135,6 +188,7 @@ public final class StateStores {
         pool.setInitializationFailTimeout(-1);
         HikariDataSource readers = new HikariDataSource(pool);
         Path journalDir = db.resolveSibling(db.getFileName() + ".journal");
-        return JdbcStateStore.open(Dialect.SQLITE, sqlite::getConnection, readers, journalDir, readers, startWriter);
+        return JdbcStateStore.open(Dialect.SQLITE, sqlite::getConnection, readers, journalDir, readers,
+                options.retryWindow(), startWriter);
     }
 }

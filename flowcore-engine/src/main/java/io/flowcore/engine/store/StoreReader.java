@@ -6,7 +6,9 @@ import io.flowcore.api.run.RunLog;
 import io.flowcore.api.run.StateChange;
 import io.flowcore.api.run.TaskRunRecord;
 import io.flowcore.api.spi.CacheEntry;
+import io.flowcore.api.spi.Claim;
 import io.flowcore.api.spi.EngineLease;
+import io.flowcore.api.spi.RunClaim;
 import io.flowcore.api.state.State;
 import io.flowcore.api.state.StateType;
 import java.sql.Connection;
@@ -28,20 +30,19 @@ final class StoreReader {
             + "state_scheduled";
     private static final String TASK_COLS = "id, flow_run_id, task_key, name, dynamic_key, cache_key, upstream, "
             + "result_ref, created_at, state_type, state_name, state_ts, state_message, state_scheduled";
-    private static final String NON_FINAL = Arrays.stream(StateType.values()).filter(t -> !t.isFinal())
-            .map(t -> "'" + t.name() + "'").collect(Collectors.joining(", ", "(", ")"));
+    private static final String NON_FINAL = Columns.NON_FINAL;
 
     @FunctionalInterface
     private interface RowMapper<T> {
         T map(ResultSet rs) throws SQLException;
     }
 
-    /** A non-final flow run with its engine's lease, if it has one. */
-    record LiveRun(UUID id, EngineLease lease) {
+    /** A run's kind, its current seq and (for a task run) its flow run. */
+    record RunHead(boolean task, long stateSeq, UUID flowRunId) {
     }
 
-    /** A run's kind and the next free history seq. */
-    record RunHead(boolean task, long nextSeq) {
+    /** A flow run's claim epoch and current state. */
+    record ClaimState(long epoch, State state) {
     }
 
     private final DataSource readers;
@@ -90,11 +91,22 @@ final class StoreReader {
     List<StateChange> stateHistory(UUID runId) {
         Optional<String> taskHistory = one("SELECT history FROM task_runs WHERE id = ?", rs -> rs.getString(1),
                 runId.toString());
-        if (taskHistory.isPresent()) return HistoryCodec.decode(runId, taskHistory.get());
-        return list("SELECT seq, type, name, ts, message, scheduled_time FROM state_history WHERE run_id = ? ORDER BY seq",
+        List<StateChange> stored = taskHistory.isPresent() ? HistoryCodec.decode(runId, taskHistory.get())
+                : list("SELECT seq, type, name, ts, message, scheduled_time FROM state_history WHERE run_id = ? ORDER BY seq",
                 rs -> new StateChange(runId, rs.getLong("seq"), new State(StateType.valueOf(rs.getString("type")),
                         rs.getString("name"), Columns.instant(rs.getLong("ts")), rs.getString("message"),
                         Columns.getInstant(rs, "scheduled_time"))), runId.toString());
+        return positions(stored);
+    }
+
+    /** Stored seqs carry the claim epoch in their high bits; a history entry's seq is its position. */
+    private static List<StateChange> positions(List<StateChange> stored) {
+        List<StateChange> out = new ArrayList<>(stored.size());
+        for (int i = 0; i < stored.size(); i++) {
+            StateChange c = stored.get(i);
+            out.add(c.seq() == i ? c : new StateChange(c.runId(), i, c.state()));
+        }
+        return out;
     }
 
     List<RunLog> logs(UUID flowRunId) {
@@ -109,31 +121,35 @@ final class StoreReader {
                         Columns.getUuid(rs, "task_run_id"), Columns.getInstant(rs, "expires_at")), key);
     }
 
-    /** Non-final flow runs, oldest first, each with its engine's lease (null when there is none). */
-    List<LiveRun> liveFlowRuns() {
-        return list("SELECT f.id, l.engine_id, l.host, l.pid, l.started_at, l.heartbeat_at FROM flow_runs f "
+    /** Non-final flow runs, oldest first, each with its claim and its engine's lease (null when there is none). */
+    List<RunClaim> liveRuns() {
+        return list("SELECT f.id, f.name, f.claim_epoch, f.engine_id, f.state_type, f.state_name, f.state_ts, "
+                + "f.state_message, f.state_scheduled, l.engine_id AS lease_engine, l.host, l.pid, l.started_at, "
+                + "l.heartbeat_at, l.namespace, l.process_start FROM flow_runs f "
                 + "LEFT JOIN engine_leases l ON l.engine_id = f.engine_id WHERE f.state_type IN " + NON_FINAL
                 + " ORDER BY f.created_at, f.id", rs -> {
-                    String engine = rs.getString("engine_id");
-                    EngineLease lease = engine == null ? null : new EngineLease(engine, rs.getString("host"),
+                    String leaseEngine = rs.getString("lease_engine");
+                    EngineLease lease = leaseEngine == null ? null : new EngineLease(leaseEngine, rs.getString("host"),
                             rs.getLong("pid"), Columns.getInstant(rs, "started_at"),
-                            Columns.getInstant(rs, "heartbeat_at"));
-                    return new LiveRun(UUID.fromString(rs.getString("id")), lease);
+                            Columns.getInstant(rs, "heartbeat_at"), rs.getString("namespace"),
+                            Columns.getInstant(rs, "process_start"));
+                    return new RunClaim(new Claim(UUID.fromString(rs.getString("id")), rs.getLong("claim_epoch")),
+                            rs.getString("name"), state(rs), rs.getString("engine_id"), lease);
                 });
     }
 
-    /** The non-final task runs of a flow run: id and result ref. */
-    List<TaskRunRecord> liveTaskRuns(UUID flowRunId) {
-        return list("SELECT " + TASK_COLS + " FROM task_runs WHERE flow_run_id = ? AND state_type IN " + NON_FINAL
-                + " ORDER BY pk", StoreReader::taskRun, flowRunId.toString());
+    Optional<ClaimState> claimState(UUID flowRunId) {
+        return one("SELECT claim_epoch, state_type, state_name, state_ts, state_message, state_scheduled FROM flow_runs "
+                + "WHERE id = ?", rs -> new ClaimState(rs.getLong("claim_epoch"), state(rs)), flowRunId.toString());
     }
 
-    /** The run's kind and next history seq, or empty when no such run is stored. */
+    /** The run's kind and current seq, or empty when no such run is stored. */
     Optional<RunHead> runHead(UUID id) {
         String key = id.toString();
         Optional<Long> flowSeq = one("SELECT state_seq FROM flow_runs WHERE id = ?", rs -> rs.getLong(1), key);
-        if (flowSeq.isPresent()) return Optional.of(new RunHead(false, flowSeq.get() + 1));
-        return one("SELECT state_seq FROM task_runs WHERE id = ?", rs -> new RunHead(true, rs.getLong(1) + 1), key);
+        if (flowSeq.isPresent()) return Optional.of(new RunHead(false, flowSeq.get(), id));
+        return one("SELECT state_seq, flow_run_id FROM task_runs WHERE id = ?",
+                rs -> new RunHead(true, rs.getLong(1), UUID.fromString(rs.getString(2))), key);
     }
 
     private static FlowRunRecord flowRun(ResultSet rs) throws SQLException {

@@ -4,9 +4,9 @@ import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
@@ -39,7 +39,16 @@ import org.slf4j.LoggerFactory;
  * closed (and its lock lost) when a thread blocked in it is interrupted, and engine threads get
  * interrupted by timeouts and cancellation. RandomAccessFile.write is not interruptible.
  *
- * Not thread-safe: the GroupCommitWriter calls append and truncate under its lock.
+ * Replay never makes a store refuse to open: a record it cannot read (bad checksum, unknown tag, a
+ * zero-filled header) is skipped and counted — resynchronising on the next record when the length field
+ * is sane — and a journal with skipped records is renamed to journal-<uuid>.corrupt for inspection
+ * instead of being deleted. Only a clean journal is deleted after replay. The replay reads through the
+ * descriptor that holds the lock: opening a second descriptor and closing it would drop the process's
+ * POSIX lock and let another process replay the same journal at the same time.
+ *
+ * Files are created owner-only (the folder 700, journals 600): they hold run parameters and log lines.
+ *
+ * Not thread-safe: the GroupCommitWriter calls append, truncate and quarantine under its lock.
  */
 final class WriteBehindJournal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteBehindJournal.class);
@@ -67,7 +76,7 @@ final class WriteBehindJournal implements AutoCloseable {
 
     /** Creates and locks a new, empty journal in {@code dir}. */
     static WriteBehindJournal create(Path dir) throws IOException {
-        Files.createDirectories(dir);
+        OwnerOnly.createDirectories(dir);
         UUID id = UUID.randomUUID();
         Path tmp = dir.resolve("journal-" + id + ".tmp");
         Path file = dir.resolve("journal-" + id + ".bin");
@@ -77,6 +86,7 @@ final class WriteBehindJournal implements AutoCloseable {
         LIVE.add(file.toAbsolutePath());
         RandomAccessFile raf = null;
         try {
+            OwnerOnly.createFile(tmp);
             raf = new RandomAccessFile(tmp.toFile(), "rw");
             FileLock lock = raf.getChannel().tryLock();
             if (lock == null) throw new IOException("cannot lock the new journal " + tmp);
@@ -142,6 +152,36 @@ final class WriteBehindJournal implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends {@code op} to this journal's quarantine file ({@code quarantine-<uuid>.bin}, same format,
+     * never replayed) and returns where it went, for the log.
+     */
+    String quarantine(StoreOp op) {
+        Path q = file.resolveSibling(file.getFileName().toString().replace("journal-", "quarantine-"));
+        OpCodec.Encoder e = new OpCodec.Encoder();
+        e.reset(RECORD_HEADER);
+        try {
+            e.encode(op);
+        } catch (RuntimeException notEncodable) {
+            return "not kept: " + notEncodable.getMessage();
+        }
+        int payload = e.pos - RECORD_HEADER;
+        CRC32 c = new CRC32();
+        c.update(e.buf, RECORD_HEADER, payload);
+        e.putIntAt(0, payload);
+        e.putIntAt(4, (int) c.getValue());
+        try {
+            if (!Files.exists(q)) {
+                OwnerOnly.createFile(q);
+                Files.write(q, new byte[] {'F', 'C', 'J', 'Q'}, java.nio.file.StandardOpenOption.APPEND);
+            }
+            Files.write(q, java.util.Arrays.copyOf(e.buf, e.pos), java.nio.file.StandardOpenOption.APPEND);
+            return "kept in " + q;
+        } catch (IOException | RuntimeException ex) {
+            return "could not be kept in " + q + ": " + ex.getMessage();
+        }
+    }
+
     /** Closes and deletes the journal: everything in it is committed. */
     @Override
     public void close() {
@@ -171,104 +211,132 @@ final class WriteBehindJournal implements AutoCloseable {
         void apply(List<StoreOp> ops) throws Exception;
     }
 
+    /** What one replay did: operations applied and records that could not be read. */
+    record Replayed(long ops, long skipped) {
+        static final Replayed NONE = new Replayed(0, 0);
+
+        Replayed plus(Replayed o) {
+            return new Replayed(ops + o.ops, skipped + o.skipped);
+        }
+    }
+
     /**
-     * Replays every journal in {@code dir} whose owner is gone (its lock can be taken), then deletes it.
-     * A torn or corrupt tail (the process died mid-write) ends that journal's replay. Returns the number
-     * of operations replayed.
+     * Replays every journal in {@code dir} whose owner is gone (its lock can be taken), then deletes it
+     * (or, when records had to be skipped, renames it to {@code .corrupt}).
      */
-    static long replayLeftovers(Path dir, int chunk, Replayer replayer) throws Exception {
-        if (!Files.isDirectory(dir)) return 0;
+    static Replayed replayLeftovers(Path dir, int chunk, Replayer replayer) throws Exception {
+        if (!Files.isDirectory(dir)) return Replayed.NONE;
         List<Path> candidates = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "journal-*.{bin,tmp}")) {
             ds.forEach(candidates::add);
         }
-        long total = 0;
+        Replayed total = Replayed.NONE;
         for (Path p : candidates) {
             if (LIVE.contains(p.toAbsolutePath())) continue;
-            total += replayOne(p, chunk, replayer);
+            total = total.plus(replayOne(p, chunk, replayer));
         }
         return total;
     }
 
-    private static long replayOne(Path p, int chunk, Replayer replayer) throws Exception {
+    private static Replayed replayOne(Path p, int chunk, Replayer replayer) throws Exception {
         RandomAccessFile raf;
         try {
             raf = new RandomAccessFile(p.toFile(), "rw");
         } catch (IOException gone) {
-            return 0; // deleted meanwhile by its owner or another replayer
+            return Replayed.NONE; // deleted meanwhile by its owner or another replayer
         }
         try (raf) {
             FileLock lock;
             try {
                 lock = raf.getChannel().tryLock();
             } catch (OverlappingFileLockException e) {
-                return 0;
+                return Replayed.NONE;
             }
-            if (lock == null) return 0; // its owner is alive
-            if (!Files.exists(p)) return 0; // closed and deleted by its owner before we locked it
-            long n = p.toString().endsWith(".tmp") ? 0 : readAll(p, chunk, replayer);
-            Files.deleteIfExists(p);
-            if (n > 0) LOG.info("replayed {} state store operations from {}", n, p);
-            return n;
+            if (lock == null) return Replayed.NONE; // its owner is alive, or another process replays it
+            if (!Files.exists(p)) return Replayed.NONE; // closed and deleted by its owner before we locked it
+            Replayed r = p.toString().endsWith(".tmp") ? Replayed.NONE : readAll(raf, p, chunk, replayer);
+            if (r.skipped() == 0) {
+                Files.deleteIfExists(p);
+            } else {
+                Path aside = p.resolveSibling(p.getFileName().toString().replaceAll("\\.bin$", "") + ".corrupt");
+                Files.move(p, aside, StandardCopyOption.REPLACE_EXISTING);
+                LOG.warn("journal {}: {} records could not be read and were skipped ({} applied); the file is kept "
+                        + "as {}", p, r.skipped(), r.ops(), aside);
+            }
+            if (r.ops() > 0) LOG.info("replayed {} state store operations from {}", r.ops(), p);
+            return r;
         }
     }
 
-    private static long readAll(Path p, int chunk, Replayer replayer) throws Exception {
+    private static Replayed readAll(RandomAccessFile raf, Path p, int chunk, Replayer replayer) throws Exception {
         long n = 0;
+        long skipped = 0;
         List<StoreOp> ops = new ArrayList<>();
-        try (InputStream raw = Files.newInputStream(p);
-             DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
-            int magic;
-            try {
-                magic = in.readInt();
-            } catch (EOFException empty) {
-                return 0;
+        raf.seek(0);
+        // Not closed on its own: closing it would close the channel that holds the lock (raf's close does).
+        DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(raf.getChannel()),
+                1 << 16));
+        long length = raf.length();
+        int magic;
+        try {
+            magic = in.readInt();
+        } catch (EOFException empty) {
+            return Replayed.NONE;
+        }
+        long pos = HEADER;
+        if (magic != MAGIC) {
+            LOG.warn("journal {} has no flowcore journal header (0x{}); reading its records anyway", p,
+                    Integer.toHexString(magic));
+            skipped++;
+        }
+        CRC32 crc = new CRC32();
+        while (pos < length) {
+            if (length - pos < RECORD_HEADER) {
+                LOG.warn("journal {} ends with a torn record header; ignoring it", p);
+                break;
             }
-            if (magic != MAGIC) throw new IOException("not a flowcore journal (bad magic): " + p);
-            CRC32 crc = new CRC32();
-            while (true) {
-                StoreOp op = readRecord(in, crc, p);
-                if (op == null) break;
-                ops.add(op);
-                if (ops.size() == chunk) {
-                    replayer.apply(ops);
-                    n += ops.size();
-                    ops = new ArrayList<>();
+            int len = in.readInt();
+            int sum = in.readInt();
+            pos += RECORD_HEADER;
+            if (len <= 0 || len > MAX_RECORD || len > length - pos) {
+                if (len > length - pos && len > 0 && len <= MAX_RECORD) {
+                    LOG.warn("journal {} ends with a torn record; ignoring it", p); // the process died mid-write
+                } else {
+                    // A length that cannot be: nothing after this point can be framed. Count what is lost.
+                    LOG.warn("journal {} has a record with an impossible length {} at byte {}; skipping the rest "
+                            + "({} bytes)", p, len, pos - RECORD_HEADER, length - pos);
+                    skipped++;
                 }
+                break;
+            }
+            byte[] payload = new byte[len];
+            in.readFully(payload);
+            pos += len;
+            crc.reset();
+            crc.update(payload);
+            if ((int) crc.getValue() != sum) {
+                skipped++;
+                continue;
+            }
+            StoreOp op;
+            try {
+                op = OpCodec.decode(payload);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("journal {}: skipping a record it cannot read: {}", p, e.getMessage());
+                skipped++;
+                continue;
+            }
+            ops.add(op);
+            if (ops.size() == chunk) {
+                replayer.apply(ops);
+                n += ops.size();
+                ops = new ArrayList<>();
             }
         }
         if (!ops.isEmpty()) {
             replayer.apply(ops);
             n += ops.size();
         }
-        return n;
-    }
-
-    private static StoreOp readRecord(DataInputStream in, CRC32 crc, Path p) throws IOException {
-        int len, sum;
-        try {
-            len = in.readInt();
-            sum = in.readInt();
-        } catch (EOFException end) {
-            return null;
-        }
-        if (len <= 0 || len > MAX_RECORD) {
-            LOG.warn("journal {} ends with a torn record (length {}); ignoring the rest", p, len);
-            return null;
-        }
-        byte[] payload = new byte[len];
-        try {
-            in.readFully(payload);
-        } catch (EOFException torn) {
-            LOG.warn("journal {} ends with a torn record; ignoring it", p);
-            return null;
-        }
-        crc.reset();
-        crc.update(payload);
-        if ((int) crc.getValue() != sum) {
-            LOG.warn("journal {} has a record with a bad checksum; ignoring it and the rest", p);
-            return null;
-        }
-        return OpCodec.decode(payload);
+        return new Replayed(n, skipped);
     }
 }

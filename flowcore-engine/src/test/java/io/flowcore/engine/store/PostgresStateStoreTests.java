@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowcore.api.spi.Claim;
 import io.flowcore.api.spi.StateStore;
 import io.flowcore.engine.testing.TestInfra;
 import java.nio.file.Path;

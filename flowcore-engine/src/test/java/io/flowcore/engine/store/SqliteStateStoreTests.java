@@ -3,6 +3,7 @@ package io.flowcore.engine.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowcore.api.spi.Claim;
 import io.flowcore.api.run.FlowRunQuery;
 import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.run.RunLog;
@@ -77,9 +78,9 @@ class SqliteStateStoreTests extends StateStoreContractTests {
         TaskRunRecord task = taskRun(flow.id(), 0, List.of());
         CacheEntry entry = new CacheEntry("k", "results/k", task.id(), T0);
         crashing.insertFlowRun(flow);
-        crashing.setFlowRunState(flow.id(), state(StateType.RUNNING, T0.plusSeconds(1)));
-        crashing.insertTaskRun(task);
-        crashing.setTaskRunState(task.id(), state(StateType.COMPLETED, T0.plusSeconds(2)), "results/t");
+        crashing.setFlowRunState(Claim.initial(flow.id()), state(StateType.RUNNING, T0.plusSeconds(1)));
+        crashing.insertTaskRun(Claim.initial(task.flowRunId()), task);
+        crashing.setTaskRunState(Claim.initial(task.flowRunId()), task.id(), state(StateType.COMPLETED, T0.plusSeconds(2)), "results/t");
         crashing.appendLog(log(flow.id(), task.id(), 1));
         crashing.putCache(entry);
         crashing.heartbeat(new EngineLease("e", "h", 1, T0, T0));
@@ -122,7 +123,7 @@ class SqliteStateStoreTests extends StateStoreContractTests {
         JdbcStateStore crashing = StateStores.openSqlite(db(), true);
         FlowRunRecord flow = flowRun("etl", T0, StateType.PENDING, "e");
         crashing.insertFlowRun(flow);
-        crashing.setFlowRunState(flow.id(), state(StateType.RUNNING, T0.plusSeconds(1)));
+        crashing.setFlowRunState(Claim.initial(flow.id()), state(StateType.RUNNING, T0.plusSeconds(1)));
         crashing.appendLog(log(flow.id(), null, 1));
         crashing.putCache(new CacheEntry("k", "r", null, null));
         crashing.flush();
@@ -167,10 +168,10 @@ class SqliteStateStoreTests extends StateStoreContractTests {
                                 FlowRunRecord flow = flowRun("shared", T0.plusMillis(i), StateType.PENDING, "e");
                                 s.insertFlowRun(flow);
                                 TaskRunRecord task = taskRun(flow.id(), i, List.of());
-                                s.insertTaskRun(task);
-                                s.setTaskRunState(task.id(), state(StateType.COMPLETED, T0), "r");
+                                s.insertTaskRun(Claim.initial(task.flowRunId()), task);
+                                s.setTaskRunState(Claim.initial(task.flowRunId()), task.id(), state(StateType.COMPLETED, T0), "r");
                                 s.appendLog(new RunLog(flow.id(), task.id(), T0, "INFO", "l", "m"));
-                                s.setFlowRunState(flow.id(), state(StateType.COMPLETED, T0));
+                                s.setFlowRunState(Claim.initial(flow.id()), state(StateType.COMPLETED, T0));
                                 if (i % 10 == 0) s.flowRuns(FlowRunQuery.all().flow("shared").limit(5));
                             }
                             return null;

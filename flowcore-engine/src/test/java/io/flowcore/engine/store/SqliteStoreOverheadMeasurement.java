@@ -1,5 +1,6 @@
 package io.flowcore.engine.store;
 
+import io.flowcore.api.spi.Claim;
 import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.run.RunLog;
 import io.flowcore.api.run.TaskRunRecord;
@@ -39,11 +40,11 @@ class SqliteStoreOverheadMeasurement {
                 for (int i = 0; i < TASKS; i++) {
                     Instant now = Instant.now();
                     UUID id = UUID.randomUUID();
-                    store.insertTaskRun(new TaskRunRecord(id, flow.id(), "C#task", "task-" + i, i, null, List.of(),
+                    store.insertTaskRun(Claim.initial(flow.id()), new TaskRunRecord(id, flow.id(), "C#task", "task-" + i, i, null, List.of(),
                             State.of(StateType.PENDING, now), null, now));
-                    store.setTaskRunState(id, State.of(StateType.RUNNING, now), null);
+                    store.setTaskRunState(Claim.initial(flow.id()), id, State.of(StateType.RUNNING, now), null);
                     store.appendLog(new RunLog(flow.id(), id, now, "INFO", "perf", "task " + i + " says hello"));
-                    store.setTaskRunState(id, State.of(StateType.COMPLETED, now), "results/" + i);
+                    store.setTaskRunState(Claim.initial(flow.id()), id, State.of(StateType.COMPLETED, now), "results/" + i);
                 }
                 long called = System.nanoTime();
                 store.flush();

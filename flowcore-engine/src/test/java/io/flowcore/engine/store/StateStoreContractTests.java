@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowcore.api.spi.Claim;
 import io.flowcore.api.run.FlowRunQuery;
 import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.run.RunLog;
@@ -11,6 +12,7 @@ import io.flowcore.api.run.StateChange;
 import io.flowcore.api.run.TaskRunRecord;
 import io.flowcore.api.spi.CacheEntry;
 import io.flowcore.api.spi.EngineLease;
+import io.flowcore.api.spi.RunClaim;
 import io.flowcore.api.spi.StateStore;
 import io.flowcore.api.state.State;
 import io.flowcore.api.state.StateType;
@@ -92,10 +94,11 @@ abstract class StateStoreContractTests {
         TaskRunRecord a = taskRun(flow.id(), 0, List.of());
         TaskRunRecord b = taskRun(flow.id(), 1, List.of(a.id()));
         TaskRunRecord c = taskRun(flow.id(), 2, List.of(a.id(), b.id()));
-        store.insertTaskRun(a);
-        store.insertTaskRun(b);
-        store.insertTaskRun(c);
-        store.insertTaskRun(taskRun(UUID.randomUUID(), 3, List.of()));
+        store.insertTaskRun(Claim.initial(a.flowRunId()), a);
+        store.insertTaskRun(Claim.initial(b.flowRunId()), b);
+        store.insertTaskRun(Claim.initial(c.flowRunId()), c);
+        TaskRunRecord elsewhere = taskRun(UUID.randomUUID(), 3, List.of());
+        store.insertTaskRun(Claim.initial(elsewhere.flowRunId()), elsewhere);
 
         assertEquals(List.of(a, b, c), store.taskRuns(flow.id()));
         assertEquals(Optional.of(c), store.taskRun(c.id()));
@@ -108,8 +111,8 @@ abstract class StateStoreContractTests {
         store.insertFlowRun(flow);
         State running = state(StateType.RUNNING, T0.plusNanos(1));
         State completed = state(StateType.COMPLETED, T0.plusNanos(2));
-        store.setFlowRunState(flow.id(), running);
-        store.setFlowRunState(flow.id(), completed);
+        store.setFlowRunState(Claim.initial(flow.id()), running);
+        store.setFlowRunState(Claim.initial(flow.id()), completed);
 
         assertEquals(List.of(new StateChange(flow.id(), 0, flow.state()), new StateChange(flow.id(), 1, running),
                 new StateChange(flow.id(), 2, completed)), store.stateHistory(flow.id()));
@@ -121,11 +124,11 @@ abstract class StateStoreContractTests {
         FlowRunRecord flow = flowRun("etl", T0, StateType.RUNNING, "e");
         store.insertFlowRun(flow);
         TaskRunRecord t = taskRun(flow.id(), 0, List.of());
-        store.insertTaskRun(t);
+        store.insertTaskRun(Claim.initial(t.flowRunId()), t);
         State retry = State.scheduled("AwaitingRetry", T0.plusSeconds(1), T0.plusSeconds(11));
         State done = State.named(StateType.COMPLETED, "Cached", T0.plusSeconds(12), null);
-        store.setTaskRunState(t.id(), retry, null);
-        store.setTaskRunState(t.id(), done, "results/abc");
+        store.setTaskRunState(Claim.initial(t.flowRunId()), t.id(), retry, null);
+        store.setTaskRunState(Claim.initial(t.flowRunId()), t.id(), done, "results/abc");
 
         assertEquals(t.withState(done, "results/abc"), store.taskRun(t.id()).orElseThrow());
         assertEquals(List.of(t.state(), retry, done),
@@ -136,9 +139,10 @@ abstract class StateStoreContractTests {
     @Test
     void rejectsAStateForAnUnknownRun() {
         UUID unknown = UUID.randomUUID();
-        assertThrows(IllegalArgumentException.class, () -> store.setFlowRunState(unknown, state(StateType.RUNNING, T0)));
         assertThrows(IllegalArgumentException.class,
-                () -> store.setTaskRunState(unknown, state(StateType.RUNNING, T0), null));
+                () -> store.setFlowRunState(Claim.initial(unknown), state(StateType.RUNNING, T0)));
+        assertThrows(IllegalArgumentException.class,
+                () -> store.setTaskRunState(Claim.initial(unknown), unknown, state(StateType.RUNNING, T0), null));
     }
 
     @Test
@@ -193,7 +197,7 @@ abstract class StateStoreContractTests {
     void findsFlowRunsByTheirCurrentState() {
         FlowRunRecord run = flowRun("etl", T0, StateType.PENDING, "e");
         store.insertFlowRun(run);
-        store.setFlowRunState(run.id(), state(StateType.RUNNING, T0.plusSeconds(1)));
+        store.setFlowRunState(Claim.initial(run.id()), state(StateType.RUNNING, T0.plusSeconds(1)));
 
         assertEquals(List.of(), store.flowRuns(FlowRunQuery.all().inStates(StateType.PENDING)));
         assertEquals(List.of(run.id()), store.flowRuns(FlowRunQuery.all().inStates(StateType.RUNNING)).stream()
@@ -201,48 +205,80 @@ abstract class StateStoreContractTests {
     }
 
     @Test
-    void marksRunsOfExpiredDeadOrMissingEnginesAsCrashed() {
-        Instant now = T0.plusSeconds(600);
-        Duration timeout = Duration.ofSeconds(30);
-        store.heartbeat(new EngineLease("expired", "h", 1, T0, now.minusSeconds(31)));
-        store.heartbeat(new EngineLease("dead", "h", 2, T0, now));
-        store.heartbeat(new EngineLease("alive", "h", 3, T0, now.minusSeconds(5)));
-        store.heartbeat(new EngineLease("released", "h", 4, T0, now));
-        store.releaseLease("released");
-        FlowRunRecord expired = flowRun("etl", T0, StateType.RUNNING, "expired");
-        FlowRunRecord dead = flowRun("etl", T0.plusSeconds(1), StateType.RUNNING, "dead");
-        FlowRunRecord alive = flowRun("etl", T0.plusSeconds(2), StateType.RUNNING, "alive");
-        FlowRunRecord released = flowRun("etl", T0.plusSeconds(3), StateType.PENDING, "released");
-        FlowRunRecord unknown = flowRun("etl", T0.plusSeconds(4), StateType.RUNNING, "never-heard-of");
-        FlowRunRecord finished = flowRun("etl", T0.plusSeconds(5), StateType.COMPLETED, "expired");
-        for (FlowRunRecord r : List.of(expired, dead, alive, released, unknown, finished)) store.insertFlowRun(r);
-        TaskRunRecord running = taskRun(expired.id(), 0, List.of());
-        TaskRunRecord done = taskRun(expired.id(), 1, List.of());
-        TaskRunRecord aliveTask = taskRun(alive.id(), 2, List.of());
-        store.insertTaskRun(running);
-        store.insertTaskRun(done);
-        store.insertTaskRun(aliveTask);
-        store.setTaskRunState(running.id(), state(StateType.RUNNING, T0.plusSeconds(1)), null);
-        store.setTaskRunState(done.id(), state(StateType.COMPLETED, T0.plusSeconds(2)), "results/done");
-        State crashed = State.named(StateType.CRASHED, "Crashed", now, "engine gone");
+    void reportsEveryLiveRunWithItsClaimAndItsEnginesLease() {
+        EngineLease lease = new EngineLease("a", "h", 7, T0, T0.plusSeconds(3), "boot/pid:[1]", T0);
+        store.heartbeat(lease);
+        FlowRunRecord held = flowRun("etl", T0, StateType.RUNNING, "a");
+        FlowRunRecord orphan = flowRun("etl", T0.plusSeconds(1), StateType.RUNNING, "gone");
+        FlowRunRecord finished = flowRun("etl", T0.plusSeconds(2), StateType.COMPLETED, "a");
+        for (FlowRunRecord r : List.of(held, orphan, finished)) store.insertFlowRun(r);
 
-        List<UUID> marked = store.markCrashedRuns(now, timeout, lease -> lease.pid() == 2, crashed);
+        List<RunClaim> live = store.liveRuns();
 
-        assertEquals(Set.of(expired.id(), dead.id(), released.id(), unknown.id()), Set.copyOf(marked));
-        assertEquals(4, marked.size());
-        for (UUID id : marked) {
-            assertEquals(crashed, store.flowRun(id).orElseThrow().state());
-            assertEquals(crashed, store.stateHistory(id).getLast().state());
-        }
-        assertEquals(alive, store.flowRun(alive.id()).orElseThrow());
-        assertEquals(finished, store.flowRun(finished.id()).orElseThrow());
-        assertEquals(List.of(StateType.PENDING, StateType.RUNNING, StateType.CRASHED),
-                store.stateHistory(running.id()).stream().map(c -> c.state().type()).toList());
+        assertEquals(List.of(held.id(), orphan.id()), live.stream().map(r -> r.claim().flowRunId()).toList());
+        assertEquals(new RunClaim(Claim.initial(held.id()), held.name(), held.state(), "a", lease), live.get(0));
+        assertEquals(null, live.get(1).lease());
+        assertEquals("gone", live.get(1).engineId());
+    }
+
+    @Test
+    void aTakeoverMovesTheClaimOnEndsTheUnfinishedTaskRunsAndRefusesTheOldHoldersLaterWrites() {
+        FlowRunRecord flow = flowRun("etl", T0, StateType.RUNNING, "a");
+        store.insertFlowRun(flow);
+        Claim a = Claim.initial(flow.id());
+        TaskRunRecord running = taskRun(flow.id(), 0, List.of());
+        TaskRunRecord done = taskRun(flow.id(), 1, List.of());
+        store.insertTaskRun(a, running);
+        store.insertTaskRun(a, done);
+        store.setTaskRunState(a, running.id(), state(StateType.RUNNING, T0.plusSeconds(1)), null);
+        store.setTaskRunState(a, done.id(), state(StateType.COMPLETED, T0.plusSeconds(2)), "results/done");
+        List<UUID> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store.onClaimLost(told::add);
+        State crashed = State.named(StateType.CRASHED, "Crashed", T0.plusSeconds(60), "engine gone");
+
+        Optional<Claim> b = store.takeOver(a, null, crashed, crashed);
+
+        assertEquals(Optional.of(new Claim(flow.id(), 1)), b);
+        assertEquals(crashed, store.flowRun(flow.id()).orElseThrow().state());
         assertEquals(crashed, store.taskRun(running.id()).orElseThrow().state());
         assertEquals(StateType.COMPLETED, store.taskRun(done.id()).orElseThrow().state().type());
-        assertEquals(2, store.stateHistory(done.id()).size());
-        assertEquals(aliveTask, store.taskRun(aliveTask.id()).orElseThrow());
-        assertEquals(List.of(), store.markCrashedRuns(now, timeout, lease -> lease.pid() == 2, crashed));
+        assertEquals(List.of(), store.liveRuns());
+        // The old holder finishes late: its writes are refused and it is told so.
+        store.setTaskRunState(a, running.id(), state(StateType.COMPLETED, T0.plusSeconds(61)), "results/late");
+        State stored = store.commitFinalState(a, state(StateType.COMPLETED, T0.plusSeconds(62)), null);
+        store.flush();
+        assertEquals(crashed, stored);
+        assertEquals(crashed, store.flowRun(flow.id()).orElseThrow().state());
+        assertEquals(crashed, store.taskRun(running.id()).orElseThrow().state());
+        assertEquals(List.of(StateType.RUNNING, StateType.CRASHED),
+                store.stateHistory(flow.id()).stream().map(c -> c.state().type()).toList());
+        assertEquals(List.of(0L, 1L), store.stateHistory(flow.id()).stream().map(StateChange::seq).toList());
+        assertEquals(List.of(StateType.PENDING, StateType.RUNNING, StateType.CRASHED),
+                store.stateHistory(running.id()).stream().map(c -> c.state().type()).toList());
+        assertTrue(told.contains(flow.id()), "the old holder hears that its claim is gone");
+        // A second takeover under the stale claim loses; one under the new claim wins.
+        assertEquals(Optional.empty(), store.takeOver(a, null, null, null));
+    }
+
+    @Test
+    void aTakeoverOfARunThatEndedOrMovedOnLosesAndChangesNothing() {
+        FlowRunRecord flow = flowRun("etl", T0, StateType.RUNNING, "a");
+        store.insertFlowRun(flow);
+        Claim a = Claim.initial(flow.id());
+        State cancelling = State.of(StateType.CANCELLING, T0.plusSeconds(1));
+        Claim b = store.takeOver(a, null, cancelling, null).orElseThrow();
+        Claim reclaimed = store.takeOver(b, "a2", null, null).orElseThrow();
+
+        assertEquals(2, reclaimed.epoch());
+        assertEquals(cancelling, store.flowRun(flow.id()).orElseThrow().state(), "a re-claim keeps the state");
+        assertEquals("a2", store.flowRun(flow.id()).orElseThrow().engineId());
+        assertEquals(Optional.empty(), store.takeOver(b, null, State.of(StateType.CRASHED, T0), null));
+
+        State cancelled = State.named(StateType.CANCELLED, "Cancelled", T0.plusSeconds(2), null);
+        assertEquals(cancelled, store.commitFinalState(reclaimed, cancelled, cancelled));
+        assertEquals(Optional.empty(), store.takeOver(reclaimed, null, State.of(StateType.CRASHED, T0), null));
+        assertEquals(List.of("RUNNING", "CANCELLING", "CANCELLED"),
+                store.stateHistory(flow.id()).stream().map(c -> c.state().type().name()).toList());
     }
 
     @Test
@@ -250,7 +286,7 @@ abstract class StateStoreContractTests {
         FlowRunRecord run = flowRun("etl", T0, StateType.PENDING, "e");
         Thread writer = Thread.ofPlatform().start(() -> {
             store.insertFlowRun(run);
-            store.setFlowRunState(run.id(), state(StateType.RUNNING, T0));
+            store.setFlowRunState(Claim.initial(run.id()), state(StateType.RUNNING, T0));
             store.flush();
         });
         writer.join();
@@ -264,6 +300,7 @@ abstract class StateStoreContractTests {
         ExecutorService pool = Executors.newFixedThreadPool(writers + 4);
         try {
             CountDownLatch start = new CountDownLatch(1);
+            CountDownLatch readersIn = new CountDownLatch(4); // the writers start once every reader is reading
             AtomicBoolean writing = new AtomicBoolean(true);
             List<FlowRunRecord> flows = new ArrayList<>();
             for (int w = 0; w < writers; w++) flows.add(flowRun("concurrent", T0.plusMillis(w), StateType.RUNNING, "e"));
@@ -271,15 +308,16 @@ abstract class StateStoreContractTests {
             for (FlowRunRecord flow : flows) {
                 writes.add(pool.submit(() -> {
                     start.await();
+                    readersIn.await();
                     store.insertFlowRun(flow);
                     for (int i = 0; i < tasksPerWriter; i++) {
                         TaskRunRecord t = taskRun(flow.id(), i, List.of());
-                        store.insertTaskRun(t);
-                        store.setTaskRunState(t.id(), state(StateType.RUNNING, T0), null);
+                        store.insertTaskRun(Claim.initial(t.flowRunId()), t);
+                        store.setTaskRunState(Claim.initial(t.flowRunId()), t.id(), state(StateType.RUNNING, T0), null);
                         store.appendLog(log(flow.id(), t.id(), i));
-                        store.setTaskRunState(t.id(), state(StateType.COMPLETED, T0), "results/" + i);
+                        store.setTaskRunState(Claim.initial(t.flowRunId()), t.id(), state(StateType.COMPLETED, T0), "results/" + i);
                     }
-                    store.setFlowRunState(flow.id(), state(StateType.COMPLETED, T0));
+                    store.setFlowRunState(Claim.initial(flow.id()), state(StateType.COMPLETED, T0));
                     return null;
                 }));
             }
@@ -288,7 +326,10 @@ abstract class StateStoreContractTests {
             for (int r = 0; r < 4; r++) {
                 readers.add(pool.submit(() -> {
                     start.await();
-                    while (writing.get()) {
+                    boolean first = true;
+                    while (first || writing.get()) {
+                        if (first) readersIn.countDown();
+                        first = false;
                         FlowRunRecord f = flows.get(reads.incrementAndGet() % writers);
                         store.flowRuns(FlowRunQuery.all().flow("concurrent").limit(10));
                         store.taskRuns(f.id());
@@ -329,10 +370,10 @@ abstract class StateStoreContractTests {
     void keepsEverythingWhenReopened() {
         FlowRunRecord flow = flowRun("etl", T0, StateType.PENDING, "e");
         store.insertFlowRun(flow);
-        store.setFlowRunState(flow.id(), state(StateType.RUNNING, T0.plusSeconds(1)));
+        store.setFlowRunState(Claim.initial(flow.id()), state(StateType.RUNNING, T0.plusSeconds(1)));
         TaskRunRecord t = taskRun(flow.id(), 0, List.of());
-        store.insertTaskRun(t);
-        store.setTaskRunState(t.id(), state(StateType.RUNNING, T0.plusSeconds(2)), null);
+        store.insertTaskRun(Claim.initial(t.flowRunId()), t);
+        store.setTaskRunState(Claim.initial(t.flowRunId()), t.id(), state(StateType.RUNNING, T0.plusSeconds(2)), null);
         store.appendLog(log(flow.id(), t.id(), 1));
         CacheEntry entry = new CacheEntry("k", "results/k", t.id(), null);
         store.putCache(entry);
@@ -344,8 +385,8 @@ abstract class StateStoreContractTests {
         assertEquals(1, store.logs(flow.id()).size());
         assertEquals(Optional.of(entry), store.findCache("k"));
         // The history continues from the stored sequence numbers.
-        store.setTaskRunState(t.id(), state(StateType.COMPLETED, T0.plusSeconds(3)), "results/t");
-        store.setFlowRunState(flow.id(), state(StateType.COMPLETED, T0.plusSeconds(4)));
+        store.setTaskRunState(Claim.initial(t.flowRunId()), t.id(), state(StateType.COMPLETED, T0.plusSeconds(3)), "results/t");
+        store.setFlowRunState(Claim.initial(flow.id()), state(StateType.COMPLETED, T0.plusSeconds(4)));
         assertEquals(List.of(0L, 1L, 2L), store.stateHistory(t.id()).stream().map(StateChange::seq).toList());
         assertEquals(List.of(0L, 1L, 2L), store.stateHistory(flow.id()).stream().map(StateChange::seq).toList());
         assertEquals(StateType.COMPLETED, store.flowRun(flow.id()).orElseThrow().state().type());
