@@ -143,6 +143,11 @@ public final class Flowcore implements AutoCloseable {
         return engine.cancel(flowRunId);
     }
 
+    /** The engine behind this façade, for the engine's own tests. */
+    Engine engineForTest() {
+        return engine;
+    }
+
     /** What this engine's store recorded. */
     public RunHistory history() {
         return history;

@@ -52,7 +52,15 @@ final class TestEngines {
 
     /** A clock tests move by hand. */
     static final class ManualClock implements InstantSource {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        private volatile Instant now;
+
+        ManualClock() {
+            this(Instant.parse("2026-01-01T00:00:00Z"));
+        }
+
+        ManualClock(Instant start) {
+            this.now = start;
+        }
 
         @Override
         public Instant instant() {

@@ -68,6 +68,11 @@ public final class Engine implements AutoCloseable {
         return store;
     }
 
+    /** Test hook: stops (or resumes) renewing this engine's lease, as a long GC pause would. */
+    public void pauseHeartbeatsForTest(boolean pause) {
+        leases.pauseForTest(pause);
+    }
+
     /** Marks Crashed the runs of engines that stopped; returns their ids. Runs on open and every heartbeat. */
     public List<UUID> recoverCrashedRuns() {
         return leases.recoverCrashed();
