@@ -27,7 +27,8 @@ import java.util.concurrent.TimeoutException;
  *   cache       a valid entry for the cache key → Completed "Cached"
  *   limits      wait for a slot of each tag's concurrency limit
  *   attempts    Running/Retrying → body (inline, or on its own thread when it has a timeout)
- *               failure + retry policy says so → AwaitingRetry → sleep → next attempt
+ *               failure + retry policy says so → AwaitingRetry → sleep → next attempt; a timed-out
+ *               attempt is retried only once its thread has ended, so attempts never overlap
  *               failure → Failed (TimedOut for a timeout, Cancelled when the flow run is cancelled)
  *   success     persist result → cache entry → Completed
  * States only change through Transitions.
@@ -211,16 +212,60 @@ final class TaskRunner {
             throw Sneaky.rethrow(e.getCause());
         } catch (TimeoutException e) {
             worker.interrupt();
-            if (!worker.join(Duration.ofSeconds(5))) {
+            RunTimeoutException timedOut = new RunTimeoutException(run.label() + " exceeded its timeout of "
+                    + timeout.toMillis() / 1000.0 + " s");
+            if (!scope.cancelRequested && run.task.options().retry().shouldRetry(ctx.attempt, timedOut)) {
+                awaitStopped(scope, run, worker, timeout);
+            } else if (!worker.join(Duration.ofSeconds(5))) {
+                // no attempt follows, so nothing can overlap it: end TimedOut rather than wait for a stuck body
                 engine.logs.forTask(scope, run).warn("Task run ignored the interrupt after its timeout; its thread "
                         + "is still running");
             }
-            throw new RunTimeoutException(run.label() + " exceeded its timeout of " + timeout.toMillis() / 1000.0 + " s");
+            throw timedOut;
         } catch (InterruptedException e) {
             worker.interrupt();
             worker.join(Duration.ofSeconds(5));
             throw e;
         }
+    }
+
+    private static final Duration REINTERRUPT_EVERY = Duration.ofSeconds(1);
+
+    /**
+     * Waits, however long it takes, for a timed-out attempt's thread to end before its retry may start,
+     * so that two attempts of one task run never execute at once. The thread is interrupted again every
+     * second (a body may clear its flag and wait again). A cancellation meanwhile does not end the wait:
+     * the task run ends Cancelled once the thread has ended, and no retry starts.
+     */
+    private void awaitStopped(FlowScope scope, TaskRun run, Thread worker, Duration timeout)
+            throws InterruptedException {
+        long since = System.nanoTime();
+        boolean interrupted = false;
+        boolean warned = false;
+        while (true) {
+            try {
+                if (worker.join(REINTERRUPT_EVERY)) break;
+            } catch (InterruptedException e) {
+                interrupted = true; // a cancellation of the flow run: it still waits for the attempt to stop
+                continue;
+            }
+            if (!warned) {
+                engine.logs.forTask(scope, run).warn("Timed out after {} s; waiting for its attempt to stop before "
+                        + "retrying (it ignores interrupts)", timeout.toMillis() / 1000.0);
+                warned = true;
+            }
+            worker.interrupt();
+        }
+        if (warned) {
+            engine.logs.forTask(scope, run).info("Its timed-out attempt stopped after {} s; {}",
+                    Duration.ofNanos(System.nanoTime() - since).toMillis() / 1000.0,
+                    scope.cancelRequested ? "the flow run was cancelled, so it is not retried" : "retrying");
+        }
+        if (scope.cancelRequested) {
+            throw new RunCancelledException(run.label() + " was cancelled while its timed-out attempt was stopping");
+        }
+        if (interrupted) throw new InterruptedException(run.label() + " was interrupted while its timed-out attempt "
+                + "was stopping");
     }
 
     private void finish(FlowScope scope, TaskRun run, State end, String ref, Throwable error) {
