@@ -14,6 +14,7 @@ import io.flowcore.engine.TestBlocks.TestBucket;
 import io.flowcore.engine.TestBlocks.TestCredentials;
 import io.flowcore.engine.TestBlocks.TestDatabase;
 import io.flowcore.engine.TestBlocks.Unregistered;
+import io.flowcore.engine.blocks.KeyRotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -279,6 +280,32 @@ class BlocksTests {
             BlockException e = assertThrows(BlockException.class,
                     () -> blocks.fromJson("{\"ur\":\"u\"}", TestDatabase.class));
             assertEquals("unknown field 'ur' for test-database; its fields: url, user, password, token", e.getMessage());
+        }
+    }
+
+    @Test
+    void rotateKeyReencryptsEveryBlockUnderANewKeyFileAndTheOldKeyNoLongerReadsThem() throws Exception {
+        try (Blocks blocks = Blocks.open(home)) {
+            blocks.save("pg", db(PASSWORD));
+            blocks.save("creds", new TestCredentials(Secret.of("{}"), "p"));
+        }
+        String oldKey = Files.readString(home.resolve("blocks.key"));
+        KeyRotation r;
+        try (Blocks blocks = Blocks.open(home)) {
+            r = blocks.rotateKey();
+            assertEquals(PASSWORD, blocks.load("pg", TestDatabase.class).password().reveal());
+        }
+        assertEquals(List.of("creds", "pg"), r.blocks());
+        assertNotEquals(r.previousKeyId(), r.newKeyId());
+        assertNotEquals(oldKey, Files.readString(home.resolve("blocks.key")));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("blocks.key"))));
+        try (Blocks blocks = Blocks.open(home)) {
+            assertEquals(db(PASSWORD), blocks.load("pg", TestDatabase.class));
+        }
+        Files.writeString(home.resolve("blocks.key"), oldKey);
+        try (Blocks blocks = Blocks.open(home)) {
+            BlockException e = assertThrows(BlockException.class, () -> blocks.load("pg", TestDatabase.class));
+            assertTrue(e.getMessage().contains("(key id " + r.newKeyId() + ")"), e.getMessage());
         }
     }
 
