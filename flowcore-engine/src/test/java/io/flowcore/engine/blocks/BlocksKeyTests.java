@@ -86,6 +86,29 @@ class BlocksKeyTests {
     }
 
     @Test
+    void aRotationWritesTheNextKeyDurablyFirstAndRenamesItOverTheKeyFileAtTheEnd() throws Exception {
+        RecordingFileSync sync = new RecordingFileSync();
+        Path file = dir.resolve("blocks.key");
+        BlocksKey keys = new BlocksKey(Map.of(), file, sync);
+        BlockKey old = keys.create();
+        sync.forced.clear();
+        BlockKey next = BlockKey.generate();
+
+        keys.startRotation(next);
+        assertTrue(sync.forced.get(0).getFileName().toString().startsWith("blocks.key.next.tmp-"), sync.forced.toString());
+        assertEquals(dir.toAbsolutePath(), sync.forced.get(1));
+        assertEquals(next.base64() + "\n", Files.readString(dir.resolve("blocks.key.next")));
+        assertEquals(old.id(), new BlocksKey(Map.of(), file).current().id(), "the key file is unchanged until the end");
+        assertEquals(next.id(), new BlocksKey(Map.of(), file).byId(next.id()).orElseThrow().id(), "both keys are known");
+
+        keys.finishRotation(next);
+        assertEquals(List.of(dir.toAbsolutePath()), sync.forced.subList(2, sync.forced.size()), "the folder, after the rename");
+        assertFalse(Files.exists(dir.resolve("blocks.key.next")));
+        assertEquals(next.id(), new BlocksKey(Map.of(), file).current().id());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
+    @Test
     void aKeyCreatedByAnotherProcessFirstWinsOverOurs() throws Exception {
         Path file = dir.resolve("blocks.key");
         BlockKey theirs = new BlocksKey(Map.of(), file).create();
