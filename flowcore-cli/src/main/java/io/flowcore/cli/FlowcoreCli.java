@@ -1,7 +1,9 @@
 package io.flowcore.cli;
 
 import io.flowcore.api.block.BlockException;
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,15 +19,30 @@ public final class FlowcoreCli {
     @Option(names = "--home", description = "The flowcore home (default: $FLOWCORE_HOME, else ~/.flowcore).")
     Path home;
 
+    /** Where secrets typed with {@code -} are read from. */
+    final InputStream stdin;
+    /** The environment: {@code FLOWCORE_HOME}, {@code FLOWCORE_BLOCKS_KEY}, and variables named by {@code env:}. */
+    final Map<String, String> env;
+
+    FlowcoreCli(InputStream stdin, Map<String, String> env) {
+        this.stdin = stdin;
+        this.env = Map.copyOf(env);
+    }
+
     Path home() {
         if (home != null) return home;
-        String env = System.getenv("FLOWCORE_HOME");
-        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".flowcore");
+        String h = env.get("FLOWCORE_HOME");
+        return h != null && !h.isBlank() ? Path.of(h) : Path.of(System.getProperty("user.home"), ".flowcore");
     }
 
     /** A command line whose block errors print as one line ("error: ...") with exit code 1. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new FlowcoreCli());
+        return commandLine(System.in, System.getenv());
+    }
+
+    /** The command line reading standard input from {@code stdin} and variables from {@code env}. */
+    static CommandLine commandLine(InputStream stdin, Map<String, String> env) {
+        CommandLine cl = new CommandLine(new FlowcoreCli(stdin, env));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (!(e instanceof BlockException)) throw e;
             cmd.getErr().println("error: " + e.getMessage());

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flowcore.api.block.Secret;
 import io.flowcore.blocks.sql.SqlConnector;
 import io.flowcore.engine.Blocks;
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +27,12 @@ class BlockCommandTests {
     final StringWriter err = new StringWriter();
 
     int run(String... args) {
-        CommandLine cl = FlowcoreCli.commandLine();
+        return runWith("", Map.of(), args);
+    }
+
+    /** Runs with {@code stdin} as standard input and {@code env} as the whole environment. */
+    int runWith(String stdin, Map<String, String> env, String... args) {
+        CommandLine cl = FlowcoreCli.commandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         String[] all = new String[args.length + 2];
@@ -40,8 +48,9 @@ class BlockCommandTests {
 
     @Test
     void createsFromSetPairsAndTheBlockLoadsInJava() {
-        assertEquals(0, run("block", "create", "sql-connector", "postgres-connector", "--set", "host=localhost",
-                "--set", "port=5432", "--set", "database=ny_taxi", "--set", "user=root", "--set", "password=" + PASSWORD));
+        assertEquals(0, runWith(PASSWORD + "\n", Map.of(), "block", "create", "sql-connector", "postgres-connector",
+                "--set", "host=localhost", "--set", "port=5432", "--set", "database=ny_taxi", "--set", "user=root",
+                "--set-secret", "password=-"));
         assertTrue(out.toString().contains("Created block 'postgres-connector' (sql-connector)"), output());
         try (Blocks blocks = Blocks.open(home)) {
             SqlConnector db = blocks.load("postgres-connector", SqlConnector.class);
@@ -114,6 +123,121 @@ class BlockCommandTests {
                 "aws-credentials", "s3-bucket", "local-lake", "duck-db-warehouse"}) {
             assertTrue(out.toString().contains(slug), slug + " in " + output());
         }
+    }
+
+    /** The stored document of {@code name}, read with plain SQL. */
+    String document(String name) throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + home.resolve("flowcore.db"));
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT document FROM blocks WHERE name = ?")) {
+            ps.setString(1, name);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), name);
+                return rs.getString(1);
+            }
+        }
+    }
+
+    @Test
+    void setSecretReadsOneLineFromStdinAndTheSecretShowsNowhere() throws Exception {
+        assertEquals(0, runWith(PASSWORD + "\nnext line\n", Map.of(), "block", "create", "sql-connector", "pg",
+                "--set", "host=localhost", "--set", "database=ny_taxi", "--set", "user=root", "--set-secret", "password=-"));
+        assertFalse(err.toString().contains("warning"), output());
+        assertEquals(0, run("block", "ls"));
+        assertEquals(0, run("block", "inspect", "pg"));
+        assertTrue(out.toString().contains("\"password\" : \"********\""), output());
+        assertFalse(output().contains(PASSWORD), output());
+        assertFalse(document("pg").contains(PASSWORD), document("pg"));
+        try (Blocks blocks = Blocks.open(home)) {
+            assertEquals(PASSWORD, blocks.load("pg", SqlConnector.class).password().reveal());
+        }
+    }
+
+    @Test
+    void setSecretReadsAnEnvironmentVariableAndNamesItWhenUnset() throws Exception {
+        assertEquals(0, runWith("", Map.of("PGPASSWORD", PASSWORD), "block", "create", "sql-connector", "pg",
+                "--set", "url=jdbc:postgresql://db/x", "--set-secret", "password=env:PGPASSWORD"));
+        try (Blocks blocks = Blocks.open(home)) {
+            assertEquals(PASSWORD, blocks.load("pg", SqlConnector.class).password().reveal());
+        }
+        assertEquals(1, runWith("", Map.of(), "block", "create", "sql-connector", "pg2",
+                "--set", "url=jdbc:postgresql://db/x", "--set-secret", "password=env:PGPASSWORD"));
+        assertTrue(err.toString().contains("error: --set-secret password=env:PGPASSWORD: the environment variable"
+                + " PGPASSWORD is not set"), output());
+        assertEquals(1, runWith("", Map.of(), "block", "create", "sql-connector", "pg3",
+                "--set", "url=jdbc:postgresql://db/x", "--set-secret", "password=-"));
+        assertTrue(err.toString().contains("error: --set-secret password=-: nothing on standard input"), output());
+        assertEquals(1, runWith(PASSWORD, Map.of(), "block", "create", "sql-connector", "pg4",
+                "--set", "url=jdbc:postgresql://db/x", "--set-secret", "user=-"));
+        assertTrue(err.toString().contains("error: --set-secret user: 'user' is not a secret field of sql-connector"
+                + " (its secret fields: password); use --set"), output());
+        assertFalse(output().contains(PASSWORD), output());
+    }
+
+    @Test
+    void setOfASecretFieldStillWorksButWarnsThatShellHistoryShowsIt() {
+        assertEquals(0, run("block", "create", "aws-credentials", "creds", "--set", "accessKeyId=AKID",
+                "--set", "secretAccessKey=" + PASSWORD));
+        assertTrue(err.toString().contains("warning: --set secretAccessKey=… puts a secret on the command line, where"
+                + " shell history and /proc/<pid>/cmdline show it; use --set-secret secretAccessKey=- (stdin) or"
+                + " --set-secret secretAccessKey=env:VARIABLE"), output());
+        assertFalse(output().contains(PASSWORD), output());
+    }
+
+    @Test
+    void aPasswordTypedIntoAUrlIsMovedIntoTheSecretFieldAndShowsNowhere() throws Exception {
+        assertEquals(0, run("block", "create", "sql-connector", "pg",
+                "--set", "url=jdbc:postgresql://db:5432/x?sslmode=require&password=" + PASSWORD));
+        assertTrue(err.toString().contains("warning: --set url=… carries a password"), output());
+        assertEquals(0, run("block", "ls"));
+        assertEquals(0, run("block", "inspect", "pg"));
+        assertTrue(out.toString().contains("\"url\" : \"jdbc:postgresql://db:5432/x?sslmode=require\""), output());
+        assertTrue(out.toString().contains("\"password\" : \"********\""), output());
+        assertFalse(output().contains(PASSWORD), output());
+        assertFalse(document("pg").contains(PASSWORD), document("pg"));
+        try (Blocks blocks = Blocks.open(home)) {
+            assertEquals(PASSWORD, blocks.load("pg", SqlConnector.class).password().reveal());
+        }
+    }
+
+    @Test
+    void rotateKeyWithAKeyFileReencryptsEveryBlockAndReplacesTheFile() throws Exception {
+        runWith(PASSWORD + "\n", Map.of(), "block", "create", "sql-connector", "pg", "--set", "url=jdbc:postgresql://db/x",
+                "--set-secret", "password=-");
+        run("block", "create", "local-lake", "lake", "--set", "folder=/tmp/lake");
+        String before = Files.readString(home.resolve("blocks.key"));
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("block", "rotate-key"));
+        assertTrue(out.toString().startsWith("Rotated 2 blocks (lake, pg) from key id "), output());
+        assertTrue(out.toString().contains("The key file " + home.resolve("blocks.key") + " now holds the new key"), output());
+        assertFalse(before.equals(Files.readString(home.resolve("blocks.key"))));
+        try (Blocks blocks = Blocks.open(home)) {
+            assertEquals(PASSWORD, blocks.load("pg", SqlConnector.class).password().reveal());
+        }
+        assertFalse(output().contains(PASSWORD), output());
+    }
+
+    @Test
+    void rotateKeyFromTheEnvironmentTakesTheNewKeyFromAVariableOrStdinAndSaysWhatToChange() {
+        String k1 = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        byte[] raw = new byte[32];
+        java.util.Arrays.fill(raw, (byte) 7);
+        String k2 = java.util.Base64.getEncoder().encodeToString(raw);
+        raw[0] = 9;
+        String k3 = java.util.Base64.getEncoder().encodeToString(raw);
+        Map<String, String> env1 = Map.of("FLOWCORE_BLOCKS_KEY", k1, "PGPASSWORD", PASSWORD);
+        assertEquals(0, runWith("", env1, "block", "create", "sql-connector", "pg", "--set", "url=jdbc:postgresql://db/x",
+                "--set-secret", "password=env:PGPASSWORD"));
+        assertEquals(1, runWith("", env1, "block", "rotate-key"));
+        assertTrue(err.toString().contains("which flowcore cannot change: generate a new key"), output());
+
+        assertEquals(0, runWith("", Map.of("FLOWCORE_BLOCKS_KEY", k1, "FLOWCORE_BLOCKS_NEW_KEY", k2),
+                "block", "rotate-key", "--new-key", "env:FLOWCORE_BLOCKS_NEW_KEY"));
+        assertTrue(out.toString().contains("Now set FLOWCORE_BLOCKS_KEY to the new key (key id "), output());
+        assertEquals(1, runWith("", Map.of("FLOWCORE_BLOCKS_KEY", k1), "block", "inspect", "pg"));
+        assertEquals(0, runWith(k3 + "\n", Map.of("FLOWCORE_BLOCKS_KEY", k2), "block", "rotate-key", "--new-key", "-"));
+        assertEquals(0, runWith("", Map.of("FLOWCORE_BLOCKS_KEY", k3), "block", "inspect", "pg"));
+        assertFalse(output().contains(PASSWORD) || output().contains(k2) || output().contains(k3), output());
+        assertFalse(Files.exists(home.resolve("blocks.key")));
     }
 
     @Test

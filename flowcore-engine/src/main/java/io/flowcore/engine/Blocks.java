@@ -4,10 +4,13 @@ import io.flowcore.api.block.Block;
 import io.flowcore.api.block.BlockException;
 import io.flowcore.api.block.BlockStore;
 import io.flowcore.engine.blocks.BlockCatalog;
+import io.flowcore.api.block.Secret;
 import io.flowcore.engine.blocks.BlockStores;
+import io.flowcore.engine.blocks.KeyRotation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Saved blocks: named, typed configuration that flows load by name.
@@ -20,9 +23,12 @@ import java.util.Map;
  * }</pre>
  * Blocks are kept in the {@code blocks} table of the flowcore database ({@code <home>/flowcore.db}
  * unless another {@link BlockStore} is given). {@link io.flowcore.api.block.Secret} values are
- * encrypted with AES-256-GCM; the key comes from the environment variable {@code FLOWCORE_BLOCKS_KEY}
- * (base64 of 32 bytes) or else the key file {@code <home>/blocks.key}, created with owner-only
- * permissions when the first secret is saved. Keep that key: without it saved secrets cannot be read.
+ * encrypted with AES-256-GCM, and every stored document is signed as a whole (HMAC-SHA256), so a
+ * block changed directly in the database fails to load. The key comes from the environment variable
+ * {@code FLOWCORE_BLOCKS_KEY} (base64 of 32 bytes) or else the key file {@code <home>/blocks.key},
+ * created (owner-only, fsynced) by the first save into a store that holds no block under another key.
+ * Keep that key: without it saved blocks cannot be loaded, and flowcore never replaces a lost key by a
+ * new one. Hosts sharing one store share one key: set {@code FLOWCORE_BLOCKS_KEY} on each.
  *
  * <p>All methods throw {@link BlockException} with a message that names the block and its type.
  * Thread-safe.
@@ -50,6 +56,14 @@ public final class Blocks implements AutoCloseable {
      */
     public static Blocks open(BlockStore store, Path keyFile) {
         return new Blocks(new BlockCatalog(store, keyFile));
+    }
+
+    /**
+     * Like {@link #open(BlockStore, Path)}, but {@code FLOWCORE_BLOCKS_KEY} is looked up in
+     * {@code environment} instead of the process environment (for tools that pass one on, and tests).
+     */
+    public static Blocks open(BlockStore store, Path keyFile, Map<String, String> environment) {
+        return new Blocks(new BlockCatalog(store, keyFile, environment));
     }
 
     /**
@@ -81,6 +95,32 @@ public final class Blocks implements AutoCloseable {
     /** Loads a block of any registered type (see {@link io.flowcore.api.block.BlockTypeProvider}). */
     public Block load(String name) {
         return catalog.load(name);
+    }
+
+    /**
+     * Re-encrypts and re-signs every block under a newly generated key, one block at a time (each
+     * replaced atomically), then makes it the key file's key. The new key is written durably to
+     * {@code <keyFile>.next} before the first block depends on it; an interrupted rotation loads fine
+     * (both keys are known) and finishes when this is called again. Run it while no one saves blocks.
+     *
+     * @throws BlockException when the key comes from {@code FLOWCORE_BLOCKS_KEY} (flowcore cannot change
+     *                        it: use {@link #rotateKey(Secret)}), or when any block fails its signature
+     *                        check or cannot be decrypted (then no block is changed)
+     */
+    public KeyRotation rotateKey() {
+        return catalog.rotateKey(Optional.empty());
+    }
+
+    /**
+     * Re-encrypts and re-signs every block under {@code newKey} (base64 of 32 bytes). With a key file, the
+     * file then holds {@code newKey}. With {@code FLOWCORE_BLOCKS_KEY}, this object uses {@code newKey} from
+     * now on, and the caller must set {@code FLOWCORE_BLOCKS_KEY} to it wherever flowcore runs
+     * ({@link KeyRotation#keyFromEnvironment()}).
+     *
+     * @throws BlockException as {@link #rotateKey()}, or when {@code newKey} is not 32 bytes in base64
+     */
+    public KeyRotation rotateKey(Secret newKey) {
+        return catalog.rotateKey(Optional.of(newKey.reveal()));
     }
 
     /** The names of the saved blocks of {@code type}, sorted. */

@@ -14,6 +14,7 @@ import io.flowcore.engine.TestBlocks.TestBucket;
 import io.flowcore.engine.TestBlocks.TestCredentials;
 import io.flowcore.engine.TestBlocks.TestDatabase;
 import io.flowcore.engine.TestBlocks.Unregistered;
+import io.flowcore.engine.blocks.KeyRotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -90,7 +91,7 @@ class BlocksTests {
         Files.writeString(home.resolve("blocks.key"), java.util.Base64.getEncoder().encodeToString(new byte[32]));
         try (Blocks blocks = Blocks.open(home)) {
             BlockException e = assertThrows(BlockException.class, () -> blocks.load("pg", TestDatabase.class));
-            assertTrue(e.getMessage().contains("cannot decrypt secret field '/password' of block 'pg'"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("cannot load block 'pg' (test-database)"), e.getMessage());
             assertTrue(e.getMessage().contains("not the key it was saved with"), e.getMessage());
         }
     }
@@ -103,7 +104,8 @@ class BlocksTests {
         Files.delete(home.resolve("blocks.key"));
         try (Blocks blocks = Blocks.open(home)) {
             BlockException e = assertThrows(BlockException.class, () -> blocks.load("pg", TestDatabase.class));
-            assertTrue(e.getMessage().contains("no blocks key"), e.getMessage());
+            assertTrue(e.getMessage().contains("there is no blocks key: set FLOWCORE_BLOCKS_KEY"), e.getMessage());
+            assertTrue(e.getMessage().contains(home.resolve("blocks.key").toString()), e.getMessage());
             assertFalse(Files.exists(home.resolve("blocks.key")));
         }
     }
@@ -121,7 +123,7 @@ class BlocksTests {
     }
 
     @Test
-    void ciphertextMovedToAnotherFieldDoesNotDecrypt() throws Exception {
+    void ciphertextMovedToAnotherFieldIsCaught() throws Exception {
         try (Blocks blocks = Blocks.open(home)) {
             blocks.save("pg", db(PASSWORD));
         }
@@ -134,8 +136,10 @@ class BlocksTests {
             s.executeUpdate("UPDATE blocks SET document = '" + swapped + "' WHERE name = 'pg'");
         }
         try (Blocks blocks = Blocks.open(home)) {
+            // The document's signature catches it first (the field path in each ciphertext's
+            // associated data still guards documents saved before signatures).
             BlockException e = assertThrows(BlockException.class, () -> blocks.load("pg", TestDatabase.class));
-            assertTrue(e.getMessage().contains("field '/token'"), e.getMessage());
+            assertTrue(e.getMessage().contains("block 'pg' (test-database) was modified outside flowcore"), e.getMessage());
         }
     }
 
@@ -276,6 +280,32 @@ class BlocksTests {
             BlockException e = assertThrows(BlockException.class,
                     () -> blocks.fromJson("{\"ur\":\"u\"}", TestDatabase.class));
             assertEquals("unknown field 'ur' for test-database; its fields: url, user, password, token", e.getMessage());
+        }
+    }
+
+    @Test
+    void rotateKeyReencryptsEveryBlockUnderANewKeyFileAndTheOldKeyNoLongerReadsThem() throws Exception {
+        try (Blocks blocks = Blocks.open(home)) {
+            blocks.save("pg", db(PASSWORD));
+            blocks.save("creds", new TestCredentials(Secret.of("{}"), "p"));
+        }
+        String oldKey = Files.readString(home.resolve("blocks.key"));
+        KeyRotation r;
+        try (Blocks blocks = Blocks.open(home)) {
+            r = blocks.rotateKey();
+            assertEquals(PASSWORD, blocks.load("pg", TestDatabase.class).password().reveal());
+        }
+        assertEquals(List.of("creds", "pg"), r.blocks());
+        assertNotEquals(r.previousKeyId(), r.newKeyId());
+        assertNotEquals(oldKey, Files.readString(home.resolve("blocks.key")));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("blocks.key"))));
+        try (Blocks blocks = Blocks.open(home)) {
+            assertEquals(db(PASSWORD), blocks.load("pg", TestDatabase.class));
+        }
+        Files.writeString(home.resolve("blocks.key"), oldKey);
+        try (Blocks blocks = Blocks.open(home)) {
+            BlockException e = assertThrows(BlockException.class, () -> blocks.load("pg", TestDatabase.class));
+            assertTrue(e.getMessage().contains("(key id " + r.newKeyId() + ")"), e.getMessage());
         }
     }
 

@@ -24,6 +24,10 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
+ * <p>A password written into {@code url} ({@code ?password=…} in any case, {@code ;password=…}, or
+ * {@code //user:password@host}) is moved into {@code password} when the block is built, so it is kept
+ * encrypted like any secret and never appears in the URL, in {@code toString()}, in logs or in errors.
+ *
  * @param url      a full JDBC URL, or null to build one from the other fields
  * @param driver   the JDBC subprotocol when {@code url} is null, e.g. {@code postgresql} (the default)
  * @param host     the database host when {@code url} is null
@@ -50,6 +54,23 @@ public record SqlConnector(String url, String driver, String host, Integer port,
             throw new BlockException("sql-connector: 'url' must be a JDBC URL starting with jdbc:");
         } else if (host != null || database != null) {
             throw new BlockException("sql-connector: give either 'url' or 'host'/'database', not both");
+        } else {
+            UrlCredentials inUrl = UrlCredentials.of(url);
+            if (inUrl.password() != null) {
+                if (password != null && !password.equals(Secret.of(inUrl.password()))) {
+                    throw new BlockException("sql-connector: the url carries a password and 'password' is set to another"
+                            + " value: give the password once, in 'password'");
+                }
+                password = Secret.of(inUrl.password());
+            }
+            if (inUrl.user() != null) {
+                if (user != null && !user.equals(inUrl.user())) {
+                    throw new BlockException("sql-connector: the url names user '" + inUrl.user() + "' and 'user' is '"
+                            + user + "': give the user once");
+                }
+                user = inUrl.user();
+            }
+            url = inUrl.url();
         }
     }
 

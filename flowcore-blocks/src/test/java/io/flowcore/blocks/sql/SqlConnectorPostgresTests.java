@@ -146,18 +146,20 @@ class SqlConnectorPostgresTests {
     @Test
     void connectorSavedInPostgresKeepsItsPasswordEncryptedAndWorksAfterLoading(@TempDir Path home) {
         String name = "pg-" + UUID.randomUUID();
-        try (Blocks blocks = Blocks.open(BlockStores.jdbc(db.url(), db.user(), db.password().reveal()), home.resolve("blocks.key"))) {
+        // A schema of its own: a block store holds blocks under one key, and other tests use other keys.
+        String schema = "blocks_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        db.execute("CREATE SCHEMA " + schema);
+        String storeUrl = db.url() + (db.url().contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        try (Blocks blocks = Blocks.open(BlockStores.jdbc(storeUrl, db.user(), db.password().reveal()), home.resolve("blocks.key"))) {
             blocks.save(name, db);
-            try {
-                String doc = (String) db.query("SELECT document FROM blocks WHERE name = ?", name).get(0).get("document");
-                assertTrue(doc.contains("\"password\" : \"aesgcm:v1:"), doc);
-                assertFalse(doc.contains("\"password\" : \"" + db.password().reveal()), doc);
-                try (SqlConnector loaded = blocks.load(name, SqlConnector.class)) {
-                    assertEquals(1, ((Number) loaded.query("SELECT 1 AS one").get(0).get("one")).intValue());
-                }
-            } finally {
-                blocks.delete(name);
+            String doc = (String) db.query("SELECT document FROM " + schema + ".blocks WHERE name = ?", name).get(0).get("document");
+            assertTrue(doc.contains("\"password\" : \"aesgcm:v1:"), doc);
+            assertFalse(doc.contains("\"password\" : \"" + db.password().reveal()), doc);
+            try (SqlConnector loaded = blocks.load(name, SqlConnector.class)) {
+                assertEquals(1, ((Number) loaded.query("SELECT 1 AS one").get(0).get("one")).intValue());
             }
+        } finally {
+            db.execute("DROP SCHEMA " + schema + " CASCADE");
         }
     }
 

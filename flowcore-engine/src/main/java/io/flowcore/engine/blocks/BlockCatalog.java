@@ -19,18 +19,23 @@ public final class BlockCatalog implements AutoCloseable {
 
     private final BlockStore store;
     private final BlockCodec codec = new BlockCodec();
-    private final SecretCipher cipher;
+    private final SignedStore signed;
     private final BlockTypeRegistry types;
     private final ThreadLocal<Deque<String>> loading = ThreadLocal.withInitial(ArrayDeque::new);
 
     /** A catalog over {@code store}, with the key from {@code FLOWCORE_BLOCKS_KEY} or else {@code keyFile}. */
     public BlockCatalog(BlockStore store, Path keyFile) {
-        this(store, new BlocksKey(System.getenv(), keyFile));
+        this(store, keyFile, System.getenv());
+    }
+
+    /** A catalog whose {@code FLOWCORE_BLOCKS_KEY} is looked up in {@code environment}. */
+    public BlockCatalog(BlockStore store, Path keyFile, Map<String, String> environment) {
+        this(store, new BlocksKey(Map.copyOf(environment), keyFile));
     }
 
     BlockCatalog(BlockStore store, BlocksKey key) {
         this.store = Objects.requireNonNull(store, "store");
-        this.cipher = new SecretCipher(key);
+        this.signed = new SignedStore(store, key);
         this.types = new BlockTypeRegistry(Thread.currentThread().getContextClassLoader());
     }
 
@@ -39,8 +44,9 @@ public final class BlockCatalog implements AutoCloseable {
         checkName(name);
         Objects.requireNonNull(block, "block");
         String slug = types.register(block.getClass());
-        String json = codec.encode(name, block, cipher, (ref, refType) -> checkReference(name, slug, ref, refType));
-        if (!store.save(new BlockStore.Document(name, slug, json), overwrite)) {
+        boolean saved = signed.save(name, slug, cipher -> codec.encode(name, block, cipher,
+                (ref, refType) -> checkReference(name, slug, ref, refType)), overwrite);
+        if (!saved) {
             String existing = store.find(name).map(BlockStore.Document::typeSlug).orElse("?");
             throw new BlockException("a block named '" + name + "' already exists (type " + existing
                     + "): save with overwrite = true to replace it, or choose another name");
@@ -86,7 +92,8 @@ public final class BlockCatalog implements AutoCloseable {
         }
         stack.push(d.name());
         try {
-            return codec.decode(d.name(), d.json(), type, cipher, (ref, refType) -> {
+            SignedStore.Verified v = signed.verify(d);
+            return codec.decode(d.name(), v.json(), type, v.cipher(), (ref, refType) -> {
                 try {
                     return refType == Block.class ? load(ref) : load(ref, refType);
                 } catch (BlockException e) {
@@ -97,6 +104,11 @@ public final class BlockCatalog implements AutoCloseable {
         } finally {
             stack.pop();
         }
+    }
+
+    /** See {@code Blocks.rotateKey}: {@code newKey} is base64 of 32 bytes, or empty to generate one. */
+    public KeyRotation rotateKey(java.util.Optional<String> newKey) {
+        return new KeyRotator(signed).rotate(newKey.map(k -> BlockKey.decode(k, "the new key")));
     }
 
     /** The names of the saved blocks of {@code type}, sorted. */

@@ -26,7 +26,8 @@ final class JdbcBlockStore implements BlockStore {
     private final String where;
 
     JdbcBlockStore(String jdbcUrl, String user, String password) {
-        this.where = jdbcUrl.replaceAll("//[^/@]*@", "//");
+        // Named in errors: without user info or a password parameter (any case).
+        this.where = jdbcUrl.replaceAll("//[^/@]*@", "//").replaceAll("(?i)([?&;]password=)[^&;#]*", "$1********");
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(jdbcUrl);
         if (user != null) hc.setUsername(user);

@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
+import java.util.List;
+import java.util.ArrayList;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,10 +56,85 @@ class BlocksKeyTests {
     }
 
     @Test
-    void blockWithoutSecretsNeedsNoKey() {
+    void aBlockWithoutSecretsIsSignedTooSoItsFirstSaveCreatesTheKey() {
         BlockCatalog c = new BlockCatalog(BlockStores.inMemory(), new BlocksKey(Map.of(), dir.resolve("k")));
         c.save("pg", new TestDatabase("u", "x", null, null), false);
         assertEquals(new TestDatabase("u", "x", null, null), c.load("pg", TestDatabase.class));
-        assertFalse(Files.exists(dir.resolve("k")));
+        assertTrue(Files.exists(dir.resolve("k")));
+    }
+
+    @Test
+    void theKeyFileIsWrittenToATempFileFsyncedLinkedIntoPlaceAndItsFolderFsynced() throws Exception {
+        RecordingFileSync sync = new RecordingFileSync();
+        Path file = dir.resolve("home").resolve("blocks.key");
+        BlocksKey keys = new BlocksKey(Map.of(), file, sync);
+        BlockKey created = keys.create();
+
+        assertEquals(2, sync.forced.size(), sync.forced.toString());
+        Path tmp = sync.forced.get(0);
+        assertEquals(file.getParent(), tmp.getParent());
+        assertTrue(tmp.getFileName().toString().startsWith("blocks.key.tmp-"), "the temp file first: " + sync.forced);
+        assertEquals(file.toAbsolutePath().getParent(), sync.forced.get(1), "then the folder, after the link");
+        assertTrue(sync.contentWhenForced.get(0).endsWith("\n"), "the content was complete when fsynced");
+        assertFalse(Files.exists(tmp), "the temp file is gone");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        String content = Files.readString(file);
+        assertEquals(created.base64() + "\n", content);
+        assertEquals(32, Base64.getDecoder().decode(content.trim()).length);
+        assertEquals(created.id(), new BlocksKey(Map.of(), file).current().id());
+        assertEquals(1, Files.list(file.getParent()).count(), "nothing else is left in the folder");
+    }
+
+    @Test
+    void aRotationWritesTheNextKeyDurablyFirstAndRenamesItOverTheKeyFileAtTheEnd() throws Exception {
+        RecordingFileSync sync = new RecordingFileSync();
+        Path file = dir.resolve("blocks.key");
+        BlocksKey keys = new BlocksKey(Map.of(), file, sync);
+        BlockKey old = keys.create();
+        sync.forced.clear();
+        BlockKey next = BlockKey.generate();
+
+        keys.startRotation(next);
+        assertTrue(sync.forced.get(0).getFileName().toString().startsWith("blocks.key.next.tmp-"), sync.forced.toString());
+        assertEquals(dir.toAbsolutePath(), sync.forced.get(1));
+        assertEquals(next.base64() + "\n", Files.readString(dir.resolve("blocks.key.next")));
+        assertEquals(old.id(), new BlocksKey(Map.of(), file).current().id(), "the key file is unchanged until the end");
+        assertEquals(next.id(), new BlocksKey(Map.of(), file).byId(next.id()).orElseThrow().id(), "both keys are known");
+
+        keys.finishRotation(next);
+        assertEquals(List.of(dir.toAbsolutePath()), sync.forced.subList(2, sync.forced.size()), "the folder, after the rename");
+        assertFalse(Files.exists(dir.resolve("blocks.key.next")));
+        assertEquals(next.id(), new BlocksKey(Map.of(), file).current().id());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
+    @Test
+    void aKeyCreatedByAnotherProcessFirstWinsOverOurs() throws Exception {
+        Path file = dir.resolve("blocks.key");
+        BlockKey theirs = new BlocksKey(Map.of(), file).create();
+        BlocksKey ours = new BlocksKey(Map.of(), dir.resolve("blocks.key"));
+        assertEquals(theirs.id(), ours.create().id());
+    }
+
+    @Test
+    void theKeyIdIsAShortFingerprintThatTellsKeysApartAndHidesThem() {
+        BlockKey one = BlockKey.decode(key(1), "test");
+        assertEquals(one.id(), BlockKey.decode(key(1), "test").id());
+        assertFalse(one.id().equals(BlockKey.decode(key(2), "test").id()));
+        assertTrue(one.id().matches("[0-9a-f]{16}"), one.id());
+        assertFalse(one.toString().contains(key(1)), one.toString());
+    }
+
+    /** A test double for fsync: records which paths were forced, and what a file held at that moment. */
+    static final class RecordingFileSync implements FileSync {
+        final List<Path> forced = new ArrayList<>();
+        final List<String> contentWhenForced = new ArrayList<>();
+
+        @Override
+        public void force(Path p) throws java.io.IOException {
+            forced.add(p);
+            contentWhenForced.add(Files.isRegularFile(p) ? Files.readString(p) : "");
+            FileSync.SYSTEM.force(p);
+        }
     }
 }
