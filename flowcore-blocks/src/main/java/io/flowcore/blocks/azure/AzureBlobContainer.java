@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * download is checked against it before it replaces the target file.
  *
  * <pre>{@code
- * blocks.save("azure-creds", AzureBlobStorageCredentials.connectionString(Secret.of(System.getenv("AZURE_STORAGE_CONNECTION_STRING"))));
+ * blocks.save("azure-creds", AzureBlobStorageCredentials.connectionString(
+ *         Secret.of(System.getenv("AZURE_STORAGE_CONNECTION_STRING"))));
  * blocks.save("azure-lake", AzureBlobContainer.of("taxi", "data", "azure-creds"));
  * }</pre>
  *

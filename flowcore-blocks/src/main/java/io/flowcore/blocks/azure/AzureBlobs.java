@@ -5,7 +5,6 @@ import com.azure.core.http.rest.Response;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.core.util.ProgressListener;
-import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
@@ -17,6 +16,7 @@ import com.azure.storage.blob.options.BlobDownloadToFileOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import io.flowcore.api.block.BlockException;
 import io.flowcore.api.block.ObjectKeys;
+import io.flowcore.api.block.Secret;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -239,9 +239,9 @@ final class AzureBlobs {
     private String mask(String text) {
         String out = String.valueOf(text);
         for (String s : secrets) {
-            if (s != null && !s.isEmpty()) out = out.replace(s, io.flowcore.api.block.Secret.MASK);
+            if (s != null && !s.isEmpty()) out = out.replace(s, Secret.MASK);
         }
-        return out.replaceAll("(?i)(sig=)[^&\\s'\"]+", "$1" + io.flowcore.api.block.Secret.MASK);
+        return out.replaceAll("(?i)(sig=)[^&\\s'\"]+", "$1" + Secret.MASK);
     }
 
     /*

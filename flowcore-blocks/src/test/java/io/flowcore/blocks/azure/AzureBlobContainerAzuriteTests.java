@@ -220,7 +220,8 @@ class AzureBlobContainerAzuriteTests {
         Path target = Files.writeString(dir.resolve("target.csv"), "previous");
 
         BlockException e = assertThrows(BlockException.class, () -> lake.download("rows.csv", target));
-        assertTrue(e.getMessage().contains("download of '" + basePath + "/rows.csv' does not match its Content-MD5"), e.getMessage());
+        assertTrue(e.getMessage().contains("download of '" + basePath + "/rows.csv' does not match its Content-MD5"),
+                e.getMessage());
         assertEquals("previous", Files.readString(target), "the target file is left as it was");
     }
 

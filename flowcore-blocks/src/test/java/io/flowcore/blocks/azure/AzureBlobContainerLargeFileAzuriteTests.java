@@ -42,7 +42,8 @@ class AzureBlobContainerLargeFileAzuriteTests {
         try {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             Process child = new ProcessBuilder(java.toString(), "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                    AzureBlobContainerLargeFileAzuriteTests.class.getName(), AzureBlobContainerAzuriteTests.CONTAINER, basePath, f.toString(), back.toString())
+                    AzureBlobContainerLargeFileAzuriteTests.class.getName(), AzureBlobContainerAzuriteTests.CONTAINER, basePath,
+                    f.toString(), back.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             assertTrue(child.waitFor(5, TimeUnit.MINUTES), "the child finished within 5 minutes");
             String output = Files.readString(log);

@@ -71,7 +71,8 @@ class AzureBlobStorageCredentialsTests {
     @Test
     void exactlyOneWayToAuthenticateIsAccepted() {
         Secret s = Secret.of("x");
-        BlockException none = assertThrows(BlockException.class, () -> new AzureBlobStorageCredentials(null, null, null, null, null));
+        BlockException none = assertThrows(BlockException.class,
+                () -> new AzureBlobStorageCredentials(null, null, null, null, null));
         assertTrue(none.getMessage().startsWith("azure-blob-storage-credentials needs one of 'connectionString', "
                 + "'accountName' + 'accountKey', or 'sasToken'"), none.getMessage());
         BlockException two = assertThrows(BlockException.class, () -> new AzureBlobStorageCredentials(s, "a", s, null, null));
@@ -81,10 +82,12 @@ class AzureBlobStorageCredentialsTests {
         assertTrue(keyWithoutAccount.getMessage().contains("'accountKey' needs 'accountName'"), keyWithoutAccount.getMessage());
         BlockException sasWithoutWhere = assertThrows(BlockException.class,
                 () -> new AzureBlobStorageCredentials(null, null, null, s, null));
-        assertTrue(sasWithoutWhere.getMessage().contains("'sasToken' needs 'accountName' or 'endpoint'"), sasWithoutWhere.getMessage());
+        assertTrue(sasWithoutWhere.getMessage().contains("'sasToken' needs 'accountName' or 'endpoint'"),
+                sasWithoutWhere.getMessage());
         BlockException csWithEndpoint = assertThrows(BlockException.class,
                 () -> new AzureBlobStorageCredentials(s, null, null, null, "http://127.0.0.1:10000/x"));
-        assertTrue(csWithEndpoint.getMessage().contains("the endpoint of a 'connectionString' is part of it"), csWithEndpoint.getMessage());
+        assertTrue(csWithEndpoint.getMessage().contains("the endpoint of a 'connectionString' is part of it"),
+                csWithEndpoint.getMessage());
     }
 
     @Test
@@ -109,7 +112,8 @@ class AzureBlobStorageCredentialsTests {
 
     @Test
     void aContainerNeedsAValidContainerName() {
-        BlockRef<AzureBlobStorageCredentials> creds = BlockRef.of("c", AzureBlobStorageCredentials.accountKey("a", Secret.of("k")));
+        BlockRef<AzureBlobStorageCredentials> creds =
+                BlockRef.of("c", AzureBlobStorageCredentials.accountKey("a", Secret.of("k")));
         BlockException missing = assertThrows(BlockException.class, () -> new AzureBlobContainer(" ", null, creds));
         assertEquals("azure-blob-container needs a 'container'", missing.getMessage());
         BlockException bad = assertThrows(BlockException.class, () -> new AzureBlobContainer("Taxi_Data", null, creds));

@@ -72,7 +72,8 @@ class TaxiPipelinesAzuriteTests {
     void theParentFlowLandsTheMonthInAzureAndTheWarehouseWhenTheLakeBlockNamesAnAzureContainer() throws Exception {
         TaxiSettings settings = new TaxiSettings(server.baseUri().toString(), home.resolve("work"), "azure-lake", "warehouse",
                 "rides", "pg");
-        FlowRun<List<MonthResult>> run = fc.execute(EtlParentFlow.class, f -> f.etlParentFlow(List.of(1), 2021, "yellow", settings));
+        FlowRun<List<MonthResult>> run = fc.execute(EtlParentFlow.class,
+                f -> f.etlParentFlow(List.of(1), 2021, "yellow", settings));
 
         assertEquals(StateType.COMPLETED, run.state().type(), String.valueOf(run.error()));
         MonthResult month = run.result().getFirst();
