@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts the real servers the integration tests talk to (see shared/TEST-INFRA.md §7):
 #   up    PostgreSQL (the Debian/Ubuntu cluster) with role+db flowcore/flowcore, S3Mock on 127.0.0.1:19090
-#         with bucket flowcore-test, the awscli/s3cmd clients; then writes $STATE/env.sh for the tests.
-#   down  stops S3Mock (PostgreSQL is a system service and stays up).
+#         with bucket flowcore-test, the awscli/s3cmd clients, Azurite's blob service on 127.0.0.1:10000
+#         (installed once with npm); then writes $STATE/env.sh for the tests.
+#   down  stops S3Mock and Azurite (PostgreSQL is a system service and stays up).
 #   env   prints the env file, for `eval "$(bash .ci/test-infra.sh env)"`.
 # Idempotent: `up` on a running set-up only re-checks it.
 set -euo pipefail
@@ -13,6 +14,11 @@ S3MOCK_VERSION=5.2.0
 S3_HTTP_PORT=19090
 S3_HTTPS_PORT=19191   # S3Mock's `server.port` is its https connector; it must differ from http.port
 S3_BUCKET=flowcore-test
+AZURITE_VERSION=3.37.0
+AZURITE_PORT=10000
+# Azurite's documented development account and its well-known key (public, the same for every Azurite).
+AZURITE_ACCOUNT=devstoreaccount1
+AZURITE_KEY='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 export DEBIAN_FRONTEND=noninteractive
 
 log() { echo "test-infra: $*" >&2; }
@@ -128,6 +134,57 @@ s3_down() {
   log "S3Mock stopped"
 }
 
+# ---------------------------------------------------------------- Azurite (Azure Blob Storage)
+azurite_pid() { [ -f "$STATE/azurite.pid" ] && kill -0 "$(cat "$STATE/azurite.pid")" 2>/dev/null && cat "$STATE/azurite.pid"; }
+# Any HTTP answer means the blob service is up (the unsigned list request gets a 403).
+azurite_ready() {
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$AZURITE_PORT/$AZURITE_ACCOUNT?comp=list")" != 000 ]
+}
+
+azurite_up() {
+  local bin="$STATE/azurite/node_modules/.bin/azurite-blob"
+  if [ ! -x "$bin" ] || [ "$(node -p "require('$STATE/azurite/node_modules/azurite/package.json').version" 2>/dev/null)" != "$AZURITE_VERSION" ]; then
+    command -v npm >/dev/null || apt_install nodejs npm
+    log "installing Azurite $AZURITE_VERSION with npm (about a minute, once)"
+    npm install --prefix "$STATE/azurite" --no-audit --no-fund --loglevel=error "azurite@$AZURITE_VERSION" >/dev/null
+  fi
+
+  if azurite_pid >/dev/null; then
+    log "Azurite already running (pid $(azurite_pid))"
+  elif port_open "$AZURITE_PORT"; then
+    azurite_ready || die "port $AZURITE_PORT is taken by something that does not answer HTTP like Azurite"
+    log "reusing the blob server already on port $AZURITE_PORT"
+    return 0
+  else
+    mkdir -p "$STATE/azurite-data"
+    nohup "$bin" --blobHost 127.0.0.1 --blobPort "$AZURITE_PORT" --location "$STATE/azurite-data" \
+      --disableTelemetry --skipApiVersionCheck </dev/null >"$STATE/azurite.log" 2>&1 &
+    echo $! >"$STATE/azurite.pid"
+  fi
+
+  local end=$((SECONDS + 60))
+  until azurite_ready; do
+    if ! azurite_pid >/dev/null || ((SECONDS >= end)); then
+      log "Azurite did not become ready on 127.0.0.1:$AZURITE_PORT within 60 s; last lines of $STATE/azurite.log:"
+      tail -n 30 "$STATE/azurite.log" >&2 || true
+      azurite_down
+      exit 1
+    fi
+    sleep 0.2
+  done
+  log "Azurite up on 127.0.0.1:$AZURITE_PORT (pid $(azurite_pid))"
+}
+
+azurite_down() {
+  local pid
+  pid=$(azurite_pid) || { rm -f "$STATE/azurite.pid"; return 0; }
+  kill "$pid"
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$STATE/azurite.pid"
+  log "Azurite stopped"
+}
+
 # ---------------------------------------------------------------- independent S3 clients
 # Tests cross-check with Debian's awscli v2 (/usr/bin/aws: a pyenv aws 1.x may come first on PATH)
 # and s3cmd (awscli 2.9 cannot upload to S3Mock). Ubuntu 24.04 has no awscli package, so only
@@ -170,6 +227,7 @@ export FLOWCORE_S3_BUCKET=$S3_BUCKET
 export FLOWCORE_AWS_CLI=$AWS_CLI
 export FLOWCORE_S3CMD=$S3CMD
 export FLOWCORE_S3CMD_CONFIG=$STATE/s3cmd.cfg
+export FLOWCORE_AZURE_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=$AZURITE_ACCOUNT;AccountKey=$AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/$AZURITE_ACCOUNT;'
 EOF
   mv "$STATE/env.sh.tmp" "$STATE/env.sh"
   log "wrote $STATE/env.sh"
@@ -182,10 +240,11 @@ case "${1:-}" in
     source .ci/java-home.sh    # S3Mock and ./mvnw need a JDK
     pg_up
     s3_up
+    azurite_up
     clients_up
     write_env
     ;;
-  down) s3_down ;;
+  down) s3_down; azurite_down ;;
   env)  cat "$STATE/env.sh" 2>/dev/null || die "no $STATE/env.sh: run '$0 up' first" ;;
   *)    echo "usage: $0 up|down|env" >&2; exit 2 ;;
 esac

@@ -4,6 +4,8 @@ import io.flowcore.api.block.Block;
 import io.flowcore.api.block.BlockTypeProvider;
 import io.flowcore.blocks.aws.AwsCredentials;
 import io.flowcore.blocks.aws.S3Bucket;
+import io.flowcore.blocks.azure.AzureBlobContainer;
+import io.flowcore.blocks.azure.AzureBlobStorageCredentials;
 import io.flowcore.blocks.gcp.BigQueryWarehouse;
 import io.flowcore.blocks.gcp.GcpCredentials;
 import io.flowcore.blocks.gcp.GcsBucket;
@@ -18,6 +20,7 @@ public final class FlowcoreBlockTypes implements BlockTypeProvider {
     @Override
     public List<Class<? extends Block>> blockTypes() {
         return List.of(SqlConnector.class, LocalLake.class, DuckDbWarehouse.class, AwsCredentials.class, S3Bucket.class,
-                GcpCredentials.class, GcsBucket.class, BigQueryWarehouse.class);
+                GcpCredentials.class, GcsBucket.class, BigQueryWarehouse.class,
+                AzureBlobStorageCredentials.class, AzureBlobContainer.class);
     }
 }
