@@ -27,6 +27,7 @@ public final class Flowcore implements AutoCloseable {
     private final RunHistory history;
     private final FlowcoreConfig config;
     private Blocks blocks;
+    private Deployments deployments;
 
     private Flowcore(FlowcoreConfig config) {
         this.engine = new Engine(config.seal(new EngineSettings.BlockLoader() {
@@ -146,6 +147,21 @@ public final class Flowcore implements AutoCloseable {
     /** The engine behind this façade, for the engine's own tests. */
     Engine engineForTest() {
         return engine;
+    }
+
+    /** The deployments kept in this engine's store. */
+    public synchronized Deployments deployments() {
+        if (deployments == null) deployments = new Deployments(new io.flowcore.engine.run.DeploymentService(engine));
+        return deployments;
+    }
+
+    /**
+     * A worker on this engine, not yet started: it executes runs of deployments in this JVM.
+     *
+     * @param options e.g. {@code o -> o.queues("taxi").limit(4)}
+     */
+    public Worker worker(Consumer<Worker.Options> options) {
+        return Worker.create(engine, options);
     }
 
     /** What this engine's store recorded. */

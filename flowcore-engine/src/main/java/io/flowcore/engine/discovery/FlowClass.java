@@ -156,8 +156,18 @@ public final class FlowClass {
         }
     }
 
-    /** The flow with this {@code name(paramTypes)} signature. */
+    /**
+     * The flow with this {@code name(paramTypes)} signature, or with this method name when the class has
+     * one {@code @Flow} method of that name (a deployment names its method without parameter types).
+     */
     public FlowDefinition flow(String signature) {
+        if (signature.indexOf('(') < 0) {
+            List<FlowDefinition> named = flowsBySignature.values().stream()
+                    .filter(f -> f.method().getName().equals(signature)).toList();
+            if (named.size() == 1) return named.getFirst();
+            throw new IllegalArgumentException("class " + type.getName() + " has " + (named.isEmpty() ? "no" : named.size())
+                    + " @Flow methods named " + signature + "; its @Flow methods are " + flowsBySignature.keySet());
+        }
         FlowDefinition d = flowsBySignature.get(signature);
         if (d == null) {
             throw new IllegalArgumentException("class " + type.getName() + " has no @Flow method " + signature

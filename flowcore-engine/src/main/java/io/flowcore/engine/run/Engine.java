@@ -80,14 +80,15 @@ public final class Engine implements AutoCloseable {
 
     /** Runs the flow method that {@code call} calls on a fresh instance of {@code type}. */
     public <F> FlowOutcome execute(Class<F> type, Function<F, ?> call) {
-        return execute(type, call, null);
+        return execute(type, call, null, null);
     }
 
-    private <F> FlowOutcome execute(Class<F> type, Function<F, ?> call, UUID resumeOf) {
+    private <F> FlowOutcome execute(Class<F> type, Function<F, ?> call, UUID resumeOf,
+                                    io.flowcore.api.spi.DeploymentStore.ClaimedRun claimed) {
         checkOpen();
         EngineRuntime.init();
         F instance = type.cast(FlowClass.of(type).newInstance());
-        EngineRuntime.Entry entry = new EngineRuntime.Entry(this, resumeOf);
+        EngineRuntime.Entry entry = new EngineRuntime.Entry(this, resumeOf, claimed);
         EngineRuntime.Entry prev = EngineRuntime.enter(entry);
         try {
             call.apply(instance);
@@ -128,7 +129,33 @@ public final class Engine implements AutoCloseable {
         }
         FlowDefinition flow = FlowClass.of(type).flow(r.flowMethod());
         Object[] args = arguments(r, flow.method());
-        return execute(type, instance -> invoke(flow.method(), instance, args), flowRunId);
+        return execute(type, instance -> invoke(flow.method(), instance, args), flowRunId, null);
+    }
+
+    /**
+     * Executes a run a worker claimed from its work queue, in this JVM: its flow class must be on the
+     * classpath. A run whose class or method cannot be found, or whose parameters cannot be read, ends
+     * Failed naming the cause, before any task.
+     */
+    public FlowOutcome executeClaimed(io.flowcore.api.spi.DeploymentStore.ClaimedRun claimed) {
+        FlowRunRecord r = claimed.run();
+        Class<?> type;
+        FlowDefinition flow;
+        Object[] args;
+        try {
+            type = Class.forName(r.flowClass(), true, Thread.currentThread().getContextClassLoader());
+            flow = FlowClass.of(type).flow(r.flowMethod());
+            args = arguments(r, flow.method());
+        } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+            String why = e instanceof ClassNotFoundException
+                    ? "flow class " + r.flowClass() + " is not on this worker's classpath: add the jar that has it"
+                    : Errors.describe(e);
+            State failed = States.failed(clock.instant(), "cannot start flow run '" + r.name() + "': " + why);
+            State stored = transitions.endFlowRun(claimed.claim(), "Flow run '" + r.name() + "'", r.state(), failed, null);
+            RunLogs.ENGINE.error("Flow run '{}' could not start: {}", r.name(), why);
+            return new FlowOutcome(r.id(), r.name(), r.flowName(), stored, null, e);
+        }
+        return execute(type, instance -> invoke(flow.method(), instance, args), null, claimed);
     }
 
     private static Object invoke(Method m, Object instance, Object[] args) {

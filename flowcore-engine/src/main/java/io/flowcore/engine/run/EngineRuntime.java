@@ -112,7 +112,7 @@ public final class EngineRuntime implements FlowcoreRuntime, CallDispatcher {
                     + "with Flowcore.run(" + flow.method().getDeclaringClass().getSimpleName() + ".class, f -> f."
                     + flow.method().getName() + "(...))");
         }
-        FlowOutcome outcome = e.engine.flows.run(flow, args, body, null, e.resumeOf);
+        FlowOutcome outcome = e.engine.flows.run(flow, args, body, null, e.resumeOf, e.claimed);
         e.outcome = outcome;
         if (outcome.error() != null) throw Sneaky.rethrow(outcome.error());
         return outcome.value();
@@ -122,11 +122,14 @@ public final class EngineRuntime implements FlowcoreRuntime, CallDispatcher {
     static final class Entry {
         final Engine engine;
         final java.util.UUID resumeOf;
+        /** A run a worker claimed: the flow call executes as that run instead of creating one. */
+        final io.flowcore.api.spi.DeploymentStore.ClaimedRun claimed;
         FlowOutcome outcome;
 
-        Entry(Engine engine, java.util.UUID resumeOf) {
+        Entry(Engine engine, java.util.UUID resumeOf, io.flowcore.api.spi.DeploymentStore.ClaimedRun claimed) {
             this.engine = engine;
             this.resumeOf = resumeOf;
+            this.claimed = claimed;
         }
     }
 }

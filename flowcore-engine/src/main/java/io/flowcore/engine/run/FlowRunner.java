@@ -39,7 +39,7 @@ final class FlowRunner {
     /** A subflow call: runs it and returns its value or rethrows its failure into the parent. */
     Object subflow(FlowScope parent, FlowDefinition flow, Object[] args, Callable<?> body) {
         UUID resumeOf = parent.resumeOf == null ? null : previousChild(parent, flow);
-        FlowOutcome o = run(flow, args, body, parent, resumeOf);
+        FlowOutcome o = run(flow, args, body, parent, resumeOf, null);
         if (o.error() != null) throw Sneaky.rethrow(o.error());
         return o.value();
     }
@@ -53,18 +53,28 @@ final class FlowRunner {
         return index < previous.size() ? previous.get(index).id() : null;
     }
 
-    FlowOutcome run(FlowDefinition flow, Object[] args, Callable<?> body, FlowScope parent, UUID resumeOf) {
+    /** @param claimed a run a worker claimed, executed as is; null to create a new run */
+    FlowOutcome run(FlowDefinition flow, Object[] args, Callable<?> body, FlowScope parent, UUID resumeOf,
+                    io.flowcore.api.spi.DeploymentStore.ClaimedRun claimed) {
         Instant now = engine.clock.instant();
         Map<String, Object> params = RunNames.parameters(flow.paramNames(), args);
-        String name = flow.annotation().flowRunName().isEmpty() ? RunNames.randomFlowRunName()
-                : RunNames.fill(flow.annotation().flowRunName(), flow.paramNames(), args);
-        UUID id = Ids.next();
-        FlowScope scope = new FlowScope(engine, id, name, flow, parent, params, resumeOf, States.pending(now));
-        engine.store.insertFlowRun(new FlowRunRecord(id, name, flow.name(),
-                flow.method().getDeclaringClass().getName(), flow.signature(), parametersJson(params),
-                parent == null ? null : parent.id, resumeOf, engine.engineId, scope.state, now));
-        RunLogs.ENGINE.info("Created {}flow run '{}' for flow '{}'{}", parent == null ? "" : "sub", name, flow.name(),
-                resumeOf == null ? "" : " (resuming " + resumeOf + ")");
+        FlowScope scope;
+        if (claimed != null) {
+            FlowRunRecord r = claimed.run();
+            scope = new FlowScope(engine, r.id(), r.name(), flow, parent, params, resumeOf, r.state());
+            scope.claim = claimed.claim();
+            RunLogs.ENGINE.info("Running flow run '{}' for flow '{}' (claimed from its work queue)", r.name(), flow.name());
+        } else {
+            String name = flow.annotation().flowRunName().isEmpty() ? RunNames.randomFlowRunName()
+                    : RunNames.fill(flow.annotation().flowRunName(), flow.paramNames(), args);
+            scope = new FlowScope(engine, Ids.next(), name, flow, parent, params, resumeOf, States.pending(now));
+            engine.store.insertFlowRun(new FlowRunRecord(scope.id, name, flow.name(),
+                    flow.method().getDeclaringClass().getName(), flow.signature(), parametersJson(params),
+                    parent == null ? null : parent.id, resumeOf, engine.engineId, scope.state, now));
+            RunLogs.ENGINE.info("Created {}flow run '{}' for flow '{}'{}", parent == null ? "" : "sub", name,
+                    flow.name(), resumeOf == null ? "" : " (resuming " + resumeOf + ")");
+        }
+        UUID id = scope.id;
         engine.active.put(id, scope);
         if (parent != null) parent.children.add(scope);
         try {

@@ -6,14 +6,18 @@ import io.flowcore.api.run.RunLog;
 import io.flowcore.api.run.StateChange;
 import io.flowcore.api.run.TaskRunRecord;
 import io.flowcore.api.spi.CacheEntry;
+import io.flowcore.api.deployment.DeploymentRecord;
 import io.flowcore.api.spi.Claim;
+import io.flowcore.api.spi.DeploymentStore;
 import io.flowcore.api.spi.EngineLease;
 import io.flowcore.api.spi.RunClaim;
 import io.flowcore.api.spi.StateStore;
 import io.flowcore.api.state.State;
+import io.flowcore.api.state.StateType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /** A store that keeps everything in this process's memory: for tests and throw-away runs. */
-final class InMemoryStateStore implements StateStore {
+final class InMemoryStateStore implements StateStore, DeploymentStore {
     private final Map<UUID, FlowRunRecord> flowRuns = new ConcurrentHashMap<>();
     private final Map<UUID, TaskRunRecord> taskRuns = new ConcurrentHashMap<>();
     private final Map<UUID, List<TaskRunRecord>> taskRunsByFlow = new ConcurrentHashMap<>();
@@ -34,6 +38,10 @@ final class InMemoryStateStore implements StateStore {
     /** Flow run id → claim epoch; also the lock for every state change (so fencing is atomic). */
     private final Map<UUID, Long> claims = new HashMap<>();
     private final List<Consumer<UUID>> claimLost = new CopyOnWriteArrayList<>();
+    /** Deployment versions, oldest first; guarded by {@code claims}. */
+    private final List<DeploymentRecord> deploymentVersions = new ArrayList<>();
+    /** Runs waiting for a worker: run id → work queue; guarded by {@code claims}. */
+    private final Map<UUID, String> waiting = new LinkedHashMap<>();
 
     @Override
     public String name() {
@@ -150,6 +158,75 @@ final class InMemoryStateStore implements StateStore {
                     .map(r -> new RunClaim(new Claim(r.id(), claims.get(r.id())), r.name(), r.state(), r.engineId(),
                             r.engineId() == null ? null : leases.get(r.engineId())))
                     .toList();
+        }
+    }
+
+    @Override
+    public DeploymentRecord applyDeployment(DeploymentRecord d) {
+        synchronized (claims) {
+            Optional<DeploymentRecord> newest = deployment(d.flowName(), d.name());
+            if (newest.isPresent() && newest.get().contentHash().equals(d.contentHash())) return newest.get();
+            DeploymentRecord next = new DeploymentRecord(d.id(), d.flowName(), d.name(),
+                    newest.map(n -> n.version() + 1).orElse(1), d.flowClass(), d.flowMethod(), d.parametersJson(),
+                    d.tags(), d.workQueue(), d.description(), d.contentHash(), d.createdAt());
+            deploymentVersions.add(next);
+            return next;
+        }
+    }
+
+    @Override
+    public Optional<DeploymentRecord> deployment(String flowName, String name) {
+        List<DeploymentRecord> v = deploymentVersions(flowName, name);
+        return v.isEmpty() ? Optional.empty() : Optional.of(v.getLast());
+    }
+
+    @Override
+    public List<DeploymentRecord> deploymentVersions(String flowName, String name) {
+        synchronized (claims) {
+            return deploymentVersions.stream().filter(d -> d.flowName().equals(flowName) && d.name().equals(name)).toList();
+        }
+    }
+
+    @Override
+    public List<DeploymentRecord> deployments() {
+        synchronized (claims) {
+            Map<String, DeploymentRecord> newest = new java.util.TreeMap<>();
+            for (DeploymentRecord d : deploymentVersions) newest.put(d.fullName(), d);
+            return List.copyOf(newest.values());
+        }
+    }
+
+    @Override
+    public void insertScheduledRun(FlowRunRecord run, String deploymentId, String workQueue) {
+        if (run.state().type() != StateType.SCHEDULED || run.state().scheduledTime() == null) {
+            throw new IllegalArgumentException("a run waiting for a worker must be Scheduled with a time: " + run.state());
+        }
+        synchronized (claims) {
+            insertFlowRun(new FlowRunRecord(run.id(), run.name(), run.flowName(), run.flowClass(), run.flowMethod(),
+                    run.parametersJson(), run.parentFlowRunId(), run.resumeOf(), null, run.state(), run.createdAt()));
+            waiting.put(run.id(), workQueue);
+        }
+    }
+
+    @Override
+    public List<ClaimedRun> claimDue(String engineId, java.util.Collection<String> queues, java.time.Instant now,
+                                     int limit) {
+        synchronized (claims) {
+            List<FlowRunRecord> due = waiting.entrySet().stream()
+                    .filter(e -> queues.isEmpty() || queues.contains(e.getValue()))
+                    .map(e -> flowRuns.get(e.getKey()))
+                    .filter(r -> r.state().type() == StateType.SCHEDULED && !r.state().scheduledTime().isAfter(now))
+                    .sorted(Comparator.comparing((FlowRunRecord r) -> r.state().scheduledTime())
+                            .thenComparing(FlowRunRecord::createdAt))
+                    .limit(limit).toList();
+            List<ClaimedRun> out = new ArrayList<>();
+            for (FlowRunRecord r : due) {
+                State pending = State.of(StateType.PENDING, now);
+                Claim claim = takeOver(new Claim(r.id(), claims.get(r.id())), engineId, pending, null).orElseThrow();
+                waiting.remove(r.id());
+                out.add(new ClaimedRun(flowRuns.get(r.id()), claim));
+            }
+            return out;
         }
     }
 

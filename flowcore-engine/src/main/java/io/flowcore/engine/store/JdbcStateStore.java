@@ -22,7 +22,9 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.concurrent.CopyOnWriteArrayList;
+import io.flowcore.api.deployment.DeploymentRecord;
 import io.flowcore.api.spi.Claim;
+import io.flowcore.api.spi.DeploymentStore;
 import io.flowcore.api.spi.RunClaim;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -65,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safety: all public methods may be called from any number of threads. close() applies what
  * is queued, then deletes the journal; writes after close() throw IllegalStateException.
  */
-final class JdbcStateStore implements StateStore {
+final class JdbcStateStore implements StateStore, DeploymentStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStateStore.class);
     private static final int REPLAY_CHUNK = 10_000;
     /** The n of a leftover-task sweep: after every seq its claim wrote. */
@@ -88,6 +90,7 @@ final class JdbcStateStore implements StateStore {
     private final StoreReader reader;
     private final AutoCloseable resources;
     private final Path journalDir;
+    private final JdbcDeployments deployments;
     /** The writer's lock: one lock orders seq numbers, journal records and the queue (and suits virtual threads). */
     private final java.util.concurrent.locks.ReentrantLock seqLock;
     private final Map<UUID, RunSeq> seqs = new HashMap<>();
@@ -96,11 +99,12 @@ final class JdbcStateStore implements StateStore {
     private final AtomicLong replayed = new AtomicLong();
     private final long origin;
 
-    private JdbcStateStore(Dialect dialect, GroupCommitWriter writer, StoreReader reader, AutoCloseable resources,
+    private JdbcStateStore(Dialect dialect, GroupCommitWriter writer, DataSource readers, AutoCloseable resources,
                            Path journalDir, long replayedAtOpen) {
         this.dialect = dialect;
+        this.reader = new StoreReader(readers);
+        this.deployments = new JdbcDeployments(dialect, readers);
         this.writer = writer;
-        this.reader = reader;
         this.resources = resources;
         this.journalDir = journalDir;
         this.origin = writer.origin();
@@ -142,7 +146,7 @@ final class JdbcStateStore implements StateStore {
             journal = WriteBehindJournal.create(journalDir);
             GroupCommitWriter writer = new GroupCommitWriter(dialect, c, writerConnector, journal, retryWindow,
                     startWriter);
-            return new JdbcStateStore(dialect, writer, new StoreReader(readers), resources, journalDir, r.ops());
+            return new JdbcStateStore(dialect, writer, readers, resources, journalDir, r.ops());
         } catch (Exception e) {
             if (journal != null) journal.close();
             closeQuietly(c, e);
@@ -349,6 +353,45 @@ final class JdbcStateStore implements StateStore {
         } catch (Exception e) {
             throw new StoreException("cannot replay the journals left in " + journalDir + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public DeploymentRecord applyDeployment(DeploymentRecord d) {
+        return deployments.apply(d);
+    }
+
+    @Override
+    public Optional<DeploymentRecord> deployment(String flowName, String name) {
+        return deployments.deployment(flowName, name);
+    }
+
+    @Override
+    public List<DeploymentRecord> deploymentVersions(String flowName, String name) {
+        return deployments.versions(flowName, name);
+    }
+
+    @Override
+    public List<DeploymentRecord> deployments() {
+        return deployments.all();
+    }
+
+    @Override
+    public void insertScheduledRun(FlowRunRecord run, String deploymentId, String workQueue) {
+        deployments.insertScheduledRun(run, deploymentId, workQueue);
+    }
+
+    @Override
+    public List<ClaimedRun> claimDue(String engineId, java.util.Collection<String> queues, java.time.Instant now,
+                                     int limit) {
+        List<ClaimedRun> claimed = deployments.claimDue(engineId, queues, now, limit);
+        seqLock.lock();
+        try {
+            // The claim wrote Pending as entry 0 of the new epoch: this store writes on from 1.
+            for (ClaimedRun c : claimed) seqs.put(c.run().id(), new RunSeq(false, c.run().id(), 1));
+        } finally {
+            seqLock.unlock();
+        }
+        return claimed;
     }
 
     @Override

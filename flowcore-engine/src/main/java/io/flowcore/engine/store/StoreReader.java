@@ -25,7 +25,7 @@ import javax.sql.DataSource;
 
 /** The queries of a {@link JdbcStateStore}, on pooled read connections. Thread-safe. */
 final class StoreReader {
-    private static final String FLOW_COLS = "id, name, flow_name, flow_class, flow_method, parameters_json, "
+    static final String FLOW_COLS = "id, name, flow_name, flow_class, flow_method, parameters_json, "
             + "parent_flow_run_id, resume_of, engine_id, created_at, state_type, state_name, state_ts, state_message, "
             + "state_scheduled";
     private static final String TASK_COLS = "id, flow_run_id, task_key, name, dynamic_key, cache_key, upstream, "
@@ -152,7 +152,7 @@ final class StoreReader {
                 rs -> new RunHead(true, rs.getLong(1), UUID.fromString(rs.getString(2))), key);
     }
 
-    private static FlowRunRecord flowRun(ResultSet rs) throws SQLException {
+    static FlowRunRecord flowRun(ResultSet rs) throws SQLException {
         return new FlowRunRecord(UUID.fromString(rs.getString("id")), rs.getString("name"), rs.getString("flow_name"),
                 rs.getString("flow_class"), rs.getString("flow_method"), rs.getString("parameters_json"),
                 Columns.getUuid(rs, "parent_flow_run_id"), Columns.getUuid(rs, "resume_of"), rs.getString("engine_id"),

@@ -1,0 +1,66 @@
+package io.flowcore.api.deployment;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A named registration of one {@code @Flow} method, so that runs of it can be created without a program
+ * calling it (from the CLI, another flow, later a schedule) and executed by workers. Its full name is
+ * {@code <flow-name>/<deployment-name>}, as in Prefect. Values with {@code with…} methods return copies.
+ *
+ * <pre>{@code
+ * Deployment d = Deployment.of(EtlParentFlow.class, "parentFlow", "monthly")
+ *         .withParameters(Map.of("color", "yellow", "year", 2021, "months", List.of(1)))
+ *         .withWorkQueue("taxi");
+ * }</pre>
+ *
+ * @param flowClass   the flow class's binary name
+ * @param flowMethod  the name of its {@code @Flow} method (one method of that name)
+ * @param name        the deployment's name, unique per flow
+ * @param parameters  default parameters, by parameter name (JSON-compatible values)
+ * @param tags        free-form tags
+ * @param workQueue   the queue its runs wait in for a worker ({@code default} unless set)
+ * @param description for people
+ */
+public record Deployment(String flowClass, String flowMethod, String name, Map<String, Object> parameters,
+                         List<String> tags, String workQueue, String description) {
+    public Deployment {
+        Objects.requireNonNull(flowClass, "flowClass");
+        Objects.requireNonNull(flowMethod, "flowMethod");
+        requireName("name", name);
+        requireName("workQueue", workQueue);
+        parameters = parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        tags = tags == null ? List.of() : List.copyOf(tags);
+        description = description == null ? "" : description;
+    }
+
+    private static void requireName(String field, String value) {
+        if (value == null || !value.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+            throw new IllegalArgumentException("deployment " + field + " must be 1-100 letters, digits, '.', '_' or '-' "
+                    + "starting with a letter or digit: '" + value + "'");
+        }
+    }
+
+    /** A deployment of {@code flowClass}'s {@code @Flow} method {@code flowMethod}, on the {@code default} queue. */
+    public static Deployment of(Class<?> flowClass, String flowMethod, String name) {
+        return new Deployment(flowClass.getName(), flowMethod, name, Map.of(), List.of(), "default", "");
+    }
+
+    public Deployment withParameters(Map<String, ?> p) {
+        return new Deployment(flowClass, flowMethod, name, new LinkedHashMap<>(p), tags, workQueue, description);
+    }
+
+    public Deployment withTags(String... t) {
+        return new Deployment(flowClass, flowMethod, name, parameters, List.of(t), workQueue, description);
+    }
+
+    public Deployment withWorkQueue(String queue) {
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, queue, description);
+    }
+
+    public Deployment withDescription(String d) {
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, d);
+    }
+}

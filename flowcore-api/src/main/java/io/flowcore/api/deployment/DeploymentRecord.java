@@ -1,0 +1,34 @@
+package io.flowcore.api.deployment;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One stored version of a deployment. Applying the same content again creates no new version; a change
+ * creates the next one and the older ones stay readable.
+ *
+ * @param id             this version's id
+ * @param flowName       the flow's name (from {@code @Flow})
+ * @param name           the deployment's name
+ * @param version        1, 2, … per (flow, name)
+ * @param flowClass      the flow class's binary name
+ * @param flowMethod     the {@code @Flow} method's name
+ * @param parametersJson default parameters as a JSON object
+ * @param tags           tags
+ * @param workQueue      the queue its runs wait in
+ * @param description    for people
+ * @param contentHash    what decides whether an apply is a new version
+ * @param createdAt      when this version was applied
+ */
+public record DeploymentRecord(String id, String flowName, String name, int version, String flowClass,
+                               String flowMethod, String parametersJson, List<String> tags, String workQueue,
+                               String description, String contentHash, Instant createdAt) {
+    public DeploymentRecord {
+        tags = List.copyOf(tags);
+    }
+
+    /** {@code <flow-name>/<deployment-name>}. */
+    public String fullName() {
+        return flowName + "/" + name;
+    }
+}

@@ -1,0 +1,47 @@
+package io.flowcore.api.spi;
+
+import io.flowcore.api.deployment.DeploymentRecord;
+import io.flowcore.api.run.FlowRunRecord;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The deployments, and the runs waiting for a worker, kept in the same store as the runs. Every method
+ * has reached the database when it returns. Implemented by the engine's stores beside {@link StateStore}.
+ */
+public interface DeploymentStore {
+
+    /**
+     * Stores {@code d} as the next version of its (flow, name) unless the newest version has the same
+     * {@code contentHash}; returns the version that is current afterwards.
+     */
+    DeploymentRecord applyDeployment(DeploymentRecord d);
+
+    /** The newest version of a deployment. */
+    Optional<DeploymentRecord> deployment(String flowName, String name);
+
+    /** Every version of a deployment, oldest first. */
+    List<DeploymentRecord> deploymentVersions(String flowName, String name);
+
+    /** The newest version of every deployment, by full name. */
+    List<DeploymentRecord> deployments();
+
+    /**
+     * Inserts a Scheduled flow run of deployment version {@code deploymentId} that no engine holds yet; it
+     * waits in {@code workQueue} until a worker claims it at or after its scheduled time.
+     */
+    void insertScheduledRun(FlowRunRecord run, String deploymentId, String workQueue);
+
+    /**
+     * Claims, atomically, up to {@code limit} Scheduled runs of {@code queues} (all queues when empty) due at
+     * {@code now}, oldest due first: each moves to Pending, held by {@code engineId}, under a new claim
+     * epoch. Two callers never claim the same run.
+     */
+    List<ClaimedRun> claimDue(String engineId, Collection<String> queues, Instant now, int limit);
+
+    /** A run a worker claimed, with the claim it writes under. */
+    record ClaimedRun(FlowRunRecord run, Claim claim) {
+    }
+}

@@ -1,0 +1,95 @@
+package io.flowcore.engine;
+
+import io.flowcore.engine.run.WorkerLoop;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A worker (Prefect's agent): claims due runs of deployments from work queues and executes them in this
+ * JVM, whose classpath must have their flow classes. Each run is claimed atomically in the store and
+ * executed by exactly one worker, however many serve the same queues. Create it with
+ * {@link Flowcore#worker(Consumer)}; close it before the engine.
+ *
+ * <pre>{@code
+ * try (Worker w = fc.worker(o -> o.queues("taxi").limit(4)).start()) {
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class Worker implements AutoCloseable {
+    private final WorkerLoop loop;
+
+    Worker(WorkerLoop loop) {
+        this.loop = loop;
+    }
+
+    /** What a worker serves and how much it runs at once. */
+    public static final class Options {
+        private final Set<String> queues = new LinkedHashSet<>();
+        private int limit = 4;
+        private Duration pollInterval = Duration.ofMillis(500);
+
+        Options() {
+        }
+
+        /** Serve these work queues (default: every queue). */
+        public Options queues(String... names) {
+            for (String n : names) queues.add(Objects.requireNonNull(n, "queue"));
+            return this;
+        }
+
+        /** Run at most {@code n} flow runs at once (default 4). */
+        public Options limit(int n) {
+            if (n < 1) throw new IllegalArgumentException("a worker's limit must be >= 1: " + n);
+            this.limit = n;
+            return this;
+        }
+
+        /** How often to look for due runs when there were none (default 0.5 s). */
+        public Options pollInterval(Duration d) {
+            if (!d.isPositive()) throw new IllegalArgumentException("pollInterval must be > 0: " + d);
+            this.pollInterval = d;
+            return this;
+        }
+    }
+
+    static Worker create(io.flowcore.engine.run.Engine engine, Consumer<Options> settings) {
+        Options o = new Options();
+        settings.accept(o);
+        return new Worker(new WorkerLoop(engine, o.queues, o.limit, o.pollInterval));
+    }
+
+    /** Starts claiming and executing runs in the background; returns this worker. */
+    public Worker start() {
+        loop.start();
+        return this;
+    }
+
+    /**
+     * Executes what is due now, then returns when those runs have ended ({@code flowcore worker start --run-once}).
+     *
+     * @return how many runs it executed
+     */
+    public long runOnce() throws InterruptedException {
+        return loop.runOnce();
+    }
+
+    /** Runs this worker has executed to their end. */
+    public long executed() {
+        return loop.executedCount();
+    }
+
+    /** Stops claiming and waits up to {@code grace} for running runs; true when they all ended. */
+    public boolean stop(Duration grace) throws InterruptedException {
+        return loop.stop(grace);
+    }
+
+    /** {@link #stop} with a 30 s grace period. */
+    @Override
+    public void close() {
+        loop.close();
+    }
+}

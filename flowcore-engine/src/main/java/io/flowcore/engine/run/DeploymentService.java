@@ -1,0 +1,146 @@
+package io.flowcore.engine.run;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowcore.api.deployment.Deployment;
+import io.flowcore.api.deployment.DeploymentRecord;
+import io.flowcore.api.run.FlowRunRecord;
+import io.flowcore.api.spi.DeploymentStore;
+import io.flowcore.api.state.State;
+import io.flowcore.engine.discovery.FlowClass;
+import io.flowcore.engine.discovery.FlowDefinition;
+import io.flowcore.engine.state.States;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Applies deployments and creates runs of them, on the engine's store. The façade
+ * ({@code io.flowcore.engine.Deployments}) delegates here; nothing in this package is API.
+ */
+public final class DeploymentService {
+    private final Engine engine;
+    private final DeploymentStore store;
+
+    public DeploymentService(Engine engine) {
+        this.engine = engine;
+        if (!(engine.store instanceof DeploymentStore d)) {
+            throw new IllegalStateException("the " + engine.store.name() + " store keeps no deployments: use the "
+                    + "embedded SQLite store, PostgreSQL, or StateStores.inMemory()");
+        }
+        this.store = d;
+    }
+
+    DeploymentStore store() {
+        return store;
+    }
+
+    /**
+     * Stores {@code d} as a new version unless the newest one has the same content.
+     *
+     * @throws IllegalArgumentException when the flow class or its {@code @Flow} method cannot be found, naming it
+     */
+    public DeploymentRecord apply(Deployment d) {
+        FlowDefinition flow = resolve(d);
+        String params = json(d.parameters());
+        String hash = hash(d.flowClass(), d.flowMethod(), params, String.join(",", d.tags()), d.workQueue(),
+                d.description());
+        return store.applyDeployment(new DeploymentRecord(UUID.randomUUID().toString(), flow.name(), d.name(), 0,
+                d.flowClass(), d.flowMethod(), params, d.tags(), d.workQueue(), d.description(), hash,
+                engine.clock.instant()));
+    }
+
+    private static FlowDefinition resolve(Deployment d) {
+        Class<?> type;
+        try {
+            type = Class.forName(d.flowClass(), false, Thread.currentThread().getContextClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("deployment '" + d.name() + "': flow class " + d.flowClass()
+                    + " is not on the classpath (check the name, or add its jar)", e);
+        }
+        try {
+            return FlowClass.of(type).flow(d.flowMethod());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("deployment '" + d.name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** The newest version of {@code <flow>/<deployment>}. */
+    public Optional<DeploymentRecord> get(String fullName) {
+        String[] parts = split(fullName);
+        return store.deployment(parts[0], parts[1]);
+    }
+
+    public List<DeploymentRecord> list() {
+        return store.deployments();
+    }
+
+    public List<DeploymentRecord> versions(String fullName) {
+        String[] parts = split(fullName);
+        return store.deploymentVersions(parts[0], parts[1]);
+    }
+
+    /**
+     * Creates a Scheduled run of the deployment, due now, with its default parameters overridden by
+     * {@code parameters}; a worker serving its queue runs it.
+     *
+     * @throws IllegalArgumentException when there is no such deployment, naming the ones there are
+     */
+    public FlowRunRecord run(String fullName, Map<String, ?> parameters) {
+        DeploymentRecord d = get(fullName).orElseThrow(() -> new IllegalArgumentException("no deployment '" + fullName
+                + "'; there are " + store.deployments().stream().map(DeploymentRecord::fullName).toList()
+                + " (create one with Deployments.apply or 'flowcore deployment apply')"));
+        ObjectNode merged;
+        try {
+            merged = (ObjectNode) ResultCodec.INSTANCE.mapper().readTree(d.parametersJson());
+            merged.setAll((ObjectNode) ResultCodec.INSTANCE.mapper().valueToTree(parameters));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("parameters of a run of '" + fullName + "' cannot be written as JSON: "
+                    + e.getMessage(), e);
+        }
+        Instant now = engine.clock.instant();
+        State scheduled = States.scheduled(now, now);
+        FlowRunRecord run = new FlowRunRecord(Ids.next(), RunNames.randomFlowRunName(), d.flowName(), d.flowClass(),
+                d.flowMethod(), merged.toString(), null, null, null, scheduled, now);
+        store.insertScheduledRun(run, d.id(), d.workQueue());
+        RunLogs.ENGINE.info("Created flow run '{}' of deployment '{}' in work queue '{}'", run.name(), fullName,
+                d.workQueue());
+        return run;
+    }
+
+    private static String[] split(String fullName) {
+        int slash = fullName == null ? -1 : fullName.indexOf('/');
+        if (slash <= 0 || slash == fullName.length() - 1) {
+            throw new IllegalArgumentException("a deployment is named '<flow-name>/<deployment-name>', e.g. "
+                    + "'etl-parent-flow/monthly': '" + fullName + "'");
+        }
+        return new String[] {fullName.substring(0, slash), fullName.substring(slash + 1)};
+    }
+
+    private static String json(Map<String, Object> parameters) {
+        try {
+            return ResultCodec.INSTANCE.mapper().writeValueAsString(parameters);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("deployment parameters must be JSON values: " + e.getMessage(), e);
+        }
+    }
+
+    private static String hash(String... parts) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String p : parts) {
+                sha.update(p.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.flowcore.engine.run;
+
+import io.flowcore.api.spi.DeploymentStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/*
+ * A worker: claims due runs from work queues and executes them in this JVM, at most `limit` at a time.
+ * A claim is atomic in the store (DeploymentStore.claimDue) and moves the run's claim epoch on, so a run
+ * is executed by exactly one worker; the runs are held under this engine's lease, so if this process
+ * dies they end Crashed like any run of a dead engine (never executed a second time).
+ *
+ * The loop claims as many runs as it has free slots, then waits for a free slot or the poll interval.
+ * Closing stops claiming and waits for the running runs up to a grace period; the engine's close then
+ * marks what is still running Crashed.
+ */
+public final class WorkerLoop implements AutoCloseable {
+    private final Engine engine;
+    private final DeploymentStore store;
+    private final Set<String> queues;
+    private final int limit;
+    private final Duration poll;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private int running;
+    private long executed;
+    private volatile boolean stopping;
+    private Thread loop;
+
+    public WorkerLoop(Engine engine, Set<String> queues, int limit, Duration poll) {
+        if (limit < 1) throw new IllegalArgumentException("a worker's limit must be >= 1: " + limit);
+        this.engine = engine;
+        this.store = new DeploymentService(engine).store();
+        this.queues = Set.copyOf(queues);
+        this.limit = limit;
+        this.poll = poll;
+    }
+
+    /** Starts claiming in the background. */
+    public synchronized WorkerLoop start() {
+        if (loop != null) throw new IllegalStateException("this worker is already started");
+        loop = Thread.ofPlatform().daemon().name("flowcore-worker").start(this::loop);
+        return this;
+    }
+
+    private void loop() {
+        while (!stopping) {
+            try {
+                int claimed = claimOnce();
+                lock.lock();
+                try {
+                    if (!stopping && (claimed == 0 || running >= limit)) changed.await(poll.toNanos(), TimeUnit.NANOSECONDS);
+                } finally {
+                    lock.unlock();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                RunLogs.ENGINE.warn("worker: claiming runs failed, retrying in {} s: {}", poll.toMillis() / 1000.0,
+                        Errors.describe(e));
+                sleepQuietly();
+            }
+        }
+    }
+
+    private void sleepQuietly() {
+        try {
+            Thread.sleep(poll.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Claims what is due for the free slots and starts it; returns how many runs it claimed. */
+    private int claimOnce() {
+        int free;
+        lock.lock();
+        try {
+            free = limit - running;
+        } finally {
+            lock.unlock();
+        }
+        if (free <= 0) return 0;
+        List<DeploymentStore.ClaimedRun> claimed = store.claimDue(engine.engineId, queues, engine.clock.instant(), free);
+        for (DeploymentStore.ClaimedRun c : claimed) {
+            lock.lock();
+            try {
+                running++;
+            } finally {
+                lock.unlock();
+            }
+            Thread.ofVirtual().name("flowcore-worker-run-" + c.run().name()).start(() -> {
+                try {
+                    engine.executeClaimed(c);
+                } catch (Throwable t) {
+                    RunLogs.ENGINE.error("worker: flow run '{}' ended with an error: {}", c.run().name(),
+                            Errors.describe(t));
+                } finally {
+                    lock.lock();
+                    try {
+                        running--;
+                        executed++;
+                        changed.signalAll();
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+            });
+        }
+        return claimed.size();
+    }
+
+    /**
+     * Runs what is due now, then returns once those runs have ended (the CLI's {@code --run-once}).
+     *
+     * @return the number of runs it executed
+     */
+    public long runOnce() throws InterruptedException {
+        long before = executedCount();
+        while (claimOnce() > 0 || running() > 0) {
+            lock.lock();
+            try {
+                if (running > 0) changed.await(poll.toNanos(), TimeUnit.NANOSECONDS);
+            } finally {
+                lock.unlock();
+            }
+        }
+        return executedCount() - before;
+    }
+
+    private int running() {
+        lock.lock();
+        try {
+            return running;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs this worker has executed to their end. */
+    public long executedCount() {
+        lock.lock();
+        try {
+            return executed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops claiming and waits up to {@code grace} for the running runs to end; true when they all did. */
+    public boolean stop(Duration grace) throws InterruptedException {
+        stopping = true;
+        Thread t;
+        synchronized (this) {
+            t = loop;
+        }
+        if (t != null) {
+            t.interrupt();
+            t.join();
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        lock.lock();
+        try {
+            while (running > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                changed.await(left, TimeUnit.NANOSECONDS);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #stop} with a 30 s grace period. */
+    @Override
+    public void close() {
+        try {
+            stop(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package io.flowcore.engine.store;
+
+import static io.flowcore.engine.store.Columns.setText;
+
+import io.flowcore.api.deployment.DeploymentRecord;
+import io.flowcore.api.run.FlowRunRecord;
+import io.flowcore.api.spi.Claim;
+import io.flowcore.api.spi.DeploymentStore;
+import io.flowcore.api.state.State;
+import io.flowcore.api.state.StateType;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+/*
+ * The deployments and the claim of due runs, on SQLite or PostgreSQL. Unlike run states these are not
+ * written behind: each call is its own transaction on a pooled connection and has committed when it
+ * returns (a CLI that creates a run must be able to print its id and exit).
+ *
+ * Claims. PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED picks due rows no other transaction holds, and
+ * the UPDATE moves each to Pending under claim_epoch + 1 with engine_id set. SQLite: BEGIN IMMEDIATE
+ * takes the database's one write lock for the whole select-and-update, so two claimers are serialised.
+ * Either way the UPDATE repeats the claim conditions (engine_id IS NULL AND the epoch read), so a row
+ * can only be claimed once.
+ */
+final class JdbcDeployments {
+    private static final String COLS = "id, flow_name, name, version, flow_class, flow_method, parameters_json, tags, "
+            + "work_queue, description, content_hash, created_at";
+
+    private final Dialect dialect;
+    private final DataSource pool;
+
+    JdbcDeployments(Dialect dialect, DataSource pool) {
+        this.dialect = dialect;
+        this.pool = pool;
+    }
+
+    /** A transaction on a pooled connection; a busy or serialisation error retries it. */
+    private <T> T inTransaction(String what, SqlWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                boolean auto = c.getAutoCommit();
+                if (dialect == Dialect.POSTGRESQL) c.setAutoCommit(false);
+                try {
+                    dialect.begin(c);
+                    T result = work.run(c);
+                    dialect.commit(c);
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    try {
+                        dialect.rollback(c);
+                    } catch (SQLException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                    throw e;
+                } finally {
+                    if (dialect == Dialect.POSTGRESQL) c.setAutoCommit(auto);
+                }
+            } catch (SQLException e) {
+                if (dialect.isTransient(e) && attempt < 50) continue;
+                throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    DeploymentRecord apply(DeploymentRecord d) {
+        return inTransaction("apply deployment " + d.fullName(), c -> {
+            Optional<DeploymentRecord> newest = newest(c, d.flowName(), d.name());
+            if (newest.isPresent() && newest.get().contentHash().equals(d.contentHash())) return newest.get();
+            DeploymentRecord next = new DeploymentRecord(d.id(), d.flowName(), d.name(),
+                    newest.map(n -> n.version() + 1).orElse(1), d.flowClass(), d.flowMethod(), d.parametersJson(),
+                    d.tags(), d.workQueue(), d.description(), d.contentHash(), d.createdAt());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployments (" + COLS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                setText(ps, 1, next.id());
+                setText(ps, 2, next.flowName());
+                setText(ps, 3, next.name());
+                ps.setInt(4, next.version());
+                setText(ps, 5, next.flowClass());
+                setText(ps, 6, next.flowMethod());
+                setText(ps, 7, next.parametersJson());
+                setText(ps, 8, String.join(",", next.tags()));
+                setText(ps, 9, next.workQueue());
+                setText(ps, 10, next.description());
+                setText(ps, 11, next.contentHash());
+                ps.setLong(12, Columns.nanos(next.createdAt()));
+                ps.executeUpdate();
+            }
+            return next;
+        });
+    }
+
+    private static Optional<DeploymentRecord> newest(Connection c, String flowName, String name) throws SQLException {
+        List<DeploymentRecord> rows = query(c, "SELECT " + COLS + " FROM deployments WHERE flow_name = ? AND name = ? "
+                + "ORDER BY version DESC LIMIT 1", flowName, name);
+        return rows.stream().findFirst();
+    }
+
+    Optional<DeploymentRecord> deployment(String flowName, String name) {
+        return inTransaction("read deployment " + flowName + "/" + name, c -> newest(c, flowName, name));
+    }
+
+    List<DeploymentRecord> versions(String flowName, String name) {
+        return inTransaction("read deployment " + flowName + "/" + name, c -> query(c, "SELECT " + COLS
+                + " FROM deployments WHERE flow_name = ? AND name = ? ORDER BY version", flowName, name));
+    }
+
+    List<DeploymentRecord> all() {
+        return inTransaction("list deployments", c -> query(c, "SELECT " + COLS + " FROM deployments d WHERE version = "
+                + "(SELECT MAX(version) FROM deployments n WHERE n.flow_name = d.flow_name AND n.name = d.name) "
+                + "ORDER BY flow_name, name"));
+    }
+
+    private static List<DeploymentRecord> query(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<DeploymentRecord> out = new ArrayList<>();
+                while (rs.next()) {
+                    String tags = rs.getString("tags");
+                    out.add(new DeploymentRecord(rs.getString("id"), rs.getString("flow_name"), rs.getString("name"),
+                            rs.getInt("version"), rs.getString("flow_class"), rs.getString("flow_method"),
+                            rs.getString("parameters_json"), tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")),
+                            rs.getString("work_queue"), rs.getString("description"), rs.getString("content_hash"),
+                            Columns.instant(rs.getLong("created_at"))));
+                }
+                return out;
+            }
+        }
+    }
+
+    void insertScheduledRun(FlowRunRecord r, String deploymentId, String workQueue) {
+        if (r.state().type() != StateType.SCHEDULED || r.state().scheduledTime() == null) {
+            throw new IllegalArgumentException("a run waiting for a worker must be Scheduled with a time: " + r.state());
+        }
+        inTransaction("create a run of deployment " + deploymentId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO flow_runs (id, name, flow_name, flow_class, "
+                    + "flow_method, parameters_json, parent_flow_run_id, resume_of, engine_id, created_at, state_type, "
+                    + "state_name, state_ts, state_message, state_scheduled, state_seq, deployment_id, work_queue) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
+                ps.setString(1, r.id().toString());
+                setText(ps, 2, r.name());
+                setText(ps, 3, r.flowName());
+                setText(ps, 4, r.flowClass());
+                setText(ps, 5, r.flowMethod());
+                setText(ps, 6, r.parametersJson());
+                Columns.setUuid(ps, 7, r.parentFlowRunId());
+                Columns.setUuid(ps, 8, r.resumeOf());
+                ps.setLong(9, Columns.nanos(r.createdAt()));
+                ps.setString(10, r.state().type().name());
+                setText(ps, 11, r.state().name());
+                ps.setLong(12, Columns.nanos(r.state().timestamp()));
+                setText(ps, 13, r.state().message());
+                Columns.setInstant(ps, 14, r.state().scheduledTime());
+                setText(ps, 15, deploymentId);
+                setText(ps, 16, workQueue);
+                ps.executeUpdate();
+            }
+            history(c, r.id().toString(), 0, r.state());
+            return null;
+        });
+    }
+
+    private static void history(Connection c, String runId, long seq, State s) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO state_history (run_id, seq, type, name, ts, message, "
+                + "scheduled_time) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, runId);
+            ps.setLong(2, seq);
+            ps.setString(3, s.type().name());
+            setText(ps, 4, s.name());
+            ps.setLong(5, Columns.nanos(s.timestamp()));
+            setText(ps, 6, s.message());
+            Columns.setInstant(ps, 7, s.scheduledTime());
+            ps.executeUpdate();
+        }
+    }
+
+    List<DeploymentStore.ClaimedRun> claimDue(String engineId, Collection<String> queues, Instant now, int limit) {
+        return inTransaction("claim due runs", c -> {
+            String queueFilter = queues.isEmpty() ? ""
+                    : queues.stream().map(q -> "?").collect(Collectors.joining(", ", " AND work_queue IN (", ")"));
+            String sql = "SELECT " + StoreReader.FLOW_COLS + ", claim_epoch FROM flow_runs WHERE engine_id IS NULL "
+                    + "AND state_type = 'SCHEDULED' AND state_scheduled <= ?" + queueFilter
+                    + " ORDER BY state_scheduled, created_at, id LIMIT ?"
+                    + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "");
+            List<FlowRunRecord> due = new ArrayList<>();
+            List<Long> epochs = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                ps.setLong(i++, Columns.nanos(now));
+                for (String q : queues) ps.setString(i++, q);
+                ps.setInt(i, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        due.add(StoreReader.flowRun(rs));
+                        epochs.add(rs.getLong("claim_epoch"));
+                    }
+                }
+            }
+            List<DeploymentStore.ClaimedRun> claimed = new ArrayList<>();
+            State pending = State.of(StateType.PENDING, now);
+            try (PreparedStatement up = c.prepareStatement("UPDATE flow_runs SET engine_id = ?, claim_epoch = ?, "
+                    + "state_type = ?, state_name = ?, state_ts = ?, state_message = NULL, state_scheduled = NULL, "
+                    + "state_seq = ? WHERE id = ? AND engine_id IS NULL AND claim_epoch = ? AND state_type = 'SCHEDULED'")) {
+                for (int k = 0; k < due.size(); k++) {
+                    FlowRunRecord r = due.get(k);
+                    Claim claim = new Claim(r.id(), epochs.get(k) + 1);
+                    long seq = StoreOp.seq(claim.epoch(), 0);
+                    setText(up, 1, engineId);
+                    up.setLong(2, claim.epoch());
+                    up.setString(3, pending.type().name());
+                    up.setString(4, pending.name());
+                    up.setLong(5, Columns.nanos(now));
+                    up.setLong(6, seq);
+                    up.setString(7, r.id().toString());
+                    up.setLong(8, epochs.get(k));
+                    if (up.executeUpdate() != 1) continue;
+                    history(c, r.id().toString(), seq, pending);
+                    claimed.add(new DeploymentStore.ClaimedRun(new FlowRunRecord(r.id(), r.name(), r.flowName(),
+                            r.flowClass(), r.flowMethod(), r.parametersJson(), r.parentFlowRunId(), r.resumeOf(),
+                            engineId, pending, r.createdAt()), claim));
+                }
+            }
+            return claimed;
+        });
+    }
+}

@@ -1,0 +1,215 @@
+package io.flowcore.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowcore.api.Flow;
+import io.flowcore.api.Task;
+import io.flowcore.api.deployment.Deployment;
+import io.flowcore.api.deployment.DeploymentRecord;
+import io.flowcore.api.run.FlowRunQuery;
+import io.flowcore.api.run.FlowRunRecord;
+import io.flowcore.api.spi.DeploymentStore;
+import io.flowcore.api.state.StateType;
+import io.flowcore.engine.store.StateStores;
+import io.flowcore.engine.testing.TestInfra;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Deployments kept in the store, and workers that run them exactly once. */
+@DisplayName("deployments and workers")
+class DeploymentsAndWorkersTests {
+    /** How many times each run's body ran, by the run's {@code n}. */
+    static final Map<String, AtomicInteger> EXECUTIONS = new ConcurrentHashMap<>();
+
+    public static class Counted {
+        @Task
+        public int work(int n) {
+            return 2 * n;
+        }
+
+        @Flow(name = "counted")
+        public int counted(int n, String batch) {
+            EXECUTIONS.computeIfAbsent(batch + "/" + n, k -> new AtomicInteger()).incrementAndGet();
+            return work(n);
+        }
+    }
+
+    @TempDir
+    Path home;
+
+    private Flowcore memory() {
+        return TestEngines.inMemory(home);
+    }
+
+    @Test
+    void applyingTheSameContentTwiceKeepsOneVersionAndAChangeAddsTheNext() {
+        try (Flowcore fc = memory()) {
+            Deployment d = Deployment.of(Counted.class, "counted", "nightly").withParameters(Map.of("n", 1, "batch", "a"));
+            DeploymentRecord v1 = fc.deployments().apply(d);
+            assertEquals(v1, fc.deployments().apply(d));
+            DeploymentRecord v2 = fc.deployments().apply(d.withWorkQueue("other"));
+
+            assertEquals("counted/nightly", v1.fullName());
+            assertEquals(List.of(1, 2), fc.deployments().versions("counted/nightly").stream()
+                    .map(DeploymentRecord::version).toList());
+            assertEquals(v2, fc.deployments().get("counted/nightly").orElseThrow());
+            assertEquals("default", fc.deployments().versions("counted/nightly").getFirst().workQueue());
+        }
+    }
+
+    @Test
+    void anUnknownFlowClassMethodOrDeploymentIsAClearErrorNamingIt() {
+        try (Flowcore fc = memory()) {
+            var noClass = new Deployment("com.example.Missing", "run", "x", Map.of(), List.of(), "default", "");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fc.deployments().apply(noClass));
+            assertTrue(e.getMessage().contains("com.example.Missing is not on the classpath"), e.getMessage());
+
+            var noMethod = Deployment.of(Counted.class, "count", "x");
+            e = assertThrows(IllegalArgumentException.class, () -> fc.deployments().apply(noMethod));
+            assertTrue(e.getMessage().contains("no @Flow methods named count") && e.getMessage().contains("counted("),
+                    e.getMessage());
+
+            fc.deployments().apply(Deployment.of(Counted.class, "counted", "nightly"));
+            e = assertThrows(IllegalArgumentException.class, () -> fc.deployments().run("counted/weekly", Map.of()));
+            assertTrue(e.getMessage().contains("no deployment 'counted/weekly'")
+                    && e.getMessage().contains("counted/nightly"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aRunOfADeploymentWaitsScheduledAndAWorkerRunsItWithItsParameters() throws Exception {
+        try (Flowcore fc = memory()) {
+            fc.deployments().apply(Deployment.of(Counted.class, "counted", "nightly")
+                    .withParameters(Map.of("n", 1, "batch", "params")));
+            FlowRunRecord run = fc.deployments().run("counted/nightly", Map.of("n", 21));
+            assertEquals(StateType.SCHEDULED, fc.history().flowRun(run.id()).orElseThrow().state().type());
+
+            try (Worker w = fc.worker(o -> o.pollInterval(Duration.ofMillis(20)))) {
+                assertEquals(1, w.runOnce());
+            }
+
+            FlowRunRecord done = fc.history().flowRun(run.id()).orElseThrow();
+            assertEquals(StateType.COMPLETED, done.state().type(), done.state().toString());
+            assertEquals(List.of("Scheduled", "Pending", "Running", "Completed"), TestEngines.names(fc, run.id()));
+            assertEquals(1, EXECUTIONS.get("params/21").get());
+            assertEquals(List.of("work-0"), fc.history().taskRuns(run.id()).stream().map(t -> t.name()).toList());
+        }
+    }
+
+    @Test
+    void aRunWhoseFlowClassIsNotOnTheWorkersClasspathEndsFailedNamingIt() throws Exception {
+        try (Flowcore fc = memory()) {
+            DeploymentStore store = (DeploymentStore) fc.engineForTest().store();
+            DeploymentRecord ghost = store.applyDeployment(new DeploymentRecord(UUID.randomUUID().toString(), "ghost",
+                    "x", 0, "com.example.NotHere", "run", "{}", List.of(), "default", "", "h", Instant.now()));
+            FlowRunRecord run = fc.deployments().run(ghost.fullName(), Map.of());
+            try (Worker w = fc.worker(o -> o.pollInterval(Duration.ofMillis(20)))) {
+                assertEquals(1, w.runOnce());
+            }
+            FlowRunRecord done = fc.history().flowRun(run.id()).orElseThrow();
+            assertEquals(StateType.FAILED, done.state().type());
+            assertTrue(done.state().message().contains("com.example.NotHere is not on this worker's classpath"),
+                    done.state().message());
+        }
+    }
+
+    abstract static class TwoWorkers {
+        @TempDir
+        Path home;
+
+        abstract Consumer<FlowcoreConfig> store();
+
+        Flowcore engine(String name) {
+            return Flowcore.create(cfg -> {
+                cfg.home(home.resolve(name));
+                store().accept(cfg);
+            });
+        }
+
+        @Test
+        void twoWorkersRacingForOneQueueRunEveryRunExactlyOnce() throws Exception {
+            String batch = UUID.randomUUID().toString();
+            int runs = 60;
+            try (Flowcore a = engine("a"); Flowcore b = engine("b")) {
+                a.deployments().apply(Deployment.of(Counted.class, "counted", "race").withWorkQueue("race")
+                        .withParameters(Map.of("batch", batch)));
+                List<UUID> ids = new ArrayList<>();
+                for (int i = 0; i < runs; i++) ids.add(a.deployments().run("counted/race", Map.of("n", i)).id());
+                try (Worker wa = a.worker(o -> o.queues("race").limit(4).pollInterval(Duration.ofMillis(10))).start();
+                     Worker wb = b.worker(o -> o.queues("race").limit(4).pollInterval(Duration.ofMillis(10))).start()) {
+                    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                    while (wa.executed() + wb.executed() < runs) {
+                        assertTrue(System.nanoTime() < deadline, "executed " + (wa.executed() + wb.executed()));
+                        Thread.sleep(20);
+                    }
+                    assertEquals(runs, wa.executed() + wb.executed());
+                    System.out.println("worker a ran " + wa.executed() + ", worker b ran " + wb.executed());
+                }
+                for (int i = 0; i < runs; i++) {
+                    assertEquals(1, EXECUTIONS.get(batch + "/" + i).get(), "run " + i + " executed once");
+                    FlowRunRecord r = a.history().flowRun(ids.get(i)).orElseThrow();
+                    assertEquals(StateType.COMPLETED, r.state().type(), r.state().toString());
+                    assertEquals(List.of("Scheduled", "Pending", "Running", "Completed"), TestEngines.names(a, r.id()));
+                }
+                assertEquals(runs, a.history().flowRuns(FlowRunQuery.all().flow("counted").inStates(StateType.COMPLETED))
+                        .stream().filter(r -> r.parametersJson().contains(batch)).count());
+            }
+        }
+    }
+
+    @Nested
+    @DisplayName("on one SQLite file")
+    class OnSqlite extends TwoWorkers {
+        @Override
+        Consumer<FlowcoreConfig> store() {
+            Path db = home.resolve("shared.db");
+            return cfg -> cfg.store(StateStores.sqlite(db));
+        }
+    }
+
+    @Nested
+    @DisplayName("on PostgreSQL")
+    class OnPostgres extends TwoWorkers {
+        private String schema;
+
+        @Override
+        synchronized Consumer<FlowcoreConfig> store() {
+            TestInfra.Postgres pg = TestInfra.postgres();
+            if (schema == null) {
+                schema = "flowcore_workers_" + UUID.randomUUID().toString().replace("-", "");
+                try (var c = DriverManager.getConnection(pg.url(), pg.user(), pg.password())) {
+                    c.createStatement().execute("CREATE SCHEMA " + schema);
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            String url = pg.url() + (pg.url().contains("?") ? "&" : "?") + "currentSchema=" + schema;
+            return cfg -> cfg.database(url, pg.user(), pg.password());
+        }
+
+        @AfterEach
+        void dropSchema() throws Exception {
+            if (schema == null) return;
+            TestInfra.Postgres pg = TestInfra.postgres();
+            try (var c = DriverManager.getConnection(pg.url(), pg.user(), pg.password())) {
+                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+}
