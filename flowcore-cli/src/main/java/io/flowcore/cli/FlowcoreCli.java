@@ -13,11 +13,20 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "flowcore", mixinStandardHelpOptions = true, version = "flowcore 0.1.0",
         description = "Embedded workflow orchestration for the JVM.",
-        subcommands = {BlockCommand.class})
+        subcommands = {BlockCommand.class, DeploymentCommand.class, WorkerCommand.class, FlowRunCommand.class})
 public final class FlowcoreCli {
 
     @Option(names = "--home", description = "The flowcore home (default: $FLOWCORE_HOME, else ~/.flowcore).")
     Path home;
+
+    @Option(names = "--database", paramLabel = "JDBC_URL", description = "Keep runs and deployments in this "
+            + "PostgreSQL database (default: $FLOWCORE_DATABASE_URL, else the embedded store under the home). The user and "
+            + "password come from $FLOWCORE_DATABASE_USER and $FLOWCORE_DATABASE_PASSWORD, never from the command line.")
+    String database;
+
+    @Option(names = "--classpath", paramLabel = "PATHS", description = "Jars and class folders with your flows "
+            + "(':'-separated; default: $FLOWCORE_CLASSPATH), for 'deployment apply' and 'worker start'.")
+    String classpath;
 
     /** Where secrets typed with {@code -} are read from. */
     final InputStream stdin;
@@ -35,6 +44,43 @@ public final class FlowcoreCli {
         return h != null && !h.isBlank() ? Path.of(h) : Path.of(System.getProperty("user.home"), ".flowcore");
     }
 
+    /**
+     * An engine on the home's store or the database, with the flows' class path as this thread's context
+     * class loader (deployments and workers load flow classes through it).
+     */
+    io.flowcore.engine.Flowcore engine() {
+        installClasspath();
+        String url = database != null ? database : env.get("FLOWCORE_DATABASE_URL");
+        Path h = home();
+        return io.flowcore.engine.Flowcore.create(cfg -> {
+            cfg.home(h);
+            if (url != null && !url.isBlank()) {
+                cfg.database(url, env.getOrDefault("FLOWCORE_DATABASE_USER", null),
+                        env.getOrDefault("FLOWCORE_DATABASE_PASSWORD", null));
+            }
+        });
+    }
+
+    private void installClasspath() {
+        String cp = classpath != null ? classpath : env.get("FLOWCORE_CLASSPATH");
+        if (cp == null || cp.isBlank()) return;
+        java.util.List<java.net.URL> urls = new java.util.ArrayList<>();
+        for (String part : cp.split(java.io.File.pathSeparator)) {
+            if (part.isBlank()) continue;
+            Path p = Path.of(part);
+            if (!java.nio.file.Files.exists(p)) {
+                throw new IllegalArgumentException("--classpath names " + p + ", which does not exist");
+            }
+            try {
+                urls.add(p.toUri().toURL());
+            } catch (java.net.MalformedURLException e) {
+                throw new IllegalArgumentException("--classpath entry " + p + ": " + e.getMessage(), e);
+            }
+        }
+        Thread.currentThread().setContextClassLoader(new java.net.URLClassLoader(urls.toArray(java.net.URL[]::new),
+                FlowcoreCli.class.getClassLoader()));
+    }
+
     /** A command line whose block errors print as one line ("error: ...") with exit code 1. */
     public static CommandLine commandLine() {
         return commandLine(System.in, System.getenv());
@@ -44,7 +90,10 @@ public final class FlowcoreCli {
     static CommandLine commandLine(InputStream stdin, Map<String, String> env) {
         CommandLine cl = new CommandLine(new FlowcoreCli(stdin, env));
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (!(e instanceof BlockException)) throw e;
+            if (!(e instanceof BlockException) && !(e instanceof IllegalArgumentException)
+                    && !(e instanceof IllegalStateException)) {
+                throw e;
+            }
             cmd.getErr().println("error: " + e.getMessage());
             return 1;
         });

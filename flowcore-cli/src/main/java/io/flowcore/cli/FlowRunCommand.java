@@ -1,0 +1,138 @@
+package io.flowcore.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flowcore.api.run.FlowRunQuery;
+import io.flowcore.api.run.FlowRunRecord;
+import io.flowcore.api.run.StateChange;
+import io.flowcore.api.state.State;
+import io.flowcore.api.state.StateType;
+import io.flowcore.engine.Flowcore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code flowcore flow-run ls|inspect|logs|cancel}. */
+@Command(name = "flow-run", mixinStandardHelpOptions = true, description = "List, inspect, follow and cancel flow runs.")
+final class FlowRunCommand {
+    @ParentCommand
+    FlowcoreCli cli;
+
+    @Spec
+    CommandSpec spec;
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    @Command(name = "ls", description = "List flow runs, newest first.")
+    int ls(@Option(names = "--state", paramLabel = "S", description = "A state type or name, any case (repeatable).")
+           List<String> states,
+           @Option(names = "--flow", paramLabel = "F") String flow,
+           @Option(names = "--limit", defaultValue = "50") int limit,
+           @Option(names = "--json", description = "Print JSON.") boolean json) throws IOException {
+        try (Flowcore fc = cli.engine()) {
+            List<FlowRunRecord> runs = fc.history().flowRuns(FlowRunQuery.all().flow(flow).limit(10_000)).stream()
+                    .filter(r -> states == null || states.stream().anyMatch(s -> matches(r.state(), s)))
+                    .limit(limit).toList();
+            if (json) {
+                ArrayNode a = DeploymentCommand.JSON.createArrayNode();
+                for (FlowRunRecord r : runs) a.add(toJson(fc, r));
+                out().println(DeploymentCommand.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(a));
+            } else {
+                out().printf("%-36s %-24s %-24s %s%n", "ID", "NAME", "FLOW", "STATE");
+                for (FlowRunRecord r : runs) out().printf("%-36s %-24s %-24s %s%n", r.id(), r.name(), r.flowName(), r.state());
+            }
+        }
+        return 0;
+    }
+
+    /** A state matches its type (COMPLETED) or its name (Late, Cached), case-insensitively. */
+    static boolean matches(State s, String wanted) {
+        return s.type().name().equalsIgnoreCase(wanted) || s.name().equalsIgnoreCase(wanted);
+    }
+
+    static ObjectNode toJson(Flowcore fc, FlowRunRecord r) {
+        List<StateChange> history = fc.history().stateHistory(r.id());
+        ObjectNode o = DeploymentCommand.JSON.createObjectNode();
+        o.put("id", r.id().toString());
+        o.put("name", r.name());
+        o.put("flow", r.flowName());
+        o.putNull("deployment"); // not yet recorded per run in this version
+        ObjectNode st = o.putObject("state");
+        st.put("type", r.state().type().name());
+        st.put("name", r.state().name());
+        st.put("message", r.state().message());
+        o.put("scheduledTime", history.stream().filter(c -> c.state().scheduledTime() != null).findFirst()
+                .map(c -> c.state().scheduledTime().toString()).orElse(null));
+        o.put("startTime", history.stream().filter(c -> c.state().type() == StateType.RUNNING).findFirst()
+                .map(c -> c.state().timestamp().toString()).orElse(null));
+        o.put("endTime", r.state().isFinal() ? r.state().timestamp().toString() : null);
+        return o;
+    }
+
+    @Command(name = "inspect", description = "Show a flow run, its state history and task runs.")
+    int inspect(@Parameters(paramLabel = "ID") UUID id) throws IOException {
+        try (Flowcore fc = cli.engine()) {
+            FlowRunRecord r = fc.history().flowRun(id).orElseThrow(() -> new IllegalArgumentException("no flow run " + id));
+            ObjectNode o = toJson(fc, r);
+            o.set("parameters", DeploymentCommand.JSON.readTree(r.parametersJson()));
+            ArrayNode h = o.putArray("history");
+            for (StateChange c : fc.history().stateHistory(id)) h.add(c.state().toString());
+            ArrayNode t = o.putArray("taskRuns");
+            for (var task : fc.history().taskRuns(id)) t.add(task.name() + " " + task.state());
+            out().println(DeploymentCommand.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+        }
+        return 0;
+    }
+
+    @Command(name = "logs", description = "Print a flow run's log lines.")
+    int logs(@Parameters(paramLabel = "ID") UUID id,
+             @Option(names = "--follow", description = "Keep printing until the run ends.") boolean follow)
+            throws InterruptedException {
+        try (Flowcore fc = cli.engine()) {
+            if (follow) {
+                follow(fc, id, out());
+            } else {
+                DeploymentCommand.printNewLogs(fc.history().logs(id), 0, out());
+            }
+        }
+        return 0;
+    }
+
+    @Command(name = "cancel", description = "Cancel a flow run (its engine stops it).")
+    int cancel(@Parameters(paramLabel = "ID") UUID id) {
+        try (Flowcore fc = cli.engine()) {
+            boolean cancelled = fc.cancel(id);
+            out().println(cancelled ? "Cancelling flow run " + id : "Flow run " + id + " had already ended");
+            return cancelled ? 0 : 1;
+        }
+    }
+
+    /** Prints state changes and log lines until the run ends; 0 when it ends Completed, else 1. */
+    static int follow(Flowcore fc, UUID id, PrintWriter out) throws InterruptedException {
+        int seenLogs = 0;
+        int seenStates = 0;
+        while (true) {
+            List<StateChange> history = fc.history().stateHistory(id);
+            for (int i = seenStates; i < history.size(); i++) out.println("state: " + history.get(i).state());
+            seenStates = history.size();
+            seenLogs = DeploymentCommand.printNewLogs(fc.history().logs(id), seenLogs, out);
+            out.flush();
+            State now = history.isEmpty() ? null : history.getLast().state();
+            if (now != null && now.isFinal()) {
+                out.println("flow run ended " + now.type().name().toLowerCase(Locale.ROOT) + ": " + now);
+                return now.type() == StateType.COMPLETED ? 0 : 1;
+            }
+            Thread.sleep(200);
+        }
+    }
+}

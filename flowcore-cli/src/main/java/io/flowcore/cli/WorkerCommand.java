@@ -1,0 +1,63 @@
+package io.flowcore.cli;
+
+import io.flowcore.engine.Flowcore;
+import io.flowcore.engine.Worker;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code flowcore worker start}: claims due runs of deployments and executes them in this JVM (its
+ * {@code --classpath} must have the flows). SIGTERM (Ctrl-C) stops claiming and lets running runs finish
+ * for up to {@code --grace} seconds; what still runs then ends Crashed when the engine closes.
+ */
+@Command(name = "worker", mixinStandardHelpOptions = true, description = "Run a worker.")
+final class WorkerCommand {
+    @ParentCommand
+    FlowcoreCli cli;
+
+    @Spec
+    CommandSpec spec;
+
+    @Command(name = "start", description = "Claim and execute runs from work queues.")
+    int start(@Option(names = "--queue", paramLabel = "NAME", description = "A work queue to serve (repeatable; "
+                      + "default: every queue).") List<String> queues,
+              @Option(names = "--limit", defaultValue = "4", description = "Flow runs at once (default 4).") int limit,
+              @Option(names = "--run-once", description = "Run what is due now, then exit.") boolean once,
+              @Option(names = "--grace", defaultValue = "30", description = "Seconds running runs get to finish on "
+                      + "shutdown (default 30).") int grace) throws InterruptedException {
+        var out = spec.commandLine().getOut();
+        try (Flowcore fc = cli.engine()) {
+            Worker w = fc.worker(o -> o.queues(queues == null ? new String[0] : queues.toArray(String[]::new))
+                    .limit(limit));
+            if (once) {
+                long n = w.runOnce();
+                out.printf("worker: ran %d flow run%s%n", n, n == 1 ? "" : "s");
+                return 0;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                try {
+                    w.stop(Duration.ofSeconds(grace));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    fc.close();
+                    stopped.countDown();
+                }
+            }, "flowcore-worker-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            w.start();
+            out.printf("worker: serving %s with up to %d runs at once; Ctrl-C to stop%n",
+                    queues == null || queues.isEmpty() ? "every queue" : queues, limit);
+            out.flush();
+            stopped.await();
+            return 0;
+        }
+    }
+}
