@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowcore.api.block.BlockException;
+import io.flowcore.api.block.PartitionShrinkException;
+import io.flowcore.api.block.ShrinkGuard;
 import io.flowcore.api.block.Secret;
 import io.flowcore.blocks.testing.CapturedOutput;
 import io.flowcore.engine.testing.TestInfra;
@@ -17,6 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -112,6 +118,47 @@ class SqlConnectorPostgresTests {
         Stream<List<?>> refused = Stream.of(List.of("not-a-number", "2021-01", LocalDate.parse("2021-01-02"), "x", 1));
         assertThrows(BlockException.class, () -> db.replacePartition(table, TRIPS, refused, "month", "2021-01"));
         assertEquals(1000, count(""));
+    }
+
+    @Test
+    void aReplacementThatWouldShrinkTheMonthIsRefusedUnlessForced() {
+        db.replacePartition(table, TRIPS, month("2021-01", 1000, 0), "month", "2021-01");
+        PartitionShrinkException e = assertThrows(PartitionShrinkException.class,
+                () -> db.replacePartition(table, TRIPS, Stream.of(), "month", "2021-01"));
+        assertTrue(e.getMessage().startsWith("refusing to replace partition month = 2021-01 of table '" + table + "'"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("it holds 1000 rows and the new data has 0;"), e.getMessage());
+        assertEquals(1000, count(""));
+        e = assertThrows(PartitionShrinkException.class,
+                () -> db.replacePartition(table, TRIPS, month("2021-01", 400, 0), "month", "2021-01"));
+        assertEquals(List.of(1000L, 400L), List.of(e.oldRows(), e.newRows()));
+        assertEquals(1000, count(""));
+
+        assertEquals(400, db.replacePartition(table, TRIPS, month("2021-01", 400, 0), "month", "2021-01",
+                ShrinkGuard.defaults().withMinFraction(0.3)));
+        assertEquals(0, db.replacePartition(table, TRIPS, Stream.of(), "month", "2021-01", ShrinkGuard.defaults().force()));
+        assertEquals(0, count(""));
+    }
+
+    @Test
+    void twoConcurrentReplacementsOfOneMonthLeaveExactlyOneCopy() throws Exception {
+        db.replacePartition(table, TRIPS, month("2021-01", 20_000, 0), "month", "2021-01");
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Long>> loads = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                loads.add(pool.submit(() -> {
+                    start.await();
+                    return db.replacePartition(table, TRIPS, month("2021-01", 20_000, 0), "month", "2021-01");
+                }));
+            }
+            start.countDown();
+            for (Future<Long> f : loads) assertEquals(20_000L, f.get());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(20_000, count("WHERE month = '2021-01'"));
     }
 
     @Test
