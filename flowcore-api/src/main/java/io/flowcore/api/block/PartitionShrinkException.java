@@ -18,9 +18,9 @@ public class PartitionShrinkException extends BlockException {
         super("refusing to replace " + (partition == null ? "" : "partition " + partition + " of ") + target + ": it holds "
                 + oldRows + " rows and the new data has " + newRows + (newRows == 0 ? "" : ", fewer than "
                 + String.format(Locale.ROOT, "%.0f%%", minFraction * 100) + " of them")
-                + "; the old rows are kept. A source that is empty, mislabelled (another month) or lost its date column"
-                + " looks like this: check it. To replace anyway, force the load (ShrinkGuard.force(), e.g."
-                + " WriteMode.replacePartition(column, partition).force()) or lower the threshold (withMinFraction)");
+                + "; the old rows are kept. An empty or mislabelled source (another month's file, a renamed date"
+                + " column) looks like this. To replace anyway, force the load (ShrinkGuard.force(), e.g."
+                + " WriteMode.replacePartition(column, partition).force())");
         this.target = target;
         this.partition = partition;
         this.oldRows = oldRows;
