@@ -10,6 +10,7 @@ import io.flowcore.api.block.PartitionShrinkException;
 import io.flowcore.api.block.ShrinkGuard;
 import io.flowcore.api.block.Secret;
 import io.flowcore.blocks.testing.CapturedOutput;
+import io.flowcore.blocks.testing.PgSchemas;
 import io.flowcore.engine.testing.TestInfra;
 import io.flowcore.engine.Blocks;
 import io.flowcore.engine.blocks.BlockStores;
@@ -193,10 +194,12 @@ class SqlConnectorPostgresTests {
     @Test
     void connectorSavedInPostgresKeepsItsPasswordEncryptedAndWorksAfterLoading(@TempDir Path home) {
         String name = "pg-" + UUID.randomUUID();
-        try (Blocks blocks = Blocks.open(BlockStores.jdbc(db.url(), db.user(), db.password().reveal()), home.resolve("blocks.key"))) {
+        String schema = PgSchemas.create("blocks_pg");   // the block store's own tables, away from other builds
+        try (Blocks blocks = Blocks.open(BlockStores.jdbc(PgSchemas.url(schema), db.user(), db.password().reveal()),
+                home.resolve("blocks.key"))) {
             blocks.save(name, db);
             try {
-                String doc = (String) db.query("SELECT document FROM blocks WHERE name = ?", name).get(0).get("document");
+                String doc = (String) db.query("SELECT document FROM " + schema + ".blocks WHERE name = ?", name).get(0).get("document");
                 assertTrue(doc.contains("\"password\" : \"aesgcm:v1:"), doc);
                 assertFalse(doc.contains("\"password\" : \"" + db.password().reveal()), doc);
                 try (SqlConnector loaded = blocks.load(name, SqlConnector.class)) {
@@ -205,6 +208,8 @@ class SqlConnectorPostgresTests {
             } finally {
                 blocks.delete(name);
             }
+        } finally {
+            PgSchemas.drop(schema);
         }
     }
 
