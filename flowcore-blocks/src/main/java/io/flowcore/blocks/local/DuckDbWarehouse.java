@@ -22,9 +22,9 @@ import java.util.Map;
 /**
  * An embedded warehouse: a DuckDB database file, loading Parquet natively with {@code read_parquet}.
  * Each load runs in one transaction, so a failed load leaves the table as it was. A partition
- * replacement counts the partition's rows first and is refused by its {@link io.flowcore.api.block.ShrinkGuard}
- * when the file has none or far fewer. Only local files
- * are read (no DuckDB extensions are installed).
+ * replacement counts the partition's rows first and is refused by its
+ * {@link io.flowcore.api.block.ShrinkGuard} when the file has none or far fewer. Only local files are
+ * read (no DuckDB extensions are installed).
  *
  * @param databaseFile the DuckDB file (created on first use)
  */

@@ -105,6 +105,30 @@ class BigQueryLoadSafetyStandInTests {
     }
 
     @Test
+    void aGcsSourceIsCountedByBigQueryBeforeItsMonthIsReplaced() throws Exception {
+        String queryJob = "{\"kind\":\"bigquery#job\",\"id\":\"p:US.count-1\",\"jobReference\":{\"projectId\":\"p\","
+                + "\"jobId\":\"count-1\",\"location\":\"US\"},\"configuration\":{\"query\":{\"query\":\"SELECT COUNT(*) AS n"
+                + " FROM source\",\"destinationTable\":{\"projectId\":\"p\",\"datasetId\":\"_anon\",\"tableId\":\"anon1\"}}},"
+                + "\"status\":{\"state\":\"DONE\"},\"statistics\":{\"creationTime\":\"1\",\"startTime\":\"2\","
+                + "\"endTime\":\"3\",\"query\":{}}}";
+        wm.stubFor(post(urlPathEqualTo(JOBS)).withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("\"query\""))
+                .willReturn(okJson(queryJob)));
+        wm.stubFor(get(urlPathEqualTo(JOBS + "/count-1")).willReturn(okJson(queryJob)));
+        wm.stubFor(get(urlPathEqualTo(QUERIES + "/count-1")).willReturn(okJson(count(0)
+                .replace("bigquery#queryResponse", "bigquery#getQueryResultsResponse").replace("q-1", "count-1"))));
+        wm.stubFor(get(urlPathEqualTo("/bigquery/v2/projects/p/datasets/_anon/tables/anon1/data")).willReturn(okJson(
+                "{\"kind\":\"bigquery#tableDataList\",\"totalRows\":\"1\",\"rows\":[{\"f\":[{\"v\":\"0\"}]}]}")));
+        URI source = URI.create("gs://dtc-lake/data/yellow/yellow_tripdata_2021-01.parquet");
+        PartitionShrinkException e = assertThrows(PartitionShrinkException.class, () -> warehouse.load(source, "trips", jan));
+        assertEquals(List.of(1000L, 0L), List.of(e.oldRows(), e.newRows()));
+        JsonNode count = JSON.readTree(wm.findAll(postRequestedFor(urlPathEqualTo(JOBS))).get(0).getBodyAsString())
+                .path("configuration").path("query");
+        assertEquals("gs://dtc-lake/data/yellow/yellow_tripdata_2021-01.parquet",
+                count.path("tableDefinitions").path("source").path("sourceUris").get(0).asText(), count.toString());
+        assertEquals(1, wm.findAll(postRequestedFor(urlPathEqualTo(JOBS))).size(), "only the count ran, no load job");
+    }
+
+    @Test
     void aLoadJobIdIsDerivedFromTargetModeAndContent() throws Exception {
         Path a = Parquet.trips(dir.resolve("a.parquet"), "2021-01", 1000, 0);
         Path sameBytes = Parquet.trips(dir.resolve("b.parquet"), "2021-01", 1000, 0);
