@@ -90,10 +90,15 @@ public record LocalLake(String folder) implements ObjectStorageBlock {
     /** {@inheritDoc} A symbolic link anywhere in the lake is refused (its name in the error), never followed. */
     @Override
     public List<String> list(String prefix) {
-        Path root = root();
-        if (!Files.isDirectory(root)) return List.of();
+        if (!Files.isDirectory(root())) return List.of();
         String p = prefix == null ? "" : prefix;
         List<String> keys = new ArrayList<>();
+        Path root;
+        try {
+            root = root().toRealPath();   // the lake's folder itself may be a link; nothing inside it may
+        } catch (IOException e) {
+            throw new BlockException("local-lake " + folder + ": cannot list: " + e.getMessage(), e);
+        }
         try (Stream<Path> files = Files.walk(root)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 if (f.equals(root)) continue;

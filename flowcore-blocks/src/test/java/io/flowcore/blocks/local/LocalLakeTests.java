@@ -78,6 +78,15 @@ class LocalLakeTests {
     }
 
     @Test
+    void theLakesOwnFolderMayBeALink() throws Exception {
+        Path real = Files.createDirectories(dir.resolve("real-lake"));
+        LocalLake lake = LocalLake.at(Files.createSymbolicLink(dir.resolve("lake"), real));
+        lake.upload(Files.writeString(dir.resolve("f"), "one"), "data/a.txt");
+        assertEquals(List.of("data/a.txt"), lake.list(""));
+        assertEquals("one", Files.readString(lake.download("data/a.txt", dir.resolve("back.txt"))));
+    }
+
+    @Test
     void uploadingAFolderThatHoldsALinkIsRefusedNamingItBeforeAnythingIsUploaded() throws Exception {
         LocalLake lake = LocalLake.at(dir.resolve("lake"));
         Path src = Files.createDirectories(dir.resolve("src"));
