@@ -21,9 +21,11 @@ import org.postgresql.copy.CopyIn;
 
 /*
  * One bulk load of SqlConnector: DDL (per IfExists), an optional partition delete and the rows, all in
- * one transaction. A partition replacement on PostgreSQL first takes an advisory lock on (table,
- * partition), and is checked by its ShrinkGuard before the commit (old rows = the DELETE's count). PostgreSQL gets the rows as CSV through COPY FROM STDIN, written in 64 KiB chunks
+ * one transaction. PostgreSQL gets the rows as CSV through COPY FROM STDIN, written in 64 KiB chunks
  * as the stream is read (memory stays bounded); other databases get batched INSERTs of 1000 rows.
+ *
+ * A partition replacement on PostgreSQL first takes an advisory lock on (table, partition), and every
+ * replacement is checked by its ShrinkGuard before the commit (old rows = the DELETE's count).
  */
 final class BulkLoader {
     private static final int BATCH = 1000;
