@@ -18,20 +18,18 @@ public interface ObjectStorageBlock extends Block {
     String upload(Path file, String key);
 
     /**
-     * Uploads every regular file under {@code folder} to {@code prefix/<relative path>}.
+     * Uploads every regular file under {@code folder} to {@code prefix/<relative path>}. The folder is
+     * walked without following symbolic links; a folder that contains one is refused before anything is
+     * uploaded, naming the link.
+     *
+     * <p>(Walks the folder and calls {@link #upload} per file; a type may do better.)
      *
      * @return the keys written, sorted
      */
-    /** (Walks the folder and calls {@link #upload} per file; a type may do better.) */
     default List<String> uploadFolder(Path folder, String prefix) {
         List<String> keys = new java.util.ArrayList<>();
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(folder)) {
-            for (Path f : files.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
-                String rel = folder.relativize(f).toString().replace('\\', '/');
-                keys.add(upload(f, prefix == null || prefix.isEmpty() ? rel : prefix.replaceAll("/+$", "") + "/" + rel));
-            }
-        } catch (java.io.IOException e) {
-            throw new BlockException(Block.slugOf(getClass()) + ": cannot read folder " + folder + ": " + e.getMessage(), e);
+        for (var e : ObjectKeys.filesToUpload(folder, prefix, Block.slugOf(getClass())).entrySet()) {
+            keys.add(upload(e.getKey(), e.getValue()));
         }
         return keys;
     }
@@ -41,6 +39,8 @@ public interface ObjectStorageBlock extends Block {
 
     /**
      * Downloads every object under {@code prefix} into {@code folder}, keeping the paths below the prefix.
+     * Every key is checked with {@link ObjectKeys#targetsInside} before any file is written: a key that
+     * would land outside {@code folder} ({@code ..}, {@code //}, a leading {@code /}) fails the download.
      *
      * @return the files written, sorted
      */

@@ -1,6 +1,7 @@
 package io.flowcore.blocks.aws;
 
 import io.flowcore.api.block.BlockException;
+import io.flowcore.api.block.ObjectKeys;
 import io.flowcore.api.block.BlockRef;
 import io.flowcore.api.block.BlockType;
 import io.flowcore.api.block.ObjectStorageBlock;
@@ -102,7 +103,10 @@ public record S3Bucket(String bucket, String basePath, String region, String end
     public List<Path> downloadFolder(String prefix, Path folder) {
         String base = prefix == null || prefix.isEmpty() ? "" : prefix.endsWith("/") ? prefix : prefix + "/";
         List<Path> out = new ArrayList<>();
-        for (String key : list(base)) out.add(download(key, folder.resolve(key.substring(base.length()))));
+        // Every key is checked before the first file is written.
+        for (var e : ObjectKeys.targetsInside(folder, base, list(base), "s3-bucket " + bucket).entrySet()) {
+            out.add(download(e.getKey(), e.getValue()));
+        }
         return out;
     }
 

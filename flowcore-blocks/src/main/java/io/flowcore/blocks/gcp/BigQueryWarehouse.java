@@ -13,6 +13,7 @@ import com.google.cloud.bigquery.JobInfo;
 import com.google.cloud.bigquery.JobInfo.CreateDisposition;
 import com.google.cloud.bigquery.JobInfo.WriteDisposition;
 import com.google.cloud.bigquery.JobStatistics;
+import com.google.cloud.bigquery.JobStatus;
 import com.google.cloud.bigquery.LoadJobConfiguration;
 import com.google.cloud.bigquery.TableDataWriteChannel;
 import com.google.cloud.bigquery.TableId;
@@ -29,8 +30,9 @@ import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Pattern;
 
 /**
@@ -38,7 +40,13 @@ import java.util.regex.Pattern;
  * nothing). The dataset is created if missing, and the table from the file's schema.
  * {@link WriteMode#replacePartition} writes to the partition decorator ({@code trips$202101}) with
  * WRITE_TRUNCATE on a table partitioned by month (or day) on the given column, so re-running a month
- * replaces it instead of duplicating it.
+ * replaces it instead of duplicating it. Before that, the partition's row count (from
+ * {@code INFORMATION_SCHEMA.PARTITIONS}) and the new data's are compared by the mode's
+ * {@link io.flowcore.api.block.ShrinkGuard}: a load that would empty or halve the month is refused.
+ *
+ * <p>Load job ids are derived from the target, the mode and the source's content (SHA-256 of the file,
+ * or the {@code gs://} URI), so a retry of the same load finds the earlier job and waits for it rather
+ * than loading twice; an interrupted wait reports the outcome as unknown, naming the job.
  *
  * @param project     the Google Cloud project
  * @param dataset     the dataset tables are loaded into
@@ -51,6 +59,7 @@ public record BigQueryWarehouse(String project, String dataset, String location,
                                 String endpoint) implements WarehouseBlock, AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,1023}");
     private static final ConcurrentHashMap<BigQueryWarehouse, BigQuery> CLIENTS = new ConcurrentHashMap<>();
+    private static final int MAX_ATTEMPTS = 10;
 
     public BigQueryWarehouse {
         if (project == null || project.isBlank()) throw new BlockException("big-query-warehouse needs a 'project'");
@@ -91,17 +100,15 @@ public record BigQueryWarehouse(String project, String dataset, String location,
                 .setWriteDisposition(disposition(mode));
         TimePartitioning tp = partitioning(mode);
         if (tp != null) cfg.setTimePartitioning(tp);
+        if (mode instanceof WriteMode.ReplacePartition p) guard(table, p, BigQueryCounts.parquetRows(parquet));
         ensureDataset();
-        JobId jobId = jobId();
-        try {
+        String source = "sha256:" + BigQueryCounts.sha256(parquet);
+        return withJobId(target, mode, source, jobId -> {
             TableDataWriteChannel channel = bigQuery().writer(jobId, cfg.build());
             try (OutputStream out = Channels.newOutputStream(channel)) {
                 Files.copy(parquet, out);
             }
-            return finish(channel.getJob(), jobId, target);
-        } catch (IOException | BigQueryException e) {
-            throw failed(jobId, target, e.getMessage(), e);
-        }
+        });
     }
 
     @Override
@@ -115,13 +122,105 @@ public record BigQueryWarehouse(String project, String dataset, String location,
                 .setWriteDisposition(disposition(mode));
         TimePartitioning tp = partitioning(mode);
         if (tp != null) cfg.setTimePartitioning(tp);
+        if (mode instanceof WriteMode.ReplacePartition p) guard(table, p, counts().uriRows(parquet));
         ensureDataset();
-        JobId jobId = jobId();
-        try {
-            return finish(bigQuery().create(JobInfo.of(jobId, cfg.build())), jobId, target);
-        } catch (BigQueryException e) {
-            throw failed(jobId, target, e.getMessage(), e);
+        return withJobId(target, mode, "uri:" + parquet, jobId -> bigQuery().create(JobInfo.of(jobId, cfg.build())));
+    }
+
+    private BigQueryCounts counts() {
+        return new BigQueryCounts(bigQuery(), project, dataset);
+    }
+
+    /* Refuses, before any job runs, a replacement that would shrink the partition (BigQuery has no
+     * transaction around "count, then load": a concurrent writer between the two is not seen). */
+    private void guard(String table, WriteMode.ReplacePartition p, long newRows) {
+        long oldRows = counts().partitionRows(table, p.partition());
+        p.guard().check("table " + project + "." + dataset + "." + table + " in big-query-warehouse", p.partition(), oldRows,
+                newRows);
+    }
+
+    /** Starts a load job under a given id; a 409 means a job with that id exists already. */
+    private interface JobStart {
+        void start(JobId jobId) throws IOException;
+    }
+
+    /*
+     * Exactly once: the job id is derived from the target, the mode and the source (the file's SHA-256,
+     * or the gs:// URI), so running the same load again (a task retry after a lost response, an
+     * interrupted wait) finds the earlier job through BigQuery's 409 "already exists" and waits for it
+     * instead of loading the rows a second time. Only an earlier job that failed is retried, under the
+     * next attempt's id (…-2, …-3).
+     */
+    private long withJobId(TableId target, WriteMode mode, String source, JobStart start) {
+        for (int attempt = 1; ; attempt++) {
+            JobId jobId = jobId(target, mode, source, attempt);
+            boolean earlier = false;
+            try {
+                start.start(jobId);
+            } catch (IOException | BigQueryException e) {
+                if (!alreadyExists(e)) throw outcomeUnknownOrRefused(jobId, target, e);
+                earlier = true;
+            }
+            Job done = awaitDone(jobId, target);
+            if (done.getStatus().getError() != null) {
+                // An earlier attempt that failed changed nothing: load again under the next attempt's id.
+                if (earlier && attempt < MAX_ATTEMPTS) continue;
+                throw failed(jobId, target, done.getStatus().getError().getMessage(), null);
+            }
+            JobStatistics.LoadStatistics stats = done.getStatistics();
+            return stats == null || stats.getOutputRows() == null ? 0 : stats.getOutputRows();
         }
+    }
+
+    /*
+     * Polls the job by its id until it is DONE. An interrupt must end the wait at once, but the client's
+     * HTTP retry loop swallows one that lands during a request; so each request runs on its own virtual
+     * thread while this thread waits on it, or sleeps, where an interrupt is always seen.
+     */
+    private Job awaitDone(JobId jobId, TableId target) {
+        long delayMs = 100;
+        try {
+            while (true) {
+                FutureTask<Job> get = new FutureTask<>(() -> bigQuery().getJob(jobId));
+                Thread.ofVirtual().name("flowcore-bq-poll").start(get);
+                Job job;
+                try {
+                    job = get.get();
+                } catch (InterruptedException e) {
+                    get.cancel(true);
+                    throw e;
+                } catch (ExecutionException e) {
+                    throw unknown(jobId, target, "lost track of it: " + e.getCause().getMessage(), e);
+                }
+                if (job == null) throw unknown(jobId, target, "the job is not found", null);
+                if (job.getStatus() != null && job.getStatus().getState() == JobStatus.State.DONE) return job;
+                Thread.sleep(delayMs);
+                delayMs = Math.min(delayMs * 2, 5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unknown(jobId, target, "interrupted while waiting for it", e);
+        }
+    }
+
+    private static boolean alreadyExists(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BigQueryException b && b.getCode() == 409) return true;
+        }
+        return false;
+    }
+
+    private JobId jobId(TableId target, WriteMode mode, String source, int attempt) {
+        String mark = switch (mode) {
+            case WriteMode.Append a -> "append";
+            case WriteMode.Truncate t -> "truncate";
+            case WriteMode.ReplacePartition p -> "replace:" + p.column() + ":" + p.partition();
+        };
+        String key = BigQueryCounts.sha256(String.join("\n", target.getProject(), target.getDataset(), target.getTable(),
+                mark, source)).substring(0, 40);
+        JobId.Builder b = JobId.newBuilder().setProject(project).setJob("flowcore-load-" + key + (attempt > 1 ? "-" + attempt : ""));
+        if (location != null) b.setLocation(location);
+        return b.build();
     }
 
     private TableId target(String table, WriteMode mode) {
@@ -143,12 +242,6 @@ public record BigQueryWarehouse(String project, String dataset, String location,
                 .setField(p.column()).build();
     }
 
-    private JobId jobId() {
-        JobId.Builder b = JobId.newBuilder().setProject(project).setJob("flowcore-load-" + UUID.randomUUID());
-        if (location != null) b.setLocation(location);
-        return b.build();
-    }
-
     private void ensureDataset() {
         try {
             if (bigQuery().getDataset(DatasetId.of(project, dataset)) == null) {
@@ -164,25 +257,30 @@ public record BigQueryWarehouse(String project, String dataset, String location,
         }
     }
 
-    private long finish(Job job, JobId jobId, TableId target) {
-        Job done;
-        try {
-            done = job == null ? null : job.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failed(jobId, target, "interrupted while waiting", e);
-        }
-        if (done == null) throw failed(jobId, target, "the job disappeared", null);
-        if (done.getStatus().getError() != null) {
-            throw failed(jobId, target, done.getStatus().getError().getMessage(), null);
-        }
-        JobStatistics.LoadStatistics stats = done.getStatistics();
-        return stats == null || stats.getOutputRows() == null ? 0 : stats.getOutputRows();
+    private static String name(TableId target) {
+        return target.getProject() + "." + target.getDataset() + "." + target.getTable();
     }
 
+    /** The job ran and failed, or was refused before it existed: the table is unchanged. */
     private BlockException failed(JobId jobId, TableId target, String why, Exception cause) {
-        return new BlockException("big-query-warehouse: load job " + jobId.getJob() + " into " + target.getProject() + "."
-                + target.getDataset() + "." + target.getTable() + " failed, the table is unchanged: " + why, cause);
+        return new BlockException("big-query-warehouse: load job " + jobId.getJob() + " into " + name(target)
+                + " failed, the table is unchanged: " + why, cause);
+    }
+
+    /** The job may exist and may still commit: say so, and how to settle it, never "unchanged". */
+    private BlockException unknown(JobId jobId, TableId target, String why, Exception cause) {
+        return new BlockException("big-query-warehouse: load job " + jobId.getJob() + " into " + name(target)
+                + ": the outcome is unknown (" + why + "); the job may still commit. Check it with `bq show -j "
+                + jobId.getJob() + "`, or run the same load again: it finds this job by its id and waits for it"
+                + " instead of loading twice", cause);
+    }
+
+    /* A 4xx answer to the request that creates the job means no job was created; anything else may have. */
+    private BlockException outcomeUnknownOrRefused(JobId jobId, TableId target, Exception e) {
+        if (e instanceof BigQueryException b && b.getCode() >= 400 && b.getCode() < 500) {
+            return failed(jobId, target, b.getMessage(), b);
+        }
+        return unknown(jobId, target, e.getMessage(), e);
     }
 
     /** Forgets this block's client. */

@@ -6,6 +6,7 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import io.flowcore.api.block.BlockException;
+import io.flowcore.api.block.ObjectKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -17,7 +18,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /*
@@ -74,13 +74,8 @@ final class GcsObjects {
 
     List<String> uploadFolder(Path folder, String prefix) {
         List<String> keys = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                String rel = folder.relativize(f).toString().replace('\\', '/');
-                keys.add(upload(f, prefix == null || prefix.isEmpty() ? rel : prefix.replaceAll("/+$", "") + "/" + rel));
-            }
-        } catch (IOException e) {
-            throw new BlockException("gcs-bucket " + bucket + ": cannot read folder " + folder + ": " + e.getMessage(), e);
+        for (var e : ObjectKeys.filesToUpload(folder, prefix, "gcs-bucket " + bucket).entrySet()) {
+            keys.add(upload(e.getKey(), e.getValue()));
         }
         return keys;
     }
@@ -119,7 +114,10 @@ final class GcsObjects {
     List<Path> downloadFolder(String prefix, Path folder) {
         String base = prefix == null || prefix.isEmpty() ? "" : prefix.endsWith("/") ? prefix : prefix + "/";
         List<Path> out = new ArrayList<>();
-        for (String key : list(base)) out.add(download(key, folder.resolve(key.substring(base.length()))));
+        // Every key is checked before the first file is written.
+        for (var e : ObjectKeys.targetsInside(folder, base, list(base), "gcs-bucket " + bucket).entrySet()) {
+            out.add(download(e.getKey(), e.getValue()));
+        }
         return out;
     }
 

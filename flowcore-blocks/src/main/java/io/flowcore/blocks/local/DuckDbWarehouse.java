@@ -3,6 +3,7 @@ package io.flowcore.blocks.local;
 import io.flowcore.api.block.BlockException;
 import io.flowcore.api.block.BlockType;
 import io.flowcore.api.block.DatabaseBlock;
+import io.flowcore.api.block.PartitionShrinkException;
 import io.flowcore.api.block.WarehouseBlock;
 import io.flowcore.api.block.WriteMode;
 import io.flowcore.blocks.sql.SqlIdentifiers;
@@ -20,8 +21,10 @@ import java.util.Map;
 
 /**
  * An embedded warehouse: a DuckDB database file, loading Parquet natively with {@code read_parquet}.
- * Each load runs in one transaction, so a failed load leaves the table as it was. Only local files
- * are read (no DuckDB extensions are installed).
+ * Each load runs in one transaction, so a failed load leaves the table as it was. A partition
+ * replacement counts the partition's rows first and is refused by its
+ * {@link io.flowcore.api.block.ShrinkGuard} when the file has none or far fewer. Only local files are
+ * read (no DuckDB extensions are installed).
  *
  * @param databaseFile the DuckDB file (created on first use)
  */
@@ -83,7 +86,10 @@ public record DuckDbWarehouse(String databaseFile) implements WarehouseBlock, Da
                             throw new BlockException(outside + " of " + rows + " rows have " + p.column()
                                     + " outside partition " + p.partition());
                         }
-                        s.execute("DELETE FROM " + t + " WHERE " + inPart + " = '" + p.partition() + "'");
+                        String where = " WHERE " + inPart + " = '" + p.partition() + "'";
+                        long old = count(s, "SELECT count(*) FROM " + t + where);
+                        p.guard().check("table '" + table + "' in duck-db-warehouse " + databaseFile, p.partition(), old, rows);
+                        s.execute("DELETE FROM " + t + where);
                     }
                 }
                 s.execute("INSERT INTO " + t + " BY NAME SELECT * FROM " + src);
@@ -93,6 +99,8 @@ public record DuckDbWarehouse(String databaseFile) implements WarehouseBlock, Da
                 c.rollback();
                 throw e;
             }
+        } catch (PartitionShrinkException e) {
+            throw e;    // names the table and partition and says the old rows are kept
         } catch (SQLException | BlockException e) {
             throw new BlockException("duck-db-warehouse " + databaseFile + ": load into '" + table
                     + "' failed, the table is unchanged: " + e.getMessage(), e);

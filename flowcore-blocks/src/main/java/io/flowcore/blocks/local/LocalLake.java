@@ -2,10 +2,12 @@ package io.flowcore.blocks.local;
 
 import io.flowcore.api.block.BlockException;
 import io.flowcore.api.block.BlockType;
+import io.flowcore.api.block.ObjectKeys;
 import io.flowcore.api.block.ObjectStorageBlock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -15,7 +17,9 @@ import java.util.stream.Stream;
 /**
  * A folder used as object storage: the embedded default when no cloud bucket is configured. Keys
  * are paths relative to {@code folder}; writes go to a temporary file first and are renamed into
- * place, so a reader never sees a half-written object.
+ * place, so a reader never sees a half-written object. Keys follow {@link ObjectKeys}; a symbolic link
+ * inside the lake is refused wherever it is met (list, download, upload, exists, delete), so the lake
+ * never reads or writes outside its folder.
  *
  * @param folder the lake's root folder (created on first write)
  */
@@ -36,14 +40,26 @@ public record LocalLake(String folder) implements ObjectStorageBlock {
     }
 
     private Path resolve(String key) {
-        if (key == null || key.isBlank() || key.startsWith("/") || key.contains("\\")) {
-            throw new BlockException("local-lake " + folder + ": invalid key '" + key + "'");
-        }
-        Path p = root().resolve(key).normalize();
-        if (!p.startsWith(root()) || p.equals(root())) {
-            throw new BlockException("local-lake " + folder + ": key '" + key + "' points outside the lake");
+        Path root = root();
+        Path p = ObjectKeys.resolveInside(root, key, "local-lake " + folder);
+        // The key stays inside the lake by its name; a link on its way could still lead out of it.
+        for (Path step = root.resolve(root.relativize(p).getName(0)); ; step = step.resolve(p.getName(step.getNameCount()))) {
+            if (Files.isSymbolicLink(step)) throw link(root, step, "key '" + key + "'");
+            if (step.equals(p) || !Files.exists(step, LinkOption.NOFOLLOW_LINKS)) break;
         }
         return p;
+    }
+
+    private BlockException link(Path root, Path link, String what) {
+        String target;
+        try {
+            target = Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            target = "?";
+        }
+        return new BlockException("local-lake " + folder + ": refusing " + what + ": '" + root.relativize(link).toString()
+                .replace('\\', '/') + "' is a symbolic link (to " + target + "); the lake never follows links out of its"
+                + " folder: replace the link with the file or folder itself");
     }
 
     @Override
@@ -65,23 +81,38 @@ public record LocalLake(String folder) implements ObjectStorageBlock {
     public List<Path> downloadFolder(String prefix, Path target) {
         List<Path> out = new ArrayList<>();
         String base = prefix == null || prefix.isEmpty() ? "" : prefix.endsWith("/") ? prefix : prefix + "/";
-        for (String key : list(base)) out.add(download(key, target.resolve(key.substring(base.length()))));
+        for (var e : ObjectKeys.targetsInside(target, base, list(base), "local-lake " + folder).entrySet()) {
+            out.add(download(e.getKey(), e.getValue()));
+        }
         return out;
     }
 
+    /** {@inheritDoc} A symbolic link anywhere in the lake is refused (its name in the error), never followed. */
     @Override
     public List<String> list(String prefix) {
-        Path root = root();
-        if (!Files.isDirectory(root)) return List.of();
+        if (!Files.isDirectory(root())) return List.of();
         String p = prefix == null ? "" : prefix;
+        List<String> keys = new ArrayList<>();
+        Path root;
+        try {
+            root = root().toRealPath();   // the lake's folder itself may be a link; nothing inside it may
+        } catch (IOException e) {
+            throw new BlockException("local-lake " + folder + ": cannot list: " + e.getMessage(), e);
+        }
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(f -> !f.getFileName().toString().startsWith(".flowcore-tmp-"))
-                    .map(f -> root.relativize(f).toString().replace('\\', '/'))
-                    .filter(k -> k.startsWith(p)).sorted().toList();
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (f.equals(root)) continue;
+                if (Files.isSymbolicLink(f)) throw link(root, f, "to list '" + p + "'");
+                if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) continue;
+                if (f.getFileName().toString().startsWith(".flowcore-tmp-")) continue;
+                String key = root.relativize(f).toString().replace('\\', '/');
+                if (key.startsWith(p)) keys.add(key);
+            }
         } catch (IOException | UncheckedIOException e) {
             throw new BlockException("local-lake " + folder + ": cannot list: " + e.getMessage(), e);
         }
+        keys.sort(null);
+        return keys;
     }
 
     @Override
@@ -116,10 +147,5 @@ public record LocalLake(String folder) implements ObjectStorageBlock {
                 }
             }
         }
-    }
-
-    private static String join(String prefix, String rel) {
-        if (prefix == null || prefix.isEmpty()) return rel;
-        return prefix.endsWith("/") ? prefix + rel : prefix + "/" + rel;
     }
 }

@@ -1,6 +1,8 @@
 package io.flowcore.blocks.sql;
 
 import io.flowcore.api.block.BlockException;
+import io.flowcore.api.block.PartitionShrinkException;
+import io.flowcore.api.block.ShrinkGuard;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -21,6 +23,9 @@ import org.postgresql.copy.CopyIn;
  * One bulk load of SqlConnector: DDL (per IfExists), an optional partition delete and the rows, all in
  * one transaction. PostgreSQL gets the rows as CSV through COPY FROM STDIN, written in 64 KiB chunks
  * as the stream is read (memory stays bounded); other databases get batched INSERTs of 1000 rows.
+ *
+ * A partition replacement on PostgreSQL first takes an advisory lock on (table, partition), and every
+ * replacement is checked by its ShrinkGuard before the commit (old rows = the DELETE's count).
  */
 final class BulkLoader {
     private static final int BATCH = 1000;
@@ -39,7 +44,8 @@ final class BulkLoader {
         this.columns = List.copyOf(columns);
     }
 
-    long load(Stream<? extends List<?>> rows, IfExists ifExists, String partitionColumn, Object partitionValue) {
+    long load(Stream<? extends List<?>> rows, IfExists ifExists, String partitionColumn, Object partitionValue,
+              ShrinkGuard guard) {
         int partIndex = -1;
         if (partitionColumn != null) {
             for (int i = 0; i < columns.size(); i++) if (columns.get(i).name().equals(partitionColumn)) partIndex = i;
@@ -52,16 +58,21 @@ final class BulkLoader {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
+                boolean postgres = c.isWrapperFor(PGConnection.class);
+                if (partIndex >= 0 && postgres) lockPartition(c, partitionColumn + " = " + partitionValue);
                 prepareTable(c, ifExists);
+                long oldRows = 0;
                 if (partIndex >= 0) {
                     try (PreparedStatement del = c.prepareStatement("DELETE FROM " + quotedTable + " WHERE "
                             + SqlIdentifiers.quote(partitionColumn, "column name") + " = ?")) {
                         del.setObject(1, partitionValue);
-                        del.executeUpdate();
+                        oldRows = del.executeUpdate();
                     }
                 }
                 Iterator<? extends List<?>> it = checked(rows.iterator(), partIndex, partitionColumn, partitionValue);
-                long n = c.isWrapperFor(PGConnection.class) ? copy(c, it) : insert(c, it);
+                long n = postgres ? copy(c, it) : insert(c, it);
+                // Checked after the rows are in (a stream's length is known only at its end), before commit.
+                if (guard != null) guard.check("table '" + table + "'", partitionColumn + " = " + partitionValue, oldRows, n);
                 c.commit();
                 return n;
             } catch (SQLException | IOException | RuntimeException e) {
@@ -70,10 +81,26 @@ final class BulkLoader {
             } finally {
                 c.setAutoCommit(autoCommit);
             }
+        } catch (PartitionShrinkException e) {
+            throw e;    // already names the table and partition, and says that nothing changed
         } catch (SQLException | IOException e) {
             throw new BlockException("load into '" + table + "' failed, nothing was written: " + e.getMessage(), e);
         } catch (BlockException e) {
             throw new BlockException("load into '" + table + "' failed, nothing was written: " + e.getMessage(), e);
+        }
+    }
+
+    /*
+     * Two overlapping replacements of one partition would both delete the old rows (neither sees the
+     * other's uncommitted inserts) and both commit: two copies. A transaction-scoped advisory lock on
+     * (table, partition), taken before the DELETE, makes them take turns; the second then deletes the
+     * first one's rows. It is released by commit or rollback.
+     */
+    private void lockPartition(Connection c, String partition) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?), hashtext(?))")) {
+            lock.setString(1, "flowcore.replace-partition:" + table);
+            lock.setString(2, partition);
+            lock.execute();
         }
     }
 

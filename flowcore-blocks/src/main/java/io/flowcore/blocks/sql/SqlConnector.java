@@ -3,7 +3,9 @@ package io.flowcore.blocks.sql;
 import io.flowcore.api.block.BlockException;
 import io.flowcore.api.block.BlockType;
 import io.flowcore.api.block.DatabaseBlock;
+import io.flowcore.api.block.PartitionShrinkException;
 import io.flowcore.api.block.Secret;
+import io.flowcore.api.block.ShrinkGuard;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -132,20 +134,37 @@ public record SqlConnector(String url, String driver, String host, Integer port,
      *                        FAIL, a row has the wrong width, or the database refuses the data
      */
     public long load(String table, List<Column> columns, Stream<? extends List<?>> rows, IfExists ifExists) {
-        return new BulkLoader(this, table, columns).load(rows, ifExists, null, null);
+        return new BulkLoader(this, table, columns).load(rows, ifExists, null, null, null);
     }
 
     /**
      * Replaces one partition of {@code table} idempotently: in one transaction, deletes the rows whose
      * {@code partitionColumn} equals {@code partitionValue} and loads {@code rows}, each of which must
-     * have that value. Loading the same partition twice leaves one copy; a failed load leaves the
-     * previous rows. The table is created when it is missing.
+     * have that value. Loading the same partition twice leaves one copy, also when two loads of it
+     * overlap (on PostgreSQL they take turns on an advisory lock); a failed load leaves the previous
+     * rows. The table is created when it is missing.
+     *
+     * <p>A load that would shrink the partition is refused by the default {@link ShrinkGuard}: no rows,
+     * or fewer than half of the rows it holds, throws {@link PartitionShrinkException} and the old rows
+     * stay. Pass a guard to change that.
      *
      * @return the number of rows loaded
      */
     public long replacePartition(String table, List<Column> columns, Stream<? extends List<?>> rows,
                                  String partitionColumn, Object partitionValue) {
-        return new BulkLoader(this, table, columns).load(rows, IfExists.APPEND, partitionColumn, partitionValue);
+        return replacePartition(table, columns, rows, partitionColumn, partitionValue, ShrinkGuard.defaults());
+    }
+
+    /**
+     * {@link #replacePartition(String, List, Stream, String, Object)} with {@code guard} deciding which
+     * shrinking replacements are refused ({@code ShrinkGuard.defaults().force()} allows all).
+     *
+     * @throws PartitionShrinkException when {@code guard} refuses the new row count; nothing was written
+     */
+    public long replacePartition(String table, List<Column> columns, Stream<? extends List<?>> rows,
+                                 String partitionColumn, Object partitionValue, ShrinkGuard guard) {
+        java.util.Objects.requireNonNull(guard, "guard");
+        return new BulkLoader(this, table, columns).load(rows, IfExists.APPEND, partitionColumn, partitionValue, guard);
     }
 
     /** Closes this block's pool (a later call opens a new one). */

@@ -102,6 +102,48 @@ class S3BucketS3MockTests {
         assertEquals("22", Files.readString(dir.resolve("out/a/two.csv")));
     }
 
+    /**
+     * PUTs or DELETEs {@code key} under the test prefix exactly as named, over plain HTTP (S3Mock does not
+     * check signatures): the Java SDK sends {@code //} as {@code /%2F}, which S3Mock refuses.
+     */
+    int raw(String method, String key) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(bucket.endpoint() + "/" + bucketName + "/" + prefix + "/" + key))
+                .method(method, method.equals("PUT") ? java.net.http.HttpRequest.BodyPublishers.ofString("x")
+                        : java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+        return http.send(req, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void objectKeysWithDotDotOrDoubleSlashFailTheFolderDownloadBeforeAnyFileIsWritten() throws Exception {
+        String escape = "flowcore-escape-" + UUID.randomUUID();
+        List<String> keys = List.of("data/-first.txt", "data/../../" + escape, "data//tmp/" + escape);
+        var s3 = S3Clients.of(bucket).sync();
+        for (String key : keys.subList(0, 2)) {
+            s3.putObject(r -> r.bucket(bucketName).key(prefix + "/" + key), software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
+        }
+        assertEquals(200, raw("PUT", keys.get(2)));
+        try {
+            assertEquals(keys, bucket.list("data/"), "S3 keeps the odd keys as they are");
+            Path out = Files.createDirectories(dir.resolve("a/b/out"));
+            BlockException e = assertThrows(BlockException.class, () -> bucket.downloadFolder("data/", out));
+            assertTrue(e.getMessage().contains("refusing object key '../../" + escape + "': it has a '..' path segment"),
+                    e.getMessage());
+            try (var files = Files.list(out)) {
+                assertEquals(List.of(), files.toList(), "not even the good object was written");
+            }
+            assertFalse(Files.exists(dir.resolve("a/" + escape)));
+            assertFalse(Files.exists(Path.of("/tmp", escape)));
+
+            bucket.delete(keys.get(1));
+            e = assertThrows(BlockException.class, () -> bucket.downloadFolder("data", out));
+            assertTrue(e.getMessage().contains("refusing object key '/tmp/" + escape + "': it starts with '/'"), e.getMessage());
+            assertFalse(Files.exists(Path.of("/tmp", escape)));
+        } finally {
+            raw("DELETE", keys.get(2));
+        }
+    }
+
     @Test
     void twoHundredMegabytesUploadWithBoundedHeap() throws Exception {
         Path f = Files2.random(dir.resolve("200mb.bin"), 200L << 20, 2);

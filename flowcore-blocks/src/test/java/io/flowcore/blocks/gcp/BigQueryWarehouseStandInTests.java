@@ -42,6 +42,14 @@ class BigQueryWarehouseStandInTests {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String JOBS = "/bigquery/v2/projects/p/jobs";
     static final String UPLOAD = "/upload/bigquery/v2/projects/p/jobs";
+    static final String QUERIES = "/bigquery/v2/projects/p/queries";
+
+    /** BigQuery's answer to a one-row, one-column count query (jobs.query). */
+    static String count(long n) {
+        return "{\"kind\":\"bigquery#queryResponse\",\"schema\":{\"fields\":[{\"name\":\"n\",\"type\":\"INTEGER\","
+                + "\"mode\":\"NULLABLE\"}]},\"jobReference\":{\"projectId\":\"p\",\"jobId\":\"q-1\",\"location\":\"US\"},"
+                + "\"totalRows\":\"1\",\"rows\":[{\"f\":[{\"v\":\"" + n + "\"}]}],\"jobComplete\":true,\"cacheHit\":false}";
+    }
 
     @TempDir
     Path dir;
@@ -72,6 +80,7 @@ class BigQueryWarehouseStandInTests {
         wm.stubFor(put(urlPathEqualTo(UPLOAD)).withQueryParam("upload_id", equalTo("UP1")).willReturn(okJson(job(null))));
         wm.stubFor(get(urlPathMatching(JOBS + "/.*")).willReturn(okJson(job(null))));
         wm.stubFor(post(urlPathEqualTo(JOBS)).willReturn(okJson(job(null))));
+        wm.stubFor(post(urlPathEqualTo(QUERIES)).willReturn(okJson(count(0))));   // the partition is empty
         warehouse = new BigQueryWarehouse("p", "trips_data_all", "US", null, host);
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import io.flowcore.api.block.BlockException;
@@ -57,6 +58,35 @@ class GcsBucketStandInTests {
         assertEquals(List.of("up/a/b/one.csv", "up/a/two.csv"), lake.uploadFolder(dir.resolve("src"), "up"));
         assertEquals(List.of(dir.resolve("out/a/b/one.csv"), dir.resolve("out/a/two.csv")), lake.downloadFolder("up", dir.resolve("out")));
         assertEquals("22", Files.readString(dir.resolve("out/a/two.csv")));
+    }
+
+    @Test
+    void objectNamesWithDotDotOrDoubleSlashFailTheFolderDownloadBeforeAnyFileIsWritten() throws Exception {
+        String escape = "flowcore-escape-" + java.util.UUID.randomUUID();
+        storage.create(BlobInfo.newBuilder("dtc-lake", "data/up/!first.txt").build(), "1".getBytes());
+        storage.create(BlobInfo.newBuilder("dtc-lake", "data/up/../../" + escape).build(), "2".getBytes());
+        Path out = Files.createDirectories(dir.resolve("a/b/out"));
+        BlockException e = assertThrows(BlockException.class, () -> lake.downloadFolder("up", out));
+        assertTrue(e.getMessage().contains("refusing object key '../../" + escape + "': it has a '..' path segment"), e.getMessage());
+        storage.delete(BlobId.of("dtc-lake", "data/up/../../" + escape));
+        storage.create(BlobInfo.newBuilder("dtc-lake", "data/up//tmp/" + escape).build(), "3".getBytes());
+        e = assertThrows(BlockException.class, () -> lake.downloadFolder("up", out));
+        assertTrue(e.getMessage().contains("refusing object key '/tmp/" + escape + "': it starts with '/'"), e.getMessage());
+        try (var s = Files.list(out)) {
+            assertEquals(List.of(), s.toList(), "not even the good object was written");
+        }
+        assertFalse(Files.exists(dir.resolve("a/" + escape)));
+        assertFalse(Files.exists(Path.of("/tmp", escape)));
+    }
+
+    @Test
+    void uploadingAFolderThatHoldsALinkIsRefusedNamingIt() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve("a.csv"), "1");
+        Files.createSymbolicLink(src.resolve("b.csv"), Files.writeString(dir.resolve("secret"), "s"));
+        BlockException e = assertThrows(BlockException.class, () -> lake.uploadFolder(src, "up"));
+        assertTrue(e.getMessage().contains(src.resolve("b.csv") + " is a symbolic link"), e.getMessage());
+        assertEquals(List.of(), lake.list(""));
     }
 
     @Test

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowcore.api.block.BlockException;
+import io.flowcore.api.block.PartitionShrinkException;
 import io.flowcore.api.block.WriteMode;
 import io.flowcore.blocks.testing.Parquet;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +53,38 @@ class DuckDbWarehouseTests {
                 () -> wh.load(feb, "trips", WriteMode.replacePartition("pickup", "202101")));
         assertTrue(e.getMessage().contains("10 of 10 rows have pickup outside partition 202101"), e.getMessage());
         assertEquals(1000, count(wh, ""));
+    }
+
+    @Test
+    void aReplacementWithNoRowsOrFewerThanHalfIsRefusedAndTheMonthKeepsItsRows() {
+        DuckDbWarehouse wh = DuckDbWarehouse.at(dir.resolve("wh.duckdb"));
+        WriteMode.ReplacePartition jan = WriteMode.replacePartition("pickup", "202101");
+        wh.load(Parquet.trips(dir.resolve("jan.parquet"), "2021-01", 1000, 0), "trips", jan);
+        Path empty = Parquet.trips(dir.resolve("empty.parquet"), "2021-01", 0, 0);
+        PartitionShrinkException e = assertThrows(PartitionShrinkException.class, () -> wh.load(empty, "trips", jan));
+        assertTrue(e.getMessage().startsWith("refusing to replace partition 202101 of table 'trips' in duck-db-warehouse "),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("it holds 1000 rows and the new data has 0;"), e.getMessage());
+        assertTrue(e.getMessage().contains("force()"), e.getMessage());
+        assertEquals(1000, count(wh, ""));
+
+        Path few = Parquet.trips(dir.resolve("few.parquet"), "2021-01", 499, 0);
+        e = assertThrows(PartitionShrinkException.class, () -> wh.load(few, "trips", jan));
+        assertEquals(List.of(1000L, 499L), List.of(e.oldRows(), e.newRows()));
+        assertEquals(1000, count(wh, ""));
+    }
+
+    @Test
+    void theThresholdIsConfigurableAndAForcedReplacementMayShrinkTheMonth() {
+        DuckDbWarehouse wh = DuckDbWarehouse.at(dir.resolve("wh.duckdb"));
+        WriteMode.ReplacePartition jan = WriteMode.replacePartition("pickup", "202101");
+        wh.load(Parquet.trips(dir.resolve("jan.parquet"), "2021-01", 1000, 0), "trips", jan);
+        Path sixHundred = Parquet.trips(dir.resolve("600.parquet"), "2021-01", 600, 0);
+        assertThrows(PartitionShrinkException.class, () -> wh.load(sixHundred, "trips", jan.withMinFraction(0.7)));
+        assertEquals(600, wh.load(sixHundred, "trips", jan));
+        assertEquals(600, count(wh, ""));
+        assertEquals(0, wh.load(Parquet.trips(dir.resolve("empty.parquet"), "2021-01", 0, 0), "trips", jan.force()));
+        assertEquals(0, count(wh, ""));
     }
 
     @Test

@@ -45,6 +45,68 @@ class LocalLakeTests {
     }
 
     @Test
+    void aLinkedFileInsideTheLakeIsRefusedOnListDownloadAndFolderDownloadAndNothingIsWritten() throws Exception {
+        LocalLake lake = LocalLake.at(dir.resolve("lake"));
+        lake.upload(Files.writeString(dir.resolve("f"), "one"), "data/a.txt");
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "outside the lake");
+        Files.createSymbolicLink(dir.resolve("lake/data/b.txt"), secret);
+
+        BlockException e = assertThrows(BlockException.class, () -> lake.list("data/"));
+        assertTrue(e.getMessage().contains("'data/b.txt' is a symbolic link (to " + secret + ")"), e.getMessage());
+        e = assertThrows(BlockException.class, () -> lake.download("data/b.txt", dir.resolve("copy.txt")));
+        assertTrue(e.getMessage().contains("refusing key 'data/b.txt': 'data/b.txt' is a symbolic link"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("copy.txt")));
+        assertThrows(BlockException.class, () -> lake.downloadFolder("data", dir.resolve("out")));
+        assertFalse(Files.exists(dir.resolve("out")), "nothing was downloaded");
+    }
+
+    @Test
+    void aLinkedFolderInsideTheLakeIsNeverWrittenThrough() throws Exception {
+        LocalLake lake = LocalLake.at(dir.resolve("lake"));
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.createDirectories(dir.resolve("lake"));
+        Files.createSymbolicLink(dir.resolve("lake/data"), outside);
+        Path f = Files.writeString(dir.resolve("f"), "one");
+        BlockException e = assertThrows(BlockException.class, () -> lake.upload(f, "data/yellow/x.parquet"));
+        assertTrue(e.getMessage().contains("refusing key 'data/yellow/x.parquet': 'data' is a symbolic link (to " + outside + ")"),
+                e.getMessage());
+        assertThrows(BlockException.class, () -> lake.exists("data/x"));
+        assertThrows(BlockException.class, () -> lake.delete("data/x"));
+        try (var s = Files.list(outside)) {
+            assertEquals(List.of(), s.toList(), "nothing was written outside the lake");
+        }
+    }
+
+    @Test
+    void theLakesOwnFolderMayBeALink() throws Exception {
+        Path real = Files.createDirectories(dir.resolve("real-lake"));
+        LocalLake lake = LocalLake.at(Files.createSymbolicLink(dir.resolve("lake"), real));
+        lake.upload(Files.writeString(dir.resolve("f"), "one"), "data/a.txt");
+        assertEquals(List.of("data/a.txt"), lake.list(""));
+        assertEquals("one", Files.readString(lake.download("data/a.txt", dir.resolve("back.txt"))));
+    }
+
+    @Test
+    void uploadingAFolderThatHoldsALinkIsRefusedNamingItBeforeAnythingIsUploaded() throws Exception {
+        LocalLake lake = LocalLake.at(dir.resolve("lake"));
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve("a.csv"), "1");
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "outside the folder");
+        Files.createSymbolicLink(src.resolve("b.csv"), secret);
+        BlockException e = assertThrows(BlockException.class, () -> lake.uploadFolder(src, "up"));
+        assertTrue(e.getMessage().contains(src.resolve("b.csv") + " is a symbolic link (to " + secret + ")"), e.getMessage());
+        assertEquals(List.of(), lake.list(""), "nothing was uploaded");
+
+        Files.delete(src.resolve("b.csv"));
+        Path secrets = Files.createDirectories(dir.resolve("secrets"));
+        Files.writeString(secrets.resolve("key.json"), "{}");
+        Files.createSymbolicLink(src.resolve("more"), secrets);
+        e = assertThrows(BlockException.class, () -> lake.uploadFolder(src, "up"));
+        assertTrue(e.getMessage().contains(src.resolve("more") + " is a symbolic link"), e.getMessage());
+        assertEquals(List.of(), lake.list(""));
+    }
+
+    @Test
     void anOverwriteIsAtomicAndLeavesNoTempFiles() throws Exception {
         LocalLake lake = LocalLake.at(dir.resolve("lake"));
         Path f = Files.writeString(dir.resolve("f"), "one");

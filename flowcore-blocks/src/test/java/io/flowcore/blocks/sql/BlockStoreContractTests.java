@@ -8,6 +8,8 @@ import io.flowcore.api.block.BlockStore;
 import io.flowcore.api.block.BlockStore.Document;
 import io.flowcore.engine.testing.TestInfra;
 import io.flowcore.engine.blocks.BlockStores;
+import io.flowcore.blocks.testing.PgSchemas;
+import org.junit.jupiter.api.AfterAll;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -23,13 +25,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BlockStoreContractTests {
     @TempDir
     static Path dir;
+    static String schema;   // created on first use: a fresh schema, the server is shared
 
     static Stream<Arguments> stores() {
         return Stream.of(
                 Arguments.of("in-memory", (Function<Path, BlockStore>) d -> BlockStores.inMemory()),
                 Arguments.of("sqlite", (Function<Path, BlockStore>) d -> BlockStores.sqlite(d.resolve(UUID.randomUUID() + ".db"))),
-                Arguments.of("postgresql", (Function<Path, BlockStore>) d -> BlockStores.jdbc(TestInfra.require("FLOWCORE_PG_URL"),
-                        TestInfra.require("FLOWCORE_PG_USER"), TestInfra.require("FLOWCORE_PG_PASSWORD"))));
+                Arguments.of("postgresql", (Function<Path, BlockStore>) d -> {
+                    schema = PgSchemas.create("blocks_contract");
+                    return BlockStores.jdbc(PgSchemas.url(schema), TestInfra.require("FLOWCORE_PG_USER"),
+                            TestInfra.require("FLOWCORE_PG_PASSWORD"));
+                }));
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        if (schema != null) PgSchemas.drop(schema);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.flowcore.api.block.BlockException;
+import io.flowcore.api.block.PartitionShrinkException;
+import io.flowcore.api.block.ShrinkGuard;
 import io.flowcore.api.block.Secret;
 import io.flowcore.blocks.testing.CapturedOutput;
+import io.flowcore.blocks.testing.PgSchemas;
 import io.flowcore.engine.testing.TestInfra;
 import io.flowcore.engine.Blocks;
 import io.flowcore.engine.blocks.BlockStores;
@@ -17,6 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -115,6 +122,47 @@ class SqlConnectorPostgresTests {
     }
 
     @Test
+    void aReplacementThatWouldShrinkTheMonthIsRefusedUnlessForced() {
+        db.replacePartition(table, TRIPS, month("2021-01", 1000, 0), "month", "2021-01");
+        PartitionShrinkException e = assertThrows(PartitionShrinkException.class,
+                () -> db.replacePartition(table, TRIPS, Stream.of(), "month", "2021-01"));
+        assertTrue(e.getMessage().startsWith("refusing to replace partition month = 2021-01 of table '" + table + "'"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("it holds 1000 rows and the new data has 0;"), e.getMessage());
+        assertEquals(1000, count(""));
+        e = assertThrows(PartitionShrinkException.class,
+                () -> db.replacePartition(table, TRIPS, month("2021-01", 400, 0), "month", "2021-01"));
+        assertEquals(List.of(1000L, 400L), List.of(e.oldRows(), e.newRows()));
+        assertEquals(1000, count(""));
+
+        assertEquals(400, db.replacePartition(table, TRIPS, month("2021-01", 400, 0), "month", "2021-01",
+                ShrinkGuard.defaults().withMinFraction(0.3)));
+        assertEquals(0, db.replacePartition(table, TRIPS, Stream.of(), "month", "2021-01", ShrinkGuard.defaults().force()));
+        assertEquals(0, count(""));
+    }
+
+    @Test
+    void twoConcurrentReplacementsOfOneMonthLeaveExactlyOneCopy() throws Exception {
+        db.replacePartition(table, TRIPS, month("2021-01", 20_000, 0), "month", "2021-01");
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Long>> loads = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                loads.add(pool.submit(() -> {
+                    start.await();
+                    return db.replacePartition(table, TRIPS, month("2021-01", 20_000, 0), "month", "2021-01");
+                }));
+            }
+            start.countDown();
+            for (Future<Long> f : loads) assertEquals(20_000L, f.get());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(20_000, count("WHERE month = '2021-01'"));
+    }
+
+    @Test
     void ifExistsFailRefusesReplaceRecreatesAppendAdds() {
         db.load(table, TRIPS, month("2021-01", 10, 0), IfExists.FAIL);
         BlockException e = assertThrows(BlockException.class, () -> db.load(table, TRIPS, month("2021-01", 10, 0), IfExists.FAIL));
@@ -146,20 +194,22 @@ class SqlConnectorPostgresTests {
     @Test
     void connectorSavedInPostgresKeepsItsPasswordEncryptedAndWorksAfterLoading(@TempDir Path home) {
         String name = "pg-" + UUID.randomUUID();
-        // A schema of its own: a block store holds blocks under one key, and other tests use other keys.
-        String schema = "blocks_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        db.execute("CREATE SCHEMA " + schema);
-        String storeUrl = db.url() + (db.url().contains("?") ? "&" : "?") + "currentSchema=" + schema;
-        try (Blocks blocks = Blocks.open(BlockStores.jdbc(storeUrl, db.user(), db.password().reveal()), home.resolve("blocks.key"))) {
+        String schema = PgSchemas.create("blocks_pg");   // the block store's own tables, away from other builds
+        try (Blocks blocks = Blocks.open(BlockStores.jdbc(PgSchemas.url(schema), db.user(), db.password().reveal()),
+                home.resolve("blocks.key"))) {
             blocks.save(name, db);
-            String doc = (String) db.query("SELECT document FROM " + schema + ".blocks WHERE name = ?", name).get(0).get("document");
-            assertTrue(doc.contains("\"password\" : \"aesgcm:v1:"), doc);
-            assertFalse(doc.contains("\"password\" : \"" + db.password().reveal()), doc);
-            try (SqlConnector loaded = blocks.load(name, SqlConnector.class)) {
-                assertEquals(1, ((Number) loaded.query("SELECT 1 AS one").get(0).get("one")).intValue());
+            try {
+                String doc = (String) db.query("SELECT document FROM " + schema + ".blocks WHERE name = ?", name).get(0).get("document");
+                assertTrue(doc.contains("\"password\" : \"aesgcm:v1:"), doc);
+                assertFalse(doc.contains("\"password\" : \"" + db.password().reveal()), doc);
+                try (SqlConnector loaded = blocks.load(name, SqlConnector.class)) {
+                    assertEquals(1, ((Number) loaded.query("SELECT 1 AS one").get(0).get("one")).intValue());
+                }
+            } finally {
+                blocks.delete(name);
             }
         } finally {
-            db.execute("DROP SCHEMA " + schema + " CASCADE");
+            PgSchemas.drop(schema);
         }
     }
 

@@ -4,6 +4,7 @@ import io.flowcore.api.Flow;
 import io.flowcore.api.RunContext;
 import io.flowcore.api.Task;
 import io.flowcore.api.block.ObjectStorageBlock;
+import io.flowcore.api.block.PartitionShrinkException;
 import io.flowcore.api.block.WarehouseBlock;
 import io.flowcore.api.block.WriteMode;
 import io.flowcore.examples.taxi.data.BatchSink;
@@ -81,23 +82,42 @@ public class EtlLakeToWarehouse {
         return new Filled(out, counts[0], counts[1], counts[2]);
     }
 
-    /** Loads the month into the warehouse block, replacing the month's partition in one step. */
+    /**
+     * Loads the month into the warehouse block, replacing the month's partition in one step. A month that
+     * would lose more than half of its rows (an empty or mislabelled source) is refused unless {@code force}.
+     */
     @Task(retries = 3, retryDelaySeconds = 2)
-    public long writeBq(Filled filled, MonthSpec month, String warehouseBlock, String table) {
+    public long writeBq(Filled filled, MonthSpec month, String warehouseBlock, String table, boolean force) {
         WarehouseBlock warehouse = RunContext.current().block(warehouseBlock, WarehouseBlock.class);
         String partition = "%04d%02d".formatted(month.year(), month.month());
-        long rows = warehouse.load(filled.parquet(), table,
-                WriteMode.replacePartition(TaxiFiles.pickupColumnName(month), partition));
+        long rows;
+        try {
+            rows = warehouse.load(filled.parquet(), table,
+                    WriteMode.replacePartition(TaxiFiles.pickupColumnName(month), partition).force(force));
+        } catch (PartitionShrinkException e) {
+            throw TaxiFiles.withForceHint(e);
+        }
         RunContext.logger().info("loaded {} rows into {}.{} (partition {} replaced)", rows, warehouseBlock, table, partition);
         return rows;
     }
 
-    @Flow(name = "etl-gcs-to-bq", flowRunName = "lake-to-warehouse-{color}-{year}-{month}")
+    /** {@link #etlGcsToBq(int, int, String, TaxiSettings, boolean)} without force: a shrinking month is refused. */
     public long etlGcsToBq(int year, int month, String color, TaxiSettings settings) throws IOException {
+        return etlGcsToBq(year, month, color, settings, false);
+    }
+
+    /**
+     * Loads one month from the lake into the warehouse, replacing its partition.
+     *
+     * @param force replace the month even when the new data has no rows or fewer than half of the rows
+     *              the warehouse holds for it (by default such a load fails and the month is kept)
+     */
+    @Flow(name = "etl-gcs-to-bq", flowRunName = "lake-to-warehouse-{color}-{year}-{month}")
+    public long etlGcsToBq(int year, int month, String color, TaxiSettings settings, boolean force) throws IOException {
         MonthSpec m = MonthSpec.of(Service.ofColor(color), year, month);
         Path fromLake = extractFromGcs(m, settings.lakeBlock(), settings.workDir());
         Filled filled = transform(fromLake, m);
-        long rows = writeBq(filled, m, settings.warehouseBlock(), tableFor(settings, m));
+        long rows = writeBq(filled, m, settings.warehouseBlock(), tableFor(settings, m), force);
         Files.deleteIfExists(fromLake);
         return rows;
     }

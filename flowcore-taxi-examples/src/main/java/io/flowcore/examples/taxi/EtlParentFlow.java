@@ -38,14 +38,26 @@ public class EtlParentFlow {
         if (!run.isCompleted()) System.exit(1);
     }
 
-    @Flow(name = "etl-parent-flow")
+    /** {@link #etlParentFlow(List, int, String, TaxiSettings, boolean)} without force: a shrinking month is refused. */
     public List<MonthResult> etlParentFlow(List<Integer> months, int year, String color, TaxiSettings settings)
             throws IOException {
+        return etlParentFlow(months, year, color, settings, false);
+    }
+
+    /**
+     * Lands each month in the lake and loads it into the warehouse.
+     *
+     * @param force replace a month in the lake and the warehouse even when its new data has no rows or fewer
+     *              than half of the rows already there (by default such a month fails, and both keep it)
+     */
+    @Flow(name = "etl-parent-flow")
+    public List<MonthResult> etlParentFlow(List<Integer> months, int year, String color, TaxiSettings settings,
+                                           boolean force) throws IOException {
         List<MonthResult> results = new ArrayList<>();
         for (MonthSpec m : TaxiMonth.validate(months, year, color)) {
             long t0 = System.nanoTime();
-            EtlWebToLake.Landed landed = webToLake.etlWebToGcs(m.year(), m.month(), color, settings);
-            long loaded = lakeToWarehouse.etlGcsToBq(m.year(), m.month(), color, settings);
+            EtlWebToLake.Landed landed = webToLake.etlWebToGcs(m.year(), m.month(), color, settings, force);
+            long loaded = lakeToWarehouse.etlGcsToBq(m.year(), m.month(), color, settings, force);
             var c = landed.conversion();
             results.add(new MonthResult(m, c.rowsRead(), c.rowsRejected(), c.rowsFiltered(), c.rowsWritten(),
                     landed.version(), loaded, (System.nanoTime() - t0) / 1e9));

@@ -5,6 +5,8 @@ import io.flowcore.api.Flow;
 import io.flowcore.api.RunContext;
 import io.flowcore.api.Task;
 import io.flowcore.api.block.ObjectStorageBlock;
+import io.flowcore.api.block.PartitionShrinkException;
+import io.flowcore.api.block.ShrinkGuard;
 import io.flowcore.examples.taxi.TaxiFiles.Download;
 import io.flowcore.examples.taxi.data.ConversionOptions;
 import io.flowcore.examples.taxi.data.ConversionSummary;
@@ -18,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The lesson's {@code etl_web_to_gcs}: web → CSV.gz → typed Parquet → data lake, one month, streaming.
@@ -59,12 +62,24 @@ public class EtlWebToLake {
         return Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Uploads to the lake block with its metadata (source, rows, schema, checksum, run, version). */
+    /**
+     * Uploads to the lake block with its metadata (source, rows, schema, checksum, run, version). A month
+     * whose new file has no rows or fewer than half of the rows of the lake's current version (an empty
+     * or mislabelled source) is refused unless {@code force}, and the lake keeps its version.
+     */
     @Task(retries = 3, retryDelaySeconds = 2)
-    public int writeGcs(Path parquet, MonthSpec month, String lakeBlock, String sourceUrl, long rows) {
+    public int writeGcs(Path parquet, MonthSpec month, String lakeBlock, String sourceUrl, long rows, boolean force) {
         ObjectStorageBlock lake = RunContext.current().block(lakeBlock, ObjectStorageBlock.class);
         String key = TaxiFiles.dataKey(month);
-        int version = LakeMetadata.read(lake, key).map(m -> m.version() + 1).orElse(1);
+        Optional<LakeMetadata> current = LakeMetadata.read(lake, key);
+        ShrinkGuard guard = force ? ShrinkGuard.defaults().force() : ShrinkGuard.defaults();
+        try {
+            guard.check("lake object '" + key + "' in block '" + lakeBlock + "'", null,
+                    current.map(LakeMetadata::rows).orElse(0L), rows);
+        } catch (PartitionShrinkException e) {
+            throw TaxiFiles.withForceHint(e);
+        }
+        int version = current.map(m -> m.version() + 1).orElse(1);
         lake.upload(parquet, key);
         new LakeMetadata(key, sourceUrl, rows, TaxiSchema.canonical(month.service()).parquetSchema().toString(),
                 TaxiFiles.sha256(parquet), RunContext.current().flowRunId(), version, Instant.now()).write(lake);
@@ -72,15 +87,26 @@ public class EtlWebToLake {
         return version;
     }
 
-    @Flow(name = "etl-web-to-gcs", flowRunName = "web-to-lake-{color}-{year}-{month}")
+    /** {@link #etlWebToGcs(int, int, String, TaxiSettings, boolean)} without force: a shrinking month is refused. */
     public Landed etlWebToGcs(int year, int month, String color, TaxiSettings settings) throws IOException {
+        return etlWebToGcs(year, month, color, settings, false);
+    }
+
+    /**
+     * Lands one month in the lake.
+     *
+     * @param force replace the lake's month even when the new file has no rows or fewer than half of the
+     *              rows of the current version (by default such a month fails and the lake keeps its version)
+     */
+    @Flow(name = "etl-web-to-gcs", flowRunName = "web-to-lake-{color}-{year}-{month}")
+    public Landed etlWebToGcs(int year, int month, String color, TaxiSettings settings, boolean force) throws IOException {
         MonthSpec m = MonthSpec.of(Service.ofColor(color), year, month);
         String url = TaxiFiles.csvUrl(settings, m);
         Download download = fetch(url, settings.workDir().resolve("downloads"));
         Path staged = settings.workDir().resolve("staging").resolve(m.baseName() + ".parquet");
         ConversionSummary summary = clean(download, m, staged);
         Path local = writeLocal(staged, m, settings.workDir());
-        int version = writeGcs(local, m, settings.lakeBlock(), url, summary.rowsWritten());
+        int version = writeGcs(local, m, settings.lakeBlock(), url, summary.rowsWritten(), force);
         return new Landed(m, TaxiFiles.dataKey(m), summary, version);
     }
 }

@@ -4,6 +4,8 @@ import io.flowcore.api.CacheMode;
 import io.flowcore.api.Flow;
 import io.flowcore.api.RunContext;
 import io.flowcore.api.Task;
+import io.flowcore.api.block.PartitionShrinkException;
+import io.flowcore.api.block.ShrinkGuard;
 import io.flowcore.examples.taxi.TaxiFiles.Download;
 import io.flowcore.examples.taxi.data.ConversionOptions;
 import io.flowcore.examples.taxi.data.ConversionSummary;
@@ -65,8 +67,13 @@ public class IngestData {
         return new Transformed(out, s, zeros[1]);
     }
 
+    /**
+     * Replaces the month's rows in {@code tableName}. A month that would lose more than half of its rows
+     * (an empty or mislabelled source) is refused unless {@code force}, and the table keeps the month.
+     */
     @Task(retries = 3, retryDelaySeconds = 2)
-    public long loadData(String tableName, Transformed data, MonthSpec month, String sqlBlock) throws IOException {
+    public long loadData(String tableName, Transformed data, MonthSpec month, String sqlBlock, boolean force)
+            throws IOException {
         if (!TABLE.matcher(tableName).matches()) {
             throw new IllegalArgumentException("table name '" + tableName + "' is not a plain SQL identifier "
                     + "(letters, digits, _; at most 63 characters)");
@@ -75,12 +82,15 @@ public class IngestData {
         try (Connection c = db.connection()) {
             ConversionSummary s = new PostgresLoader(ConversionOptions.defaults().withMaxBadRowShare(0))
                     .loadReplacing(c, tableName, data.parquet(), month.service(), TaxiFiles.pickupColumnName(month),
-                            month.start(), month.start().plusMonths(1));
+                            month.start(), month.start().plusMonths(1),
+                            force ? ShrinkGuard.defaults().force() : ShrinkGuard.defaults());
             RunContext.logger().info("loaded {} rows of {} into {} in {} s ({} rows/s)", s.rowsWritten(), month,
                     tableName, s.elapsed().toMillis() / 1000.0, Math.round(s.rowsPerSecond()));
             return s.rowsWritten();
         } catch (SQLException e) {
             throw new IOException("cannot connect with block '" + sqlBlock + "': " + e.getMessage(), e);
+        } catch (PartitionShrinkException e) {
+            throw TaxiFiles.withForceHint(e);
         }
     }
 
@@ -105,12 +115,24 @@ public class IngestData {
         RunContext.logger().info("Logging Subflow for: {}", tableName);
     }
 
-    @Flow(name = "Ingest Data", flowRunName = "ingest-{tableName}-{year}-{month}")
+    /** {@link #ingest(String, int, int, String, TaxiSettings, boolean)} without force: a shrinking month is refused. */
     public long ingest(String tableName, int year, int month, String color, TaxiSettings settings) throws IOException {
+        return ingest(tableName, year, month, color, settings, false);
+    }
+
+    /**
+     * Downloads one month and replaces its rows in {@code tableName}.
+     *
+     * @param force replace the month even when the new data has no rows or fewer than half of the rows the
+     *              table holds for it (by default such a load fails and the month is kept)
+     */
+    @Flow(name = "Ingest Data", flowRunName = "ingest-{tableName}-{year}-{month}")
+    public long ingest(String tableName, int year, int month, String color, TaxiSettings settings, boolean force)
+            throws IOException {
         MonthSpec m = TaxiMonth.validate(java.util.List.of(month), year, color).getFirst();
         logSubflow(tableName);
         Download raw = extractData(TaxiFiles.csvUrl(settings, m), settings.workDir().resolve("downloads"));
         Transformed data = transformData(raw, m, settings.workDir());
-        return loadData(tableName, data, m, settings.sqlBlock());
+        return loadData(tableName, data, m, settings.sqlBlock(), force);
     }
 }

@@ -1,6 +1,7 @@
 package io.flowcore.examples.taxi;
 
 import io.flowcore.api.RunContext;
+import io.flowcore.api.block.PartitionShrinkException;
 import io.flowcore.examples.taxi.data.DownloadOptions;
 import io.flowcore.examples.taxi.data.DownloadResult;
 import io.flowcore.examples.taxi.data.Downloader;
@@ -76,6 +77,15 @@ final class TaxiFiles {
         long from = m.start().toEpochSecond(ZoneOffset.UTC) * 1_000_000L;
         long to = m.start().plusMonths(1).toEpochSecond(ZoneOffset.UTC) * 1_000_000L;
         return (b, r) -> !b.isNull(col, r) && b.getLong(col, r) >= from && b.getLong(col, r) < to;
+    }
+
+    /**
+     * A refused shrinking replacement, as a flow reports it: the guard's message plus the flow's own way
+     * to force it.
+     */
+    static IllegalStateException withForceHint(PartitionShrinkException e) {
+        return new IllegalStateException(e.getMessage() + ". From the taxi flows: check the source file, and if"
+                + " the month really has fewer rows, run the flow again with force = true", e);
     }
 
     static String sha256(Path file) {

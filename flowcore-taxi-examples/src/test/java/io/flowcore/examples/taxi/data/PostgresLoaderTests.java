@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.flowcore.api.block.PartitionShrinkException;
+import io.flowcore.api.block.ShrinkGuard;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,7 +16,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -23,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("PostgresLoader (binary COPY into the real PostgreSQL)")
 class PostgresLoaderTests {
     private static final MonthSpec JAN = MonthSpec.of(Service.YELLOW, 2021, 1);
-    private static final String TABLE = "taxidata_test_yellow";
+    // Unique per run: other builds share the PostgreSQL server.
+    private static final String TABLE = "taxidata_test_yellow_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
     @TempDir
     Path dir;
@@ -97,6 +106,76 @@ class PostgresLoaderTests {
         assertThrows(SchemaDriftException.class, () -> loader.load(pg, TABLE, bad, Service.YELLOW, true));
         assertEquals(List.of(2_000L), row("SELECT count(*) FROM " + TABLE));
         assertTrue(pg.getAutoCommit(), "the connection's auto-commit is restored");
+    }
+
+    /** Keeps the rows whose pickup lies in {@code m}, as the Ingest Data flow does. */
+    private static ConversionOptions onlyMonth(MonthSpec m) {
+        long from = m.start().toEpochSecond(ZoneOffset.UTC) * 1_000_000L;
+        long to = m.start().plusMonths(1).toEpochSecond(ZoneOffset.UTC) * 1_000_000L;
+        return ConversionOptions.defaults().withFilter(schema -> {
+            int col = schema.require("tpep_pickup_datetime");
+            return (b, r) -> !b.isNull(col, r) && b.getLong(col, r) >= from && b.getLong(col, r) < to;
+        });
+    }
+
+    private ConversionSummary replaceJanuary(PostgresLoader loader, Connection c, Path file) throws Exception {
+        return loader.loadReplacing(c, TABLE, file, Service.YELLOW, "tpep_pickup_datetime", JAN.start(), JAN.start().plusMonths(1));
+    }
+
+    @Test
+    void aJanuaryFileHoldingFebruarysTripsIsRefusedAndJanuaryKeepsItsRows() throws Exception {
+        Path good = dir.resolve("jan.csv.gz");
+        MonthFiles.writeCsvGz(JAN, GeneratorOptions.rows(2_000), good);
+        replaceJanuary(new PostgresLoader(onlyMonth(JAN)), pg, good);
+        Path mislabelled = dir.resolve("yellow_tripdata_2021-01.csv.gz");
+        MonthFiles.writeCsvGz(MonthSpec.of(Service.YELLOW, 2021, 2), GeneratorOptions.rows(2_000), mislabelled);
+
+        // Filtered to January (as Ingest Data does), nothing is left: refused by the shrink guard.
+        PartitionShrinkException e = assertThrows(PartitionShrinkException.class,
+                () -> replaceJanuary(new PostgresLoader(onlyMonth(JAN)), pg, mislabelled));
+        assertTrue(e.getMessage().startsWith("refusing to replace partition tpep_pickup_datetime in [2021-01-01T00:00,"
+                + " 2021-02-01T00:00) of table " + TABLE + " (from yellow_tripdata_2021-01.csv.gz): it holds 2000 rows and"
+                + " the new data has 0;"), e.getMessage());
+        // Unfiltered, its rows fall outside January: refused row by row.
+        IOException outside = assertThrows(IOException.class,
+                () -> replaceJanuary(new PostgresLoader(ConversionOptions.defaults()), pg, mislabelled));
+        assertTrue(outside.getMessage().contains("has tpep_pickup_datetime = 2021-02-01T"), outside.getMessage());
+        assertTrue(outside.getMessage().contains("outside tpep_pickup_datetime in [2021-01-01T00:00, 2021-02-01T00:00)"),
+                outside.getMessage());
+        assertEquals(List.of(2_000L, 2_000L), row("SELECT count(*), count(*) FILTER (WHERE tpep_pickup_datetime < '2021-02-01')"
+                + " FROM " + TABLE));
+
+        // Forced, the month is replaced by what the file has in January: nothing.
+        assertEquals(0, new PostgresLoader(onlyMonth(JAN)).loadReplacing(pg, TABLE, mislabelled, Service.YELLOW,
+                "tpep_pickup_datetime", JAN.start(), JAN.start().plusMonths(1), ShrinkGuard.defaults().force()).rowsWritten());
+        assertEquals(List.of(0L), row("SELECT count(*) FROM " + TABLE));
+    }
+
+    @Test
+    void twoConcurrentReplacementsOfOneMonthLeaveExactlyOneCopy() throws Exception {
+        Path jan = dir.resolve("jan.csv.gz");
+        MonthFiles.writeCsvGz(JAN, GeneratorOptions.rows(20_000), jan);
+        PostgresLoader loader = new PostgresLoader(ConversionOptions.defaults());
+        replaceJanuary(loader, pg, jan);
+        TestInfra.Postgres cfg = TestInfra.postgres();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Long>> loads = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                loads.add(pool.submit(() -> {
+                    try (Connection c = DriverManager.getConnection(cfg.url(), cfg.user(), cfg.password())) {
+                        start.await();
+                        return replaceJanuary(loader, c, jan).rowsWritten();
+                    }
+                }));
+            }
+            start.countDown();
+            for (Future<Long> f : loads) assertEquals(20_000L, f.get());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(20_000L), row("SELECT count(*) FROM " + TABLE));
     }
 
     private String[] firstLines(Path gz) throws Exception {
