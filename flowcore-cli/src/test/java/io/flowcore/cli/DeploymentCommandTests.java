@@ -1,0 +1,137 @@
+package io.flowcore.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowcore.api.Flow;
+import io.flowcore.api.Task;
+import io.flowcore.engine.Flowcore;
+import io.flowcore.engine.Worker;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code flowcore deployment|worker|flow-run} on the embedded store, as a user types them. */
+@DisplayName("the deployment, worker and flow-run commands")
+class DeploymentCommandTests {
+    public static class Greeter {
+        @Task
+        public String greet(String who, int times) {
+            return ("hello " + who + " ").repeat(times).strip();
+        }
+
+        @Flow(name = "greeter")
+        public String greeter(String who, int times) {
+            return greet(who, times);
+        }
+    }
+
+    @TempDir
+    Path home;
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+
+    int run(String... args) {
+        out = new StringWriter();
+        err = new StringWriter();
+        CommandLine cl = FlowcoreCli.commandLine(new ByteArrayInputStream(new byte[0]), Map.of());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        String[] all = new String[args.length + 2];
+        all[0] = "--home";
+        all[1] = home.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return cl.execute(all);
+    }
+
+    private Path yaml(String body) throws Exception {
+        Path f = home.resolve("flowcore.yaml");
+        Files.writeString(f, body);
+        return f;
+    }
+
+    private static final String GREETER = """
+            deployments:
+              - name: nightly
+                flowClass: io.flowcore.cli.DeploymentCommandTests$Greeter
+                flowMethod: greeter
+                parameters: {who: world, times: 1}
+                tags: [demo]
+            """;
+
+    @Test
+    void applyCreatesAVersionOnceAndAChangedFileTheNext() throws Exception {
+        assertEquals(0, run("deployment", "apply", yaml(GREETER).toString()), err.toString());
+        assertEquals("greeter/nightly version 1 (applied)", out.toString().strip());
+        assertEquals(0, run("deployment", "apply", yaml(GREETER).toString()), err.toString());
+        assertEquals("greeter/nightly version 1 (unchanged)", out.toString().strip());
+        assertEquals(0, run("deployment", "apply", yaml(GREETER.replace("times: 1", "times: 2")).toString()));
+        assertEquals("greeter/nightly version 2 (applied)", out.toString().strip());
+
+        assertEquals(0, run("deployment", "ls", "--json"));
+        JsonNode ls = new ObjectMapper().readTree(out.toString());
+        assertEquals("greeter/nightly", ls.get(0).get("name").asText());
+        assertEquals(2, ls.get(0).get("version").asInt());
+        assertEquals(2, ls.get(0).get("parameters").get("times").asInt());
+    }
+
+    @Test
+    void aRunCreatedFromTheCommandLineIsExecutedByAWorkerAndListedAsJson() throws Exception {
+        run("deployment", "apply", yaml(GREETER).toString());
+        assertEquals(0, run("deployment", "run", "greeter/nightly", "--param", "who=flowcore", "--param", "times=2"),
+                err.toString());
+        assertTrue(out.toString().contains("Created flow run '"), out.toString());
+
+        assertEquals(0, run("worker", "start", "--run-once"), err.toString());
+        assertEquals("worker: ran 1 flow run", out.toString().strip());
+
+        assertEquals(0, run("flow-run", "ls", "--state", "completed", "--json"));
+        JsonNode runs = new ObjectMapper().readTree(out.toString());
+        assertEquals(1, runs.size());
+        JsonNode r = runs.get(0);
+        assertEquals("greeter", r.get("flow").asText());
+        assertEquals("COMPLETED", r.get("state").get("type").asText());
+        for (String field : new String[] {"id", "name", "deployment", "scheduledTime", "startTime", "endTime"}) {
+            assertTrue(r.has(field), field + " in " + r);
+        }
+        assertEquals(0, run("flow-run", "inspect", r.get("id").asText()));
+        assertTrue(out.toString().contains("\"who\" : \"flowcore\""), out.toString());
+        assertTrue(out.toString().contains("greet-0 Completed"), out.toString());
+    }
+
+    @Test
+    void watchFollowsTheRunAndExitsZeroOnlyWhenItCompletes() throws Exception {
+        run("deployment", "apply", yaml(GREETER).toString());
+        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home));
+             Worker w = fc.worker(o -> o.pollInterval(Duration.ofMillis(50))).start()) {
+            assertEquals(0, run("deployment", "run", "greeter/nightly", "--watch"), out + "\n" + err);
+            assertTrue(out.toString().contains("state: Completed()"), out.toString());
+            // a parameter the flow cannot take: the run fails, and so does --watch
+            assertEquals(1, run("deployment", "run", "greeter/nightly", "--param", "times=many", "--watch"),
+                    out + "\n" + err);
+            assertTrue(out.toString().contains("flow run ended failed"), out.toString());
+        }
+    }
+
+    @Test
+    void badFilesAndNamesAreOneClearErrorNamingTheThing() throws Exception {
+        assertEquals(1, run("deployment", "apply", yaml(GREETER.replace("tags:", "tagz:")).toString()));
+        assertTrue(err.toString().contains("deployments[0]: unknown field 'tagz'"), err.toString());
+        assertEquals(1, run("deployment", "apply", yaml(GREETER.replace("$Greeter", "$Nope")).toString()));
+        assertTrue(err.toString().contains("DeploymentCommandTests$Nope is not on the classpath"), err.toString());
+        assertEquals(1, run("deployment", "run", "greeter/weekly"));
+        assertTrue(err.toString().contains("no deployment 'greeter/weekly'"), err.toString());
+        assertEquals(1, run("deployment", "run", "greeter"));
+        assertTrue(err.toString().contains("'<flow-name>/<deployment-name>'"), err.toString());
+    }
+}
