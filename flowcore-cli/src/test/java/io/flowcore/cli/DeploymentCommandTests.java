@@ -124,6 +124,18 @@ class DeploymentCommandTests {
     }
 
     @Test
+    void theExamplesDeploymentsFileAppliesAndItsYearlyReportRunsThroughAWorker() throws Exception {
+        Path examples = Path.of("..", "flowcore-taxi-examples", "flowcore.yaml");
+        assertEquals(0, run("deployment", "apply", examples.toString()), err.toString());
+        assertTrue(out.toString().contains("yearly-report/nightly version 1 (applied)"), out.toString());
+        assertEquals(0, run("deployment", "run", "yearly-report/nightly"), err.toString());
+        assertEquals(0, run("worker", "start", "--run-once"), err.toString());
+        assertEquals(0, run("flow-run", "ls", "--flow", "yearly-report", "--json"));
+        JsonNode r = new ObjectMapper().readTree(out.toString()).get(0);
+        assertEquals("COMPLETED", r.get("state").get("type").asText(), r.toString());
+    }
+
+    @Test
     void badFilesAndNamesAreOneClearErrorNamingTheThing() throws Exception {
         assertEquals(1, run("deployment", "apply", yaml(GREETER.replace("tags:", "tagz:")).toString()));
         assertTrue(err.toString().contains("deployments[0]: unknown field 'tagz'"), err.toString());

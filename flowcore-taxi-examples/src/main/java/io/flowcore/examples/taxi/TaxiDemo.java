@@ -1,12 +1,15 @@
 package io.flowcore.examples.taxi;
 
 import io.flowcore.api.block.Secret;
+import io.flowcore.api.deployment.Deployment;
+import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.blocks.local.DuckDbWarehouse;
 import io.flowcore.blocks.local.LocalLake;
 import io.flowcore.blocks.sql.SqlConnector;
 import io.flowcore.engine.Blocks;
 import io.flowcore.engine.FlowRun;
 import io.flowcore.engine.Flowcore;
+import io.flowcore.engine.Worker;
 import io.flowcore.examples.taxi.EtlParentFlow.MonthResult;
 import io.flowcore.examples.taxi.data.GeneratorOptions;
 import io.flowcore.examples.taxi.data.ServerOptions;
@@ -15,6 +18,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The README's main job, offline, on embedded defaults: a local HTTP server serves generated TLC months
@@ -82,10 +86,29 @@ public final class TaxiDemo {
             System.out.println("Ingest Data (yellow 2021-01 -> PostgreSQL table yellow_taxi_trips): " + ingest.state()
                     + (ingest.isCompleted() ? String.format(Locale.ROOT, ", %d rows in %.1f s", ingest.result(), ingestSeconds)
                     : ""));
-            if (!parent.isCompleted() || !ingest.isCompleted()) System.exit(1);
+            boolean deployed = runAsDeployment(fc, settings);
+            if (!parent.isCompleted() || !ingest.isCompleted() || !deployed) System.exit(1);
         } finally {
             if (embedded != null) embedded.close();
         }
+    }
+
+    /**
+     * Orchestration: the parent flow as the deployment {@code etl-parent-flow/monthly}; a run of it is
+     * created (as {@code flowcore deployment run} would) and executed by a worker in this JVM.
+     */
+    private static boolean runAsDeployment(Flowcore fc, TaxiSettings settings) throws InterruptedException {
+        fc.deployments().apply(Deployment.of(EtlParentFlow.class, "etlParentFlow", "monthly").withWorkQueue("taxi")
+                .withParameters(Map.of("year", 2021, "color", "yellow", "months", List.of(1), "force", false)));
+        FlowRunRecord queued = fc.deployments().run("etl-parent-flow/monthly", Map.of("settings", settings));
+        try (Worker worker = fc.worker(o -> o.queues("taxi"))) {
+            worker.runOnce();
+        }
+        FlowRunRecord done = fc.history().flowRun(queued.id()).orElseThrow();
+        System.out.println("deployment etl-parent-flow/monthly, run '" + done.name() + "' by a worker: "
+                + fc.history().stateHistory(done.id()).stream().map(c -> c.state().name())
+                        .collect(java.util.stream.Collectors.joining(" -> ")));
+        return done.state().type() == io.flowcore.api.state.StateType.COMPLETED;
     }
 
     private static String env(String name, String fallback) {
