@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Flow;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -25,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Downloads a file over HTTP into a local path: logs progress (bytes, rate, ETA), retries with
  * exponential backoff, resumes a partial file with an HTTP {@code Range} request after a dropped
  * connection, checks the size against the server's {@code Content-Length}/{@code Content-Range},
- * and returns the SHA-256 of the file. The data lands in {@code target + ".part"} and is moved to
+ * and returns the SHA-256 of the file. A body that sends nothing for
+ * {@link DownloadOptions#bodyIdleTimeout()} fails the attempt, as a dropped connection does. The data lands in {@code target + ".part"} and is moved to
  * {@code target} only when complete. Client errors (4xx) are not retried.
  */
 public final class Downloader {
@@ -108,9 +112,11 @@ public final class Downloader {
     private long fetch(URI uri, Path part, long have) throws IOException, InterruptedException {
         HttpRequest.Builder req = HttpRequest.newBuilder(uri).timeout(options.timeout()).GET();
         if (have > 0) req.header("Range", "bytes=" + have + "-");
-        HttpResponse<InputStream> resp = client.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<Flow.Publisher<List<ByteBuffer>>> resp = client.send(req.build(), HttpResponse.BodyHandlers.ofPublisher());
         int status = resp.statusCode();
-        try (InputStream body = resp.body()) {
+        BodyStream stream = new BodyStream(uri, options.bodyIdleTimeout());
+        resp.body().subscribe(stream);
+        try (InputStream body = stream) {
             long total;
             boolean append;
             if (status == 206) {
