@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -63,6 +65,46 @@ class DownloaderFaultTests {
         assertTrue(e.getMessage().contains(uri.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("no data for 1000 ms after 1000 bytes"), e.getMessage());
         assertTrue(Files.notExists(dir.resolve("y.parquet")), "nothing is taken as complete");
+    }
+
+    @Test
+    void restartsFromByteZeroWhenTheFileChangedBetweenTheDropAndTheResume() throws Exception {
+        URI uri = server.csvGzUri(JAN);
+        Path served = server.file(uri.getPath());
+        server.dropConnectionOnce(uri.getPath(), Files.size(served) / 3);
+        Path target = dir.resolve("y.csv.gz");
+        assertThrows(DownloadException.class, () -> new Downloader(FAST.withRetries(1, Duration.ZERO)).download(uri, target));
+        assertTrue(Files.size(dir.resolve("y.csv.gz.part")) > 0, "the partial file is kept for a resume");
+        assertTrue(Files.exists(dir.resolve("y.csv.gz.part.validator")), "with the version it belongs to beside it");
+        replaceWithAnotherVersion(served);
+
+        DownloadResult r = new Downloader(FAST).download(uri, target, sha256(served));
+        assertEquals(0, r.resumes(), "If-Range named the old version, so the server sent the whole new file");
+        assertEquals(sha256(served), r.sha256());
+        assertTrue(Files.notExists(dir.resolve("y.csv.gz.part.validator")));
+    }
+
+    @Test
+    void discardsThePartialFileWhenA206ComesWithAnotherVersionsETag() throws Exception {
+        URI uri = server.csvGzUri(JAN);
+        Path served = server.file(uri.getPath());
+        server.dropConnectionOnce(uri.getPath(), Files.size(served) / 3);
+        Path target = dir.resolve("y.csv.gz");
+        assertThrows(DownloadException.class, () -> new Downloader(FAST.withRetries(1, Duration.ZERO)).download(uri, target));
+        replaceWithAnotherVersion(served);
+        server.ignoreIfRange(true); // answers the resume with 206 and the new file's bytes
+
+        DownloadResult r = new Downloader(FAST).download(uri, target, sha256(served));
+        assertEquals(0, r.resumes(), "the 206 of another version was not appended");
+        assertEquals(sha256(served), r.sha256());
+    }
+
+    /* Another month's bytes under this URL, with a later modification time: a new ETag. */
+    private void replaceWithAnotherVersion(Path served) throws Exception {
+        Path other = server.file(server.csvGzUri(MonthSpec.of(Service.YELLOW, 2021, 2)).getPath());
+        FileTime before = Files.getLastModifiedTime(served);
+        Files.copy(other, served, StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(served, FileTime.fromMillis(before.toMillis() + 3_600_000));
     }
 
     static String sha256(Path p) throws Exception {
