@@ -81,6 +81,14 @@ public final class Downloader {
                     last = new IOException("got " + size + " of " + fetched.total() + " bytes");
                     continue; // resume the rest
                 }
+                try {
+                    DownloadedFileCheck.check(partial.file(), target.getFileName().toString());
+                } catch (IOException damaged) {
+                    partial.discard();
+                    throw new DownloadException(target.getFileName() + " downloaded from " + uri + " is "
+                            + damaged.getMessage() + "; the copy was deleted, so the next run downloads it again "
+                            + "(if this repeats, the file on the server is damaged)", damaged);
+                }
                 String sha = sha256(partial.file());
                 if (expectedSha256 != null && !expectedSha256.equalsIgnoreCase(sha)) {
                     partial.discard();

@@ -13,6 +13,7 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,6 +98,33 @@ class DownloaderFaultTests {
         DownloadResult r = new Downloader(FAST).download(uri, target, sha256(served));
         assertEquals(0, r.resumes(), "the 206 of another version was not appended");
         assertEquals(sha256(served), r.sha256());
+    }
+
+    @Test
+    void refusesATruncatedCsvGzWhoseContentLengthMatchesAndDownloadsItAgainOnTheNextRun() throws Exception {
+        refusesATruncatedFileAndDownloadsItAgainOnTheNextRun(server.csvGzUri(JAN), "y.csv.gz", "not a complete gzip file");
+    }
+
+    @Test
+    void refusesATruncatedParquetWhoseContentLengthMatchesAndDownloadsItAgainOnTheNextRun() throws Exception {
+        refusesATruncatedFileAndDownloadsItAgainOnTheNextRun(server.parquetUri(JAN), "y.parquet", "not a complete Parquet file");
+    }
+
+    private void refusesATruncatedFileAndDownloadsItAgainOnTheNextRun(URI uri, String name, String why) throws Exception {
+        Path served = server.file(uri.getPath());
+        server.truncateOnce(uri.getPath(), Files.size(served) * 2 / 3);
+        Path target = dir.resolve(name);
+        DownloadException e = assertThrows(DownloadException.class, () -> new Downloader(FAST).download(uri, target));
+        assertTrue(e.getMessage().contains(why), e.getMessage());
+        assertTrue(e.getMessage().contains(name) && e.getMessage().contains(uri.toString()), e.getMessage());
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of("cache"), left.map(p -> p.getFileName().toString()).toList(),
+                    "the damaged copy is deleted, so nothing can point at it");
+        }
+
+        DownloadResult again = new Downloader(FAST).download(uri, target);
+        assertEquals(sha256(served), again.sha256());
+        assertEquals(0, again.resumes(), "the next run starts from byte 0");
     }
 
     /* Another month's bytes under this URL, with a later modification time: a new ETag. */
