@@ -127,6 +127,17 @@ class DownloaderFaultTests {
         assertEquals(0, again.resumes(), "the next run starts from byte 0");
     }
 
+    @Test
+    void detectsAChunkedBodyCutShortAndResumesIt() throws Exception {
+        URI uri = server.csvGzUri(JAN);
+        Path served = server.file(uri.getPath());
+        server.chunkedDropOnce(uri.getPath(), Files.size(served) / 2);
+        DownloadResult r = new Downloader(FAST).download(uri, dir.resolve("y.csv.gz"), sha256(served));
+        assertEquals(2, r.attempts(), "the cut chunked body failed the first attempt");
+        assertEquals(1, r.resumes());
+        assertEquals(sha256(served), r.sha256());
+    }
+
     /* Another month's bytes under this URL, with a later modification time: a new ETag. */
     private void replaceWithAnotherVersion(Path served) throws Exception {
         Path other = server.file(server.csvGzUri(MonthSpec.of(Service.YELLOW, 2021, 2)).getPath());
