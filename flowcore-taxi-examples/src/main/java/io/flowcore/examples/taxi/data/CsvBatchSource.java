@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /*
  * Reads a TLC CSV (.csv or .csv.gz) with FastCSV's callback API: fields arrive as slices of the
  * parser's char buffer and are parsed straight into the batch, so no String is made per field.
- * Header names are matched to the canonical columns ignoring case; missing columns become nulls,
+ * A byte-order mark at the start is skipped. Header names are matched to the canonical columns ignoring case; missing columns become nulls,
  * extra ones are dropped, both logged as schema changes. A decimal in an integer column is mapped
  * when whole ("1.0" → 1, logged once as DOUBLE → INT64) and refused when not (1.5 passengers).
  * Unparseable values and wrong field counts make the row a reject (file, line, reason, fields).
@@ -48,8 +48,9 @@ final class CsvBatchSource implements BatchSource {
         this.rejects = rejects;
         InputStream in = Files.newInputStream(file);
         if (fileName.endsWith(".gz")) in = new GZIPInputStream(in, 1 << 16);
+        // detectBomHeader: a UTF-8 BOM (as Excel writes) would otherwise glue itself to the first header name
         this.reader = CsvReader.builder().allowExtraFields(true).allowMissingFields(true).skipEmptyLines(true)
-                .build(handler, in, StandardCharsets.UTF_8);
+                .detectBomHeader(true).build(handler, in, StandardCharsets.UTF_8);
         this.records = reader.iterator();
         if (!records.hasNext()) throw new IOException(fileName + " is empty: expected a header line");
         records.next();
