@@ -3,8 +3,10 @@ package io.flowcore.examples.taxi.data;
 import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.RecordType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +23,13 @@ import org.slf4j.LoggerFactory;
 /*
  * Reads a TLC CSV (.csv or .csv.gz) with FastCSV's callback API: fields arrive as slices of the
  * parser's char buffer and are parsed straight into the batch, so no String is made per field.
- * Header names are matched to the canonical columns ignoring case; missing columns become nulls,
+ * A byte-order mark at the start is skipped. Header names are matched to the canonical columns ignoring case; missing columns become nulls,
  * extra ones are dropped, both logged as schema changes. A decimal in an integer column is mapped
  * when whole ("1.0" → 1, logged once as DOUBLE → INT64) and refused when not (1.5 passengers).
  * Unparseable values and wrong field counts make the row a reject (file, line, reason, fields).
+ * Empty lines are skipped (neither header nor row). Broken quoting (a quote left open, text after
+ * a closing quote) and an unreadable file end the read with an exception naming the file: every
+ * record is either a row or a reject, none is lost silently (CsvBatchSourceFuzzTests checks this).
  */
 final class CsvBatchSource implements BatchSource {
     private static final Logger log = LoggerFactory.getLogger(CsvBatchSource.class);
@@ -47,12 +52,40 @@ final class CsvBatchSource implements BatchSource {
         this.schema = schema;
         this.rejects = rejects;
         InputStream in = Files.newInputStream(file);
-        if (fileName.endsWith(".gz")) in = new GZIPInputStream(in, 1 << 16);
+        try {
+            if (fileName.endsWith(".gz")) in = new GZIPInputStream(in, 1 << 16);
+        } catch (IOException e) {
+            in.close();
+            throw new IOException(fileName + " is not a readable gzip file (" + e + "); download it again", e);
+        }
+        // detectBomHeader: a UTF-8 BOM (as Excel writes) would otherwise glue itself to the first header name.
+        // allowUnclosedQuote(false): a stray quote would otherwise swallow the rest of the file into one field.
         this.reader = CsvReader.builder().allowExtraFields(true).allowMissingFields(true).skipEmptyLines(true)
-                .build(handler, in, StandardCharsets.UTF_8);
+                .detectBomHeader(true).allowUnclosedQuote(false).build(handler, in, StandardCharsets.UTF_8);
         this.records = reader.iterator();
-        if (!records.hasNext()) throw new IOException(fileName + " is empty: expected a header line");
-        records.next();
+        try {
+            if (!advance()) throw new IOException(fileName + " is empty: expected a header line");
+        } catch (IOException | RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+    }
+
+    /* Reads one record; false at the end. Names the file in every error: FastCSV's own messages do not. */
+    private boolean advance() throws IOException {
+        try {
+            if (!records.hasNext()) return false;
+            records.next();
+            return true;
+        } catch (CsvParseException e) { // FastCSV wraps what the handler throws
+            if (e.getCause() instanceof SchemaDriftException drift) throw drift;
+            if (e.getCause() instanceof UncheckedIOException io) throw io; // the rejects file could not be written
+            throw new IllegalStateException(fileName + ": " + e.getMessage(), e);
+        } catch (UncheckedIOException e) { // reading: a gzip stream cut short, a disk error
+            IOException cause = e.getCause();
+            throw new IOException(fileName + " cannot be read to its end (" + cause + "); if it was downloaded, "
+                    + "the copy is damaged: download it again", cause);
+        }
     }
 
     @Override
@@ -73,15 +106,11 @@ final class CsvBatchSource implements BatchSource {
     }
 
     @Override
-    public boolean next(RowBatch batch) {
+    public boolean next(RowBatch batch) throws IOException {
         batch.clear();
         handler.batch = batch;
-        try {
-            while (!batch.isFull() && records.hasNext()) records.next();
-        } catch (CsvParseException e) { // FastCSV wraps what the handler throws
-            if (e.getCause() instanceof SchemaDriftException drift) throw drift;
-            if (e.getCause() instanceof java.io.UncheckedIOException io) throw io;
-            throw new IllegalStateException(fileName + ": " + e.getMessage(), e);
+        while (!batch.isFull() && advance()) {
+            // one record per call: the handler fills the batch
         }
         return batch.size() > 0;
     }
@@ -210,6 +239,7 @@ final class CsvBatchSource implements BatchSource {
 
         @Override
         protected Boolean buildRecord() {
+            if (getRecordType() == RecordType.EMPTY) return Boolean.TRUE; // skipped by the reader: neither header nor row
             if (target == null) {
                 readHeader(headerNames);
                 return Boolean.TRUE;

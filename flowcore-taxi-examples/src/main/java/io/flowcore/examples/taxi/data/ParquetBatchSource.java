@@ -8,6 +8,8 @@ import java.util.List;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.RecordReader;
@@ -32,6 +34,8 @@ import org.slf4j.LoggerFactory;
  *   TIMESTAMP(MILLIS|NANOS)         -> converted to MICROS (logged)
  *   column absent                   -> NULL (logged); extra column -> dropped (logged)
  *   anything else (text <-> number, INT96, number -> timestamp) -> SchemaDriftException at once
+ * A damaged or cut-short file (unreadable footer, column chunks outside the file, undecodable pages)
+ * is refused with an IOException naming the file; parquet-java's unchecked errors are wrapped so.
  */
 final class ParquetBatchSource implements BatchSource {
     private static final Logger log = LoggerFactory.getLogger(ParquetBatchSource.class);
@@ -50,15 +54,40 @@ final class ParquetBatchSource implements BatchSource {
     ParquetBatchSource(Path file, TaxiSchema schema) throws IOException {
         this.fileName = file.getFileName().toString();
         this.schema = schema;
-        this.reader = ParquetFileReader.open(new LocalInputFile(file),
-                ParquetReadOptions.builder().build());
         try {
+            this.reader = ParquetFileReader.open(new LocalInputFile(file), ParquetReadOptions.builder().build());
+        } catch (IOException | RuntimeException e) { // parquet-java reports a damaged footer either way
+            throw damaged("its footer", e);
+        }
+        try {
+            checkChunksLieInside(java.nio.file.Files.size(file));
             this.fileSchema = reader.getFooter().getFileMetaData().getSchema();
             this.materializer = new RowMaterializer(plan(fileSchema), fileSchema);
-        } catch (RuntimeException e) {
+        } catch (SchemaDriftException | IOException e) {
             reader.close();
             throw e;
+        } catch (RuntimeException e) {
+            reader.close();
+            throw damaged("its schema", e);
         }
+    }
+
+    /* A damaged footer can claim column chunks beyond the file, which parquet-java would try to allocate. */
+    private void checkChunksLieInside(long fileSize) throws IOException {
+        for (BlockMetaData rowGroup : reader.getFooter().getBlocks()) {
+            if (rowGroup.getRowCount() < 0) throw damaged("a row group with " + rowGroup.getRowCount() + " rows", null);
+            for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
+                long start = chunk.getStartingPos(), size = chunk.getTotalSize();
+                if (start < 4 || size < 0 || start + size > fileSize - 8) {
+                    throw damaged("a column chunk at bytes " + start + ".." + (start + size) + " of " + fileSize, null);
+                }
+            }
+        }
+    }
+
+    private IOException damaged(String where, Exception cause) {
+        return new IOException(fileName + " is not a readable Parquet file: " + where + (cause == null ? "" : " (" + cause + ")")
+                + " is damaged or cut short; if it was downloaded, download it again", cause);
     }
 
     @Override
@@ -78,6 +107,16 @@ final class ParquetBatchSource implements BatchSource {
 
     @Override
     public boolean next(RowBatch batch) throws IOException {
+        try {
+            return fill(batch);
+        } catch (SchemaDriftException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) { // parquet-java: ParquetDecodingException, also NPE and others on damaged pages
+            throw damaged("row " + (rowsRead + 1), e);
+        }
+    }
+
+    private boolean fill(RowBatch batch) throws IOException {
         batch.clear();
         materializer.batch = batch;
         while (!exhausted && !batch.isFull()) {

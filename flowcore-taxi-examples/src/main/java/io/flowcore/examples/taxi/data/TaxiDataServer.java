@@ -11,8 +11,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -24,9 +27,12 @@ import org.slf4j.LoggerFactory;
  * A local HTTP server (loopback only) that serves generated months under the real URL layouts:
  * TLC Parquet {@code /trip-data/{color}_tripdata_{yyyy}-{mm}.parquet} and the course's CSV backup
  * {@code /{color}/{color}_tripdata_{yyyy}-{mm}.csv.gz}. Each file is generated once, on its first
- * request, into the cache folder, then served with {@code Content-Length} and single-range
- * {@code Range} support (206 + {@code Content-Range}, 416 when unsatisfiable). Unknown paths get a
- * 404 whose body lists the valid layouts.
+ * request, into the cache folder, then served with {@code Content-Length}, a strong {@code ETag}
+ * and {@code Last-Modified} (both change when the file does), and single-range {@code Range} support
+ * (206 + {@code Content-Range}, 416 when unsatisfiable; an {@code If-Range} naming another version
+ * gets the whole file with 200). Unknown paths get a 404 whose body lists the valid layouts. The
+ * {@code ...Once} methods are test hooks that make the next response for a path fail the way real
+ * networks and servers do.
  *
  * <pre>{@code
  * try (TaxiDataServer server = TaxiDataServer.start(ServerOptions.defaults(cacheDir))) {
@@ -44,7 +50,31 @@ public final class TaxiDataServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService executor;
     private final Map<Path, Object> generating = new ConcurrentHashMap<>();
-    private final Map<String, Long> dropOnce = new ConcurrentHashMap<>();
+    private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+    private volatile boolean ignoreIfRange;
+
+    /* What the next response for a path does wrong (test hooks). */
+    private sealed interface Fault {
+    }
+
+    private record Drop(long afterBytes) implements Fault {
+    }
+
+    private record Stall(long afterBytes, CountDownLatch release) implements Fault {
+    }
+
+    private record Truncate(long bytes) implements Fault {
+    }
+
+    private record ChunkedDrop(long afterBytes) implements Fault {
+    }
+
+    /* Thrown to leave the connection broken: the exchange must not be closed normally (that would finish the body). */
+    private static final class AbortConnection extends IOException {
+        AbortConnection(String message) {
+            super(message);
+        }
+    }
 
     private TaxiDataServer(ServerOptions options) throws IOException {
         this.options = options;
@@ -86,7 +116,40 @@ public final class TaxiDataServer implements AutoCloseable {
      * connection (the response announced more), as a flaky network would.
      */
     public void dropConnectionOnce(String path, long afterBytes) {
-        dropOnce.put(path, afterBytes);
+        faults.put(path, new Drop(afterBytes));
+    }
+
+    /**
+     * Test hook: the next GET of {@code path} sends {@code afterBytes} bytes of the body, then sends
+     * nothing more, with the connection open, until {@code release} is counted down (or the server
+     * closes); then it drops the connection.
+     */
+    public void stallOnce(String path, long afterBytes, CountDownLatch release) {
+        faults.put(path, new Stall(afterBytes, release));
+    }
+
+    /**
+     * Test hook: the next GET of {@code path} serves only the first {@code bytes} bytes of the file as a
+     * complete response whose {@code Content-Length} says so, as a server holding a cut-short file would.
+     */
+    public void truncateOnce(String path, long bytes) {
+        faults.put(path, new Truncate(bytes));
+    }
+
+    /**
+     * Test hook: the next GET of {@code path} sends the body chunked (no {@code Content-Length}) and drops
+     * the connection after {@code afterBytes} bytes, without the last chunk.
+     */
+    public void chunkedDropOnce(String path, long afterBytes) {
+        faults.put(path, new ChunkedDrop(afterBytes));
+    }
+
+    /**
+     * Test hook: whether a Range request is answered with 206 even when its {@code If-Range} names
+     * another version of the file (as servers that do not implement If-Range do); false by default.
+     */
+    public void ignoreIfRange(boolean ignore) {
+        this.ignoreIfRange = ignore;
     }
 
     /**
@@ -137,33 +200,51 @@ public final class TaxiDataServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
-            String path = ex.getRequestURI().getPath();
-            String method = ex.getRequestMethod();
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                sendText(ex, 405, "method " + method + " not allowed; use GET or HEAD\n");
-                return;
-            }
-            Path file;
-            try {
-                file = file(path);
-            } catch (IllegalArgumentException e) {
-                sendText(ex, 404, "no such file: " + path + "\nthis server serves generated NYC taxi months at\n"
-                        + "  /trip-data/{yellow|green|fhv}_tripdata_{yyyy}-{mm}.parquet\n"
-                        + "  /{color}/{color}_tripdata_{yyyy}-{mm}.csv.gz\n"
-                        + (e.getMessage().equals(path) ? "" : "(" + e.getMessage() + ")\n"));
-                return;
-            }
-            serveFile(ex, path, file, method.equals("HEAD"));
+        boolean abort = false;
+        try {
+            respond(ex);
+        } catch (AbortConnection e) {
+            abort = true; // left open: the JDK server then closes the connection with the body unfinished
+            throw e;
+        } finally {
+            if (!abort) ex.close();
         }
+    }
+
+    private void respond(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        String method = ex.getRequestMethod();
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            sendText(ex, 405, "method " + method + " not allowed; use GET or HEAD\n");
+            return;
+        }
+        Path file;
+        try {
+            file = file(path);
+        } catch (IllegalArgumentException e) {
+            sendText(ex, 404, "no such file: " + path + "\nthis server serves generated NYC taxi months at\n"
+                    + "  /trip-data/{yellow|green|fhv}_tripdata_{yyyy}-{mm}.parquet\n"
+                    + "  /{color}/{color}_tripdata_{yyyy}-{mm}.csv.gz\n"
+                    + (e.getMessage().equals(path) ? "" : "(" + e.getMessage() + ")\n"));
+            return;
+        }
+        serveFile(ex, path, file, method.equals("HEAD"));
     }
 
     private void serveFile(HttpExchange ex, String path, Path file, boolean head) throws IOException {
         long length = Files.size(file);
         long start = 0, end = length - 1;
+        String etag = etag(file);
+        String lastModified = lastModified(file);
         String range = ex.getRequestHeaders().getFirst("Range");
+        String ifRange = ex.getRequestHeaders().getFirst("If-Range");
+        if (range != null && ifRange != null && !ignoreIfRange && !ifRange.equals(etag) && !ifRange.equals(lastModified)) {
+            range = null; // the client holds another version: send the whole file
+        }
         int status = 200;
         ex.getResponseHeaders().set("Accept-Ranges", "bytes");
+        ex.getResponseHeaders().set("ETag", etag);
+        ex.getResponseHeaders().set("Last-Modified", lastModified);
         ex.getResponseHeaders().set("Content-Type", path.endsWith(".parquet") ? "application/octet-stream" : "application/gzip");
         if (range != null) {
             Matcher m = RANGE.matcher(range.trim());
@@ -191,9 +272,15 @@ public final class TaxiDataServer implements AutoCloseable {
             ex.sendResponseHeaders(status, -1);
             return;
         }
-        ex.sendResponseHeaders(status, count);
-        Long dropAfter = dropOnce.remove(path);
-        long limit = dropAfter == null ? count : Math.min(count, dropAfter);
+        Fault fault = faults.remove(path);
+        if (fault instanceof Truncate t) count = Math.min(count, t.bytes());
+        ex.sendResponseHeaders(status, fault instanceof ChunkedDrop ? 0 : count);
+        long limit = switch (fault) {
+            case Drop d -> Math.min(count, d.afterBytes());
+            case Stall st -> Math.min(count, st.afterBytes());
+            case ChunkedDrop c -> Math.min(count, c.afterBytes());
+            case null, default -> count;
+        };
         try (InputStream in = Files.newInputStream(file)) {
             in.skipNBytes(start);
             OutputStream out = ex.getResponseBody();
@@ -207,11 +294,28 @@ public final class TaxiDataServer implements AutoCloseable {
             }
             out.flush();
         }
-        if (limit < count) {
-            log.info("Dropping the connection for {} after {} of {} bytes (test hook)", path, limit, count);
-            // Closing the exchange with bytes still owed makes the JDK server close the connection.
-            throw new IOException("connection dropped on purpose after " + limit + " bytes");
+        if (fault instanceof Stall st) {
+            log.info("Stalling {} after {} of {} bytes (test hook)", path, limit, count);
+            try {
+                st.release().await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the server is closing
+            }
         }
+        if (limit < count || fault instanceof ChunkedDrop) {
+            log.info("Dropping the connection for {} after {} of {} bytes (test hook)", path, limit, count);
+            throw new AbortConnection("connection dropped on purpose after " + limit + " bytes");
+        }
+    }
+
+    /* Strong, and different whenever the file is rewritten: size and modification time. */
+    private static String etag(Path file) throws IOException {
+        return "\"" + Long.toHexString(Files.size(file)) + "-"
+                + Long.toHexString(Files.getLastModifiedTime(file).toInstant().toEpochMilli()) + "\"";
+    }
+
+    private static String lastModified(Path file) throws IOException {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(Files.getLastModifiedTime(file).toInstant().atOffset(ZoneOffset.UTC));
     }
 
     private static void sendText(HttpExchange ex, int status, String body) throws IOException {

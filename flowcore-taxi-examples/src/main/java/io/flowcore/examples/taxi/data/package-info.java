@@ -11,7 +11,8 @@
  *       ({@link io.flowcore.examples.taxi.data.DriftProfile}), written as CSV.gz or Parquet.</li>
  *   <li>{@link io.flowcore.examples.taxi.data.TaxiDataServer}: serves generated months under the TLC and
  *       course URL layouts, with Range support.</li>
- *   <li>{@link io.flowcore.examples.taxi.data.Downloader}: progress, retries, Range resume, size and SHA-256.</li>
+ *   <li>{@link io.flowcore.examples.taxi.data.Downloader}: progress, retries, a body idle timeout, Range + If-Range resume (never
+ *       splicing two versions), size, completeness of .gz/.parquet files and SHA-256.</li>
  *   <li>{@link io.flowcore.examples.taxi.data.MonthConverter}: CSV(.gz)/Parquet → typed batches on one
  *       thread → {@link io.flowcore.examples.taxi.data.ParquetBatchWriter} or
  *       {@link io.flowcore.examples.taxi.data.PostgresCopySink} (binary COPY) on another; schema drift

@@ -68,6 +68,20 @@ class TaxiDataServerTests {
     }
 
     @Test
+    void honoursIfRangeWithTheCurrentETagAndSendsTheWholeFileForAnotherVersion() throws Exception {
+        URI uri = server.parquetUri(JAN);
+        HttpResponse<byte[]> whole = get(uri, null);
+        String etag = whole.headers().firstValue("ETag").orElseThrow();
+        assertTrue(etag.startsWith("\""), "a strong ETag: " + etag);
+        HttpRequest.Builder same = HttpRequest.newBuilder(uri).header("Range", "bytes=100-").header("If-Range", etag);
+        assertEquals(206, http.send(same.build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode());
+        HttpRequest.Builder other = HttpRequest.newBuilder(uri).header("Range", "bytes=100-").header("If-Range", "\"another\"");
+        HttpResponse<byte[]> r = http.send(other.build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, r.statusCode());
+        assertArrayEquals(whole.body(), r.body());
+    }
+
+    @Test
     void generatesEachFileOnceIntoTheCache() throws Exception {
         URI uri = server.csvGzUri(JAN);
         get(uri, null);
