@@ -10,89 +10,89 @@ import io.flowcore.api.spi.CacheEntry;
 import io.flowcore.api.spi.EngineLease;
 import io.flowcore.api.state.State;
 import io.flowcore.api.state.StateType;
+import io.flowcore.engine.testing.Fuzz;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 import java.util.zip.CRC32;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AfterTry;
-import net.jqwik.api.lifecycle.BeforeTry;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /**
- * Property-based fuzzing of the journal decoder and its replay (jqwik). Whatever bytes a journal holds —
- * random ones, or a valid journal with flipped bytes, cut short or with garbage appended — replay never
- * hangs or throws, never applies a record it could not read, and accounts for every record: each one is
- * either applied or counted as skipped. 200 tries per property in CI; {@code -Pstress} runs 5,000
- * ({@code jqwik.tries.default}, set by the build).
+ * Fuzzing of the journal decoder and its replay. Whatever bytes a journal holds — random ones, or a
+ * valid journal with a flipped byte, cut short or with garbage appended — decoding gives an op or a clear
+ * error, and replay never hangs or throws, never applies a record it could not read, replays every record
+ * before the damage, and keeps a damaged file aside. 200 cases per property in CI, 5,000 with -Pstress.
  */
+@DisplayName("the journal, fuzzed")
 class JournalFuzzTests {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Duration PER_CASE = Duration.ofSeconds(10);
 
-    private Path dir;
-
-    @BeforeTry
-    void folder() throws IOException {
-        dir = Files.createTempDirectory("journal-fuzz");
-    }
-
-    @AfterTry
-    void clean() throws IOException {
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
-
-    @Property
-    void decodingArbitraryBytesEitherGivesAnOpOrAClearError(@ForAll @Size(max = 300) byte[] payload) {
-        try {
-            assertTrue(OpCodec.decode(payload) != null);
-        } catch (IllegalArgumentException expected) {
-            assertTrue(expected.getMessage() != null && !expected.getMessage().isEmpty());
-        }
-    }
-
-    @Property
-    void aValidRecordDecodesToTheOpThatWasEncoded(@ForAll("ops") StoreOp op) {
-        OpCodec.Encoder e = new OpCodec.Encoder();
-        e.reset(0);
-        e.encode(op);
-        assertEquals(op, OpCodec.decode(java.util.Arrays.copyOf(e.buf, e.pos)));
-    }
-
-    @Property
-    void aDamagedJournalReplaysEveryReadableRecordAndCountsTheRest(@ForAll("journals") List<StoreOp> ops,
-                                                                     @ForAll("damage") Damage damage) throws Exception {
-        Path journal = dir.resolve("journal-" + UUID.randomUUID() + ".bin");
-        List<Long> ends = write(journal, ops);
-        long firstDamaged = damage.apply(journal);
-        List<StoreOp> replayed = new ArrayList<>();
-        WriteBehindJournal.Replayed r = WriteBehindJournal.replayLeftovers(dir, 7, replayed::addAll);
-
-        assertEquals(replayed.size(), r.ops());
-        // Records that end before the first damaged byte come back exactly, in order.
-        int intact = 0;
-        while (intact < ops.size() && ends.get(intact) <= firstDamaged) intact++;
-        assertTrue(replayed.size() >= Math.min(intact, ops.size()) || r.skipped() > 0,
-                "intact records lost: " + intact + " intact, " + replayed.size() + " replayed, " + r.skipped() + " skipped");
-        assertEquals(ops.subList(0, Math.min(intact, replayed.size())), replayed.subList(0, Math.min(intact, replayed.size())));
-        // Nothing replayed that was never written (a damaged record is skipped, not misread as another op).
-        for (StoreOp op : replayed) assertTrue(ops.contains(op), "replayed an op never written: " + op);
-        if (r.skipped() > 0) {
-            try (var left = Files.list(dir)) {
-                assertTrue(left.anyMatch(p -> p.getFileName().toString().endsWith(".corrupt")), "kept aside");
+    @Test
+    void decodingArbitraryBytesGivesAnOpOrAClearError() throws Exception {
+        Fuzz.check("decode(random bytes)", PER_CASE, r -> {
+            byte[] payload = Fuzz.bytes(r, 300);
+            if (payload.length > 0 && r.nextBoolean()) payload[0] = (byte) (1 + r.nextInt(13)); // a known tag
+            try {
+                assertTrue(OpCodec.decode(payload) != null);
+            } catch (IllegalArgumentException expected) {
+                assertTrue(expected.getMessage() != null && !expected.getMessage().isEmpty());
             }
-        }
+        });
+    }
+
+    @Test
+    void aValidRecordDecodesToTheOpThatWasEncoded() throws Exception {
+        Fuzz.check("decode(encode(op)) == op", PER_CASE, r -> {
+            StoreOp op = op(r);
+            OpCodec.Encoder e = new OpCodec.Encoder();
+            e.reset(0);
+            e.encode(op);
+            assertEquals(op, OpCodec.decode(java.util.Arrays.copyOf(e.buf, e.pos)));
+        });
+    }
+
+    @Test
+    void aDamagedJournalReplaysEveryReadableRecordAndCountsTheRest() throws Exception {
+        Fuzz.check("replay(damaged journal)", PER_CASE, r -> {
+            Path dir = Files.createTempDirectory("journal-fuzz");
+            try {
+                List<StoreOp> ops = new ArrayList<>();
+                for (int i = r.nextInt(13); i > 0; i--) ops.add(op(r));
+                Path journal = dir.resolve("journal-" + UUID.randomUUID() + ".bin");
+                List<Long> ends = write(journal, ops);
+                long firstDamaged = damage(journal, r);
+                List<StoreOp> replayed = new ArrayList<>();
+
+                WriteBehindJournal.Replayed result = WriteBehindJournal.replayLeftovers(dir, 7, replayed::addAll);
+
+                assertEquals(replayed.size(), result.ops());
+                int intact = 0;
+                while (intact < ops.size() && ends.get(intact) <= firstDamaged) intact++;
+                assertTrue(replayed.size() >= intact, "records before the damage are lost: " + intact + " intact, "
+                        + replayed.size() + " replayed");
+                assertEquals(ops.subList(0, intact), replayed.subList(0, intact));
+                for (StoreOp op : replayed) assertTrue(ops.contains(op), "replayed an op never written: " + op);
+                try (var left = Files.list(dir)) {
+                    List<String> names = left.map(p -> p.getFileName().toString()).toList();
+                    if (result.skipped() > 0) assertTrue(names.stream().anyMatch(n -> n.endsWith(".corrupt")), names.toString());
+                    assertTrue(names.stream().noneMatch(n -> n.endsWith(".bin")), "replayed journals are gone: " + names);
+                }
+            } finally {
+                try (var files = Files.walk(dir)) {
+                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+                }
+            }
+        });
     }
 
     /** Writes a journal of {@code ops}; returns the end offset of each record. */
@@ -116,65 +116,52 @@ class JournalFuzzTests {
         return ends;
     }
 
-    /** A way to damage a journal file: flip a byte, cut it, or append garbage. */
-    record Damage(String kind, double where, byte[] bytes) {
-        /** Damages the file; returns the offset of the first byte that is no longer as written. */
-        long apply(Path journal) throws IOException {
-            long size = Files.size(journal);
-            long at = Math.min(size - 1, (long) (where * size));
-            try (RandomAccessFile f = new RandomAccessFile(journal.toFile(), "rw")) {
-                switch (kind) {
-                    case "flip" -> {
-                        f.seek(at);
-                        int b = f.read();
-                        f.seek(at);
-                        f.write(b ^ (bytes.length == 0 ? 0xff : (bytes[0] | 1)));
-                    }
-                    case "cut" -> f.setLength(at);
-                    case "append" -> {
-                        f.seek(size);
-                        f.write(bytes);
-                    }
-                    default -> throw new IllegalArgumentException(kind);
+    /** Flips a byte, cuts the file or appends garbage; returns the offset of the first byte no longer as written. */
+    private static long damage(Path journal, Random r) throws IOException {
+        long size = Files.size(journal);
+        long at = (long) (r.nextDouble() * size);
+        try (RandomAccessFile f = new RandomAccessFile(journal.toFile(), "rw")) {
+            switch (r.nextInt(3)) {
+                case 0 -> {
+                    f.seek(at);
+                    int b = f.read();
+                    f.seek(at);
+                    f.write(b ^ (1 + r.nextInt(255)));
+                    return at;
+                }
+                case 1 -> {
+                    f.setLength(at);
+                    return at;
+                }
+                default -> {
+                    f.seek(size);
+                    f.write(Fuzz.bytes(r, 64));
+                    return size;
                 }
             }
-            return kind.equals("append") ? size : at;
         }
     }
 
-    @Provide
-    Arbitrary<Damage> damage() {
-        return Combinators.combine(Arbitraries.of("flip", "cut", "append"), Arbitraries.doubles().between(0, 1),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(64)).as(Damage::new);
-    }
-
-    @Provide
-    Arbitrary<List<StoreOp>> journals() {
-        return ops().list().ofMaxSize(12);
-    }
-
-    @Provide
-    Arbitrary<StoreOp> ops() {
-        // Any UTF-16 text without lone surrogates (which no Java string from a user survives UTF-8 with).
-        Arbitrary<String> text = Arbitraries.strings().withCharRange('\u0000', '\ud7ff').ofMaxLength(40).injectNull(0.1);
-        Arbitrary<UUID> id = Arbitraries.randomValue(r -> new UUID(r.nextLong(), r.nextLong()));
-        Arbitrary<Instant> at = Arbitraries.longs().between(0, 4_000_000_000L).map(s -> T0.plusSeconds(s % 1_000_000));
-        Arbitrary<State> state = Combinators.combine(Arbitraries.of(StateType.class), text.filter(s -> s != null), at, text)
-                .as((t, n, ts, m) -> new State(t, n, ts, m, null));
-        Arbitrary<Long> seq = Arbitraries.longs().between(0, Long.MAX_VALUE);
-        return Arbitraries.oneOf(
-                Combinators.combine(id, text.filter(s -> s != null), state, at).as((i, n, s, c) -> (StoreOp)
-                        new StoreOp.InsertFlowRun(new FlowRunRecord(i, n, "flow", "C", "m", "{}", null, null, "e", s, c))),
-                Combinators.combine(id, id, state, seq).as((t, f, s, q) -> (StoreOp)
-                        new StoreOp.InsertTaskRun(new TaskRunRecord(t, f, "C#t", "t-0", 0, null, List.of(f), s, null, T0), q)),
-                Combinators.combine(id, state, seq, seq).as((i, s, q, e) -> (StoreOp) new StoreOp.SetFlowRunState(i, s, q, e)),
-                Combinators.combine(id, id, state, text, seq).as((i, f, s, ref, q) -> (StoreOp)
-                        new StoreOp.SetTaskRunState(i, f, s, ref, q, 3)),
-                Combinators.combine(id, seq, text, at).as((f, q, m, ts) -> (StoreOp)
-                        new StoreOp.AppendLog(q, q, new RunLog(f, null, ts, "INFO", "l", m))),
-                Combinators.combine(text.filter(s -> s != null), id).as((k, t) -> (StoreOp)
-                        new StoreOp.PutCache(new CacheEntry(k, "r", t, null))),
-                Combinators.combine(text.filter(s -> s != null), at).as((e, ts) -> (StoreOp)
-                        new StoreOp.Heartbeat(new EngineLease(e, "h", 1, ts, ts, "boot/pid:[1]", ts))));
+    private static StoreOp op(Random r) {
+        UUID a = new UUID(r.nextLong(), r.nextLong());
+        UUID b = new UUID(r.nextLong(), r.nextLong());
+        Instant at = T0.plusSeconds(r.nextInt(1_000_000)).plusNanos(r.nextInt(1_000_000_000));
+        State s = new State(StateType.values()[r.nextInt(StateType.values().length)], "n" + Fuzz.text(r, 20), at,
+                r.nextBoolean() ? null : Fuzz.text(r, 40), r.nextBoolean() ? null : at.plusSeconds(5));
+        long seq = r.nextLong() & Long.MAX_VALUE;
+        return switch (r.nextInt(8)) {
+            case 0 -> new StoreOp.InsertFlowRun(new FlowRunRecord(a, Fuzz.text(r, 20), "flow", "C", "m", "{}", null, null,
+                    "e", s, at));
+            case 1 -> new StoreOp.InsertTaskRun(new TaskRunRecord(a, b, "C#t", "t-0", r.nextInt(100), null, List.of(b), s,
+                    null, at), r.nextInt(5));
+            case 2 -> new StoreOp.SetFlowRunState(a, s, seq, r.nextInt(5));
+            case 3 -> new StoreOp.SetTaskRunState(a, b, s, r.nextBoolean() ? null : Fuzz.text(r, 30), seq, r.nextInt(5));
+            case 4 -> new StoreOp.FinishTasks(a, s, seq, r.nextInt(5));
+            case 5 -> new StoreOp.AppendLog(r.nextLong(), r.nextLong(), new RunLog(a, r.nextBoolean() ? null : b, at, "INFO",
+                    "logger", Fuzz.text(r, 200)));
+            case 6 -> new StoreOp.PutCache(new CacheEntry("k" + Fuzz.text(r, 20), "r", b, r.nextBoolean() ? null : at));
+            default -> new StoreOp.Heartbeat(new EngineLease("e" + Fuzz.text(r, 10), "h", r.nextInt(99_999), at, at,
+                    r.nextBoolean() ? null : "boot/pid:[1]", r.nextBoolean() ? null : at));
+        };
     }
 }
