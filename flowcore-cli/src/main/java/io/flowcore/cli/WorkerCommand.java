@@ -34,29 +34,17 @@ final class WorkerCommand {
         var out = spec.commandLine().getOut();
         try (Flowcore fc = cli.engine()) {
             Worker w = fc.worker(o -> o.queues(queues == null ? new String[0] : queues.toArray(String[]::new))
-                    .limit(limit));
+                    .limit(limit).shutdownGrace(Duration.ofSeconds(grace)));
             if (once) {
                 long n = w.runOnce();
                 out.printf("worker: ran %d flow run%s%n", n, n == 1 ? "" : "s");
                 return 0;
             }
-            CountDownLatch stopped = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                try {
-                    w.stop(Duration.ofSeconds(grace));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    fc.close();
-                    stopped.countDown();
-                }
-            }, "flowcore-worker-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
             w.start();
             out.printf("worker: serving %s with up to %d runs at once; Ctrl-C to stop%n",
                     queues == null || queues.isEmpty() ? "every queue" : queues, limit);
             out.flush();
-            stopped.await();
+            new CountDownLatch(1).await(); // until SIGTERM: the engine's shutdown stops the worker gracefully
             return 0;
         }
     }

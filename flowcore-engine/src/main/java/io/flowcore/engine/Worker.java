@@ -31,6 +31,7 @@ public final class Worker implements AutoCloseable {
         private final Set<String> queues = new LinkedHashSet<>();
         private int limit = 4;
         private Duration pollInterval = Duration.ofMillis(500);
+        private Duration shutdownGrace = Duration.ofSeconds(30);
 
         Options() {
         }
@@ -48,6 +49,13 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
+        /** On SIGTERM, how long running runs get to finish before they end Crashed (default 30 s). */
+        public Options shutdownGrace(Duration d) {
+            if (d.isNegative()) throw new IllegalArgumentException("shutdownGrace must be >= 0: " + d);
+            this.shutdownGrace = d;
+            return this;
+        }
+
         /** How often to look for due runs when there were none (default 0.5 s). */
         public Options pollInterval(Duration d) {
             if (!d.isPositive()) throw new IllegalArgumentException("pollInterval must be > 0: " + d);
@@ -59,7 +67,7 @@ public final class Worker implements AutoCloseable {
     static Worker create(io.flowcore.engine.run.Engine engine, Consumer<Options> settings) {
         Options o = new Options();
         settings.accept(o);
-        return new Worker(new WorkerLoop(engine, o.queues, o.limit, o.pollInterval));
+        return new Worker(new WorkerLoop(engine, o.queues, o.limit, o.pollInterval, o.shutdownGrace));
     }
 
     /** Starts claiming and executing runs in the background; returns this worker. */

@@ -129,6 +129,59 @@ class DeploymentsAndWorkersTests {
         }
     }
 
+    public static class WaitsForAFile {
+        @Task
+        public void waitFor(String started, String release) throws Exception {
+            java.nio.file.Files.writeString(Path.of(started), "started");
+            while (!java.nio.file.Files.exists(Path.of(release))) Thread.sleep(20); // the parent test creates it
+        }
+
+        @Flow(name = "waits")
+        public void waits(String started, String release) throws Exception {
+            waitFor(started, release);
+        }
+    }
+
+    /** The child of the SIGTERM test: a worker on the store under {@code args[0]}, until the JVM is stopped. */
+    public static void main(String[] args) throws Exception {
+        Flowcore fc = Flowcore.create(cfg -> cfg.home(Path.of(args[0])));
+        fc.worker(o -> o.pollInterval(Duration.ofMillis(20)).shutdownGrace(Duration.ofSeconds(60))).start();
+        java.nio.file.Files.writeString(Path.of(args[0]).resolve("worker-up"), "up");
+        new java.util.concurrent.CountDownLatch(1).await();
+    }
+
+    @Test
+    void aWorkerStoppedWithSigtermLetsItsRunningRunFinishBeforeItExits() throws Exception {
+        Path started = home.resolve("started");
+        Path release = home.resolve("release");
+        FlowRunRecord run;
+        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home))) {
+            fc.deployments().apply(Deployment.of(WaitsForAFile.class, "waits", "once")
+                    .withParameters(Map.of("started", started.toString(), "release", release.toString())));
+            run = fc.deployments().run("waits/once", Map.of());
+        }
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process worker = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+                DeploymentsAndWorkersTests.class.getName(), home.toString())
+                .redirectErrorStream(true).redirectOutput(home.resolve("worker.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!java.nio.file.Files.exists(started)) {
+                assertTrue(worker.isAlive() && System.nanoTime() < deadline, "the worker never started the run");
+                Thread.sleep(20);
+            }
+            worker.destroy(); // SIGTERM: had the worker not waited, its engine would end the run Crashed now
+            java.nio.file.Files.writeString(release, "go");
+            assertTrue(worker.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the worker exits once its run ended");
+        } finally {
+            worker.destroyForcibly();
+        }
+        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home))) {
+            FlowRunRecord done = fc.history().flowRun(run.id()).orElseThrow();
+            assertEquals(StateType.COMPLETED, done.state().type(), done.state().toString());
+        }
+    }
+
     abstract static class TwoWorkers {
         @TempDir
         Path home;

@@ -44,7 +44,9 @@ public final class Engine implements AutoCloseable {
     private final List<TaskOverride> overrides;
     private final Map<TaskDefinition, TaskDefinition> resolved = new ConcurrentHashMap<>();
     private final Leases leases;
-    private final Thread shutdownHook = new Thread(this::close, "flowcore-shutdown");
+    /** Run by the JVM's shutdown (SIGTERM) before the engine closes: workers stop claiming and let runs finish. */
+    private final List<Runnable> beforeShutdown = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Thread shutdownHook = new Thread(this::shutdown, "flowcore-shutdown");
     private volatile boolean closed;
 
     public Engine(EngineSettings s) {
@@ -66,6 +68,22 @@ public final class Engine implements AutoCloseable {
 
     public StateStore store() {
         return store;
+    }
+
+    /** Registers {@code r} to run when the JVM shuts down (SIGTERM), before the engine closes. */
+    public void onShutdown(Runnable r) {
+        beforeShutdown.add(r);
+    }
+
+    private void shutdown() {
+        for (Runnable r : beforeShutdown) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                RunLogs.ENGINE.warn("a shutdown step failed: {}", Errors.describe(e));
+            }
+        }
+        close();
     }
 
     /** Test hook: stops (or resumes) renewing this engine's lease, as a long GC pause would. */

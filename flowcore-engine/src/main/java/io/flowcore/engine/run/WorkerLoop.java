@@ -24,6 +24,7 @@ public final class WorkerLoop implements AutoCloseable {
     private final Set<String> queues;
     private final int limit;
     private final Duration poll;
+    private final Duration shutdownGrace;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private int running;
@@ -31,19 +32,31 @@ public final class WorkerLoop implements AutoCloseable {
     private volatile boolean stopping;
     private Thread loop;
 
-    public WorkerLoop(Engine engine, Set<String> queues, int limit, Duration poll) {
+    public WorkerLoop(Engine engine, Set<String> queues, int limit, Duration poll, Duration shutdownGrace) {
         if (limit < 1) throw new IllegalArgumentException("a worker's limit must be >= 1: " + limit);
         this.engine = engine;
         this.store = new DeploymentService(engine).store();
         this.queues = Set.copyOf(queues);
         this.limit = limit;
         this.poll = poll;
+        this.shutdownGrace = shutdownGrace;
     }
 
     /** Starts claiming in the background. */
     public synchronized WorkerLoop start() {
         if (loop != null) throw new IllegalStateException("this worker is already started");
         loop = Thread.ofPlatform().daemon().name("flowcore-worker").start(this::loop);
+        // SIGTERM: stop claiming and let the running runs finish (up to the grace) before the engine closes.
+        engine.onShutdown(() -> {
+            try {
+                if (!stop(shutdownGrace)) {
+                    RunLogs.ENGINE.warn("worker: runs still running after the {} s grace end Crashed",
+                            shutdownGrace.toSeconds());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         return this;
     }
 
