@@ -44,34 +44,38 @@ final class Leases implements AutoCloseable {
     private final Duration timeout;
     private final Instant startedAt;
     private final ScheduledExecutorService timer;
+    private final ScheduledExecutorService watchdog;
     /** Other engines' heartbeats as last seen, and since when (this engine's clock); heartbeat thread only. */
     private final Map<String, Seen> seen = new HashMap<>();
     private volatile boolean paused;
+    /** When the store last took a heartbeat (this engine's clock). */
+    private volatile Instant lastRenewed;
 
     Leases(Engine engine, Duration interval, Duration timeout) {
         this.engine = engine;
         this.interval = interval;
         this.timeout = timeout;
         this.startedAt = engine.clock.instant();
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "flowcore-heartbeat");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "flowcore-heartbeat"));
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "flowcore-lease-watchdog"));
     }
 
     void start() {
         beat();
+        lastRenewed = engine.clock.instant();
         recoverCrashed();
         long ms = interval.toMillis();
         timer.scheduleWithFixedDelay(this::tick, ms, ms, TimeUnit.MILLISECONDS);
+        // On a thread of its own: a heartbeat stuck on an unreachable store must not keep it from firing.
+        watchdog.scheduleWithFixedDelay(this::cancelBeforeTheLeaseExpires, ms, ms, TimeUnit.MILLISECONDS);
     }
 
     private void tick() {
         if (paused) return;
         try {
             beat();
-            List<RunClaim> live = engine.store.liveRuns();
+            List<RunClaim> live = engine.store.liveRuns(); // reads through the writer: the beat is in
+            lastRenewed = engine.clock.instant();
             pickUpCancellations(live);
             recover(live);
         } catch (RuntimeException e) {
@@ -79,6 +83,24 @@ final class Leases implements AutoCloseable {
                 seen.clear(); // the store was out of reach: no lease may expire because of that
             }
             RunLogs.ENGINE.warn("heartbeat failed: {}", Errors.describe(e));
+        }
+    }
+
+    /**
+     * The store has not taken a heartbeat for almost the lease timeout: other engines will soon count this
+     * one as gone and mark its runs Crashed. Stop them here first, so a run never goes on executing after
+     * its lease expired (when another worker may already be in charge of what comes next).
+     */
+    private void cancelBeforeTheLeaseExpires() {
+        if (paused) return;
+        Duration silent = Duration.between(lastRenewed, engine.clock.instant());
+        if (silent.compareTo(timeout.minus(interval.multipliedBy(2))) < 0 || engine.active.isEmpty()) return;
+        for (FlowScope scope : engine.active.values()) {
+            if (scope.cancelRequested) continue;
+            RunLogs.ENGINE.warn("{}: the store has not taken this engine's heartbeat for {} s (lease timeout {} s); "
+                    + "cancelling the run before its lease expires", scope.label(), silent.toMillis() / 1000.0,
+                    timeout.toMillis() / 1000.0);
+            scope.requestCancel();
         }
     }
 
@@ -142,8 +164,15 @@ final class Leases implements AutoCloseable {
         this.paused = pause;
     }
 
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
     @Override
     public void close() {
+        watchdog.shutdownNow();
         timer.shutdownNow();
         try {
             timer.awaitTermination(10, TimeUnit.SECONDS); // a heartbeat in progress must not race the store's close
