@@ -22,8 +22,15 @@ import picocli.CommandLine.Spec;
 /* flowcore block create|ls|inspect|rm|types: secrets are never printed (inspect masks them). */
 @Command(name = "block", mixinStandardHelpOptions = true, description = "Create, list, inspect and delete blocks.")
 final class BlockCommand {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+    // The mappers are built on first use (holder classes): picocli creates this command for every
+    // call, even --help, and building them took a good part of the CLI's start.
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+    }
 
     @ParentCommand
     FlowcoreCli cli;
@@ -47,7 +54,7 @@ final class BlockCommand {
                @Option(names = "--overwrite", description = "Replace an existing block of that name.") boolean overwrite) {
         try (Blocks blocks = open()) {
             Class<? extends Block> cls = typeOf(blocks, type);
-            ObjectNode fields = file == null ? JSON.createObjectNode() : readObject(file);
+            ObjectNode fields = file == null ? Json.MAPPER.createObjectNode() : readObject(file);
             for (String s : sets == null ? List.<String>of() : sets) {
                 int eq = s.indexOf('=');
                 if (eq < 1) throw new BlockException("--set needs KEY=VALUE, got '" + s.replaceAll("=.*", "=…") + "'");
@@ -114,7 +121,7 @@ final class BlockCommand {
     private static ObjectNode readObject(Path file) {
         try {
             String name = file.getFileName().toString();
-            ObjectMapper m = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON;
+            ObjectMapper m = name.endsWith(".yaml") || name.endsWith(".yml") ? Yaml.MAPPER : Json.MAPPER;
             if (m.readTree(Files.readString(file)) instanceof ObjectNode o) return o;
             throw new BlockException("--file " + file + " must hold an object (JSON or YAML)");
         } catch (IOException e) {
