@@ -14,7 +14,7 @@
 # read from the poms under ROOT: an <artifactId> naming a sibling directory with a pom.xml.
 # Usage: fc_module_closure ROOT MODULE
 fc_module_closure() {
-  local root=$1 seen=" " m dep
+  local root=$1 seen=" " m line rest re='<artifactId>(flowcore-[^<]*)</artifactId>(.*)'
   local -a todo=("$2")
   while [ ${#todo[@]} -gt 0 ]; do
     m=${todo[0]}
@@ -22,10 +22,14 @@ fc_module_closure() {
     if [[ $seen == *" $m "* ]] || [ ! -f "$root/$m/pom.xml" ]; then continue; fi
     seen+="$m "
     echo "$m"
-    for dep in $(grep -o '<artifactId>flowcore-[^<]*</artifactId>' "$root/$m/pom.xml" \
-        | sed 's|<artifactId>\(.*\)</artifactId>|\1|'); do
-      todo+=("$dep")
-    done
+    # Bash's own regex, not grep/sed: this runs on every call of the launcher.
+    while IFS= read -r line || [ -n "$line" ]; do
+      rest=$line
+      while [[ $rest =~ $re ]]; do
+        todo+=("${BASH_REMATCH[1]}")
+        rest=${BASH_REMATCH[2]}
+      done
+    done <"$root/$m/pom.xml"
   done
 }
 
