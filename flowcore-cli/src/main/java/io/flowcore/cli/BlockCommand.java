@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowcore.api.block.Block;
 import io.flowcore.api.block.BlockException;
 import io.flowcore.engine.Blocks;
+import io.flowcore.engine.blocks.BlockStores;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -104,7 +105,9 @@ final class BlockCommand {
 
     @Command(name = "types", description = "List the block types on the classpath.")
     int types() {
-        try (Blocks blocks = open()) {
+        // The types come from the classpath, not from the store: a listing needs no database
+        // (and does not create one in a fresh home).
+        try (Blocks blocks = Blocks.open(BlockStores.inMemory(), cli.home().resolve("blocks.key"))) {
             blocks.types().forEach((slug, cls) -> out().printf("%-22s %s%n", slug, Block.descriptionOf(cls)));
             return 0;
         }

@@ -114,6 +114,7 @@ class BlockCommandTests {
                 "aws-credentials", "s3-bucket", "local-lake", "duck-db-warehouse"}) {
             assertTrue(out.toString().contains(slug), slug + " in " + output());
         }
+        assertFalse(Files.exists(home.resolve("flowcore.db")), "listing the types should not create a block database");
     }
 
     @Test
