@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,9 +39,10 @@ class LauncherStampTests {
         write("pom.xml", "<project><artifactId>flowcore-parent</artifactId></project>");
         write("flowcore-api/pom.xml", pom("flowcore-api"));
         write("flowcore-api/src/main/java/Api.java", "class Api {}");
-        write("flowcore-cli/pom.xml", pom("flowcore-cli", "flowcore-api"));
+        write("flowcore-bom/pom.xml", pom("flowcore-bom"));   // a module without src/main
+        write("flowcore-cli/pom.xml", pom("flowcore-cli", "flowcore-api", "flowcore-bom"));
         write("flowcore-cli/src/main/java/Cli.java", "class Cli {}");
-        write("flowcore-cli/src/main/resources/logback.xml", "<configuration/>");
+        write("flowcore-cli/src/main/resources/cli.properties", "level=warn");
         write("flowcore-cli/src/test/java/CliTests.java", "class CliTests {}");
         write("flowcore-bench/pom.xml", pom("flowcore-bench", "flowcore-cli"));
         write("flowcore-bench/src/main/java/Bench.java", "class Bench {}");
@@ -48,7 +50,7 @@ class LauncherStampTests {
         try (Stream<Path> all = Files.walk(root)) {
             for (Path p : all.toList()) Files.setLastModifiedTime(p, twoHoursAgo);
         }
-        builds = Files.createTempFile("launcher-builds", ".log");
+        builds = Files.createFile(root.resolve("builds.log"));   // beside the modules, not in their sources
         stamp = root.resolve("flowcore-cli/target/dist/build.stamp");
     }
 
@@ -69,13 +71,20 @@ class LauncherStampTests {
 
     /** Asks the launcher to build flowcore-cli if it changed; returns the exit code. BUILD_SCRIPT is the stand-in's body. */
     int launch(String buildScript) throws Exception {
-        String script = """
-                source "$LAUNCHER"
+        return bash("""
                 build() { echo built >> "$BUILDS"; eval "$BUILD_SCRIPT"; }
                 mapfile -t sources < <(fc_module_sources "$ROOT" flowcore-cli)
                 fc_build_if_changed "$STAMP" build "${sources[@]}"
-                """;
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail\n" + script).redirectErrorStream(true);
+                """, buildScript).exitCode();
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    /** Runs SCRIPT with bash after sourcing the launcher functions. */
+    Result bash(String script, String buildScript) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "set -euo pipefail\nsource \"$LAUNCHER\"\n" + script)
+                .redirectErrorStream(true);
         pb.environment().put("LAUNCHER", LAUNCHER.toString());
         pb.environment().put("ROOT", root.toString());
         pb.environment().put("STAMP", stamp.toString());
@@ -84,7 +93,7 @@ class LauncherStampTests {
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launcher functions should finish; output: " + output);
-        return p.exitValue();
+        return new Result(p.exitValue(), output);
     }
 
     int launch() throws Exception {
@@ -93,6 +102,15 @@ class LauncherStampTests {
 
     long buildCount() throws IOException {
         return Files.readAllLines(builds).size();
+    }
+
+    @Test
+    void watchesTheRootPomAndThePomAndMainSourcesOfTheModuleAndOfEveryModuleItNeeds() throws Exception {
+        Result sources = bash("fc_module_sources \"$ROOT\" flowcore-cli", "true");
+        assertEquals(0, sources.exitCode(), sources.output());
+        assertEquals(List.of("pom.xml", "flowcore-cli/pom.xml", "flowcore-cli/src/main", "flowcore-api/pom.xml",
+                        "flowcore-api/src/main", "flowcore-bom/pom.xml", "flowcore-bom/src/main"),
+                sources.output().lines().map(line -> root.relativize(Path.of(line)).toString()).toList());
     }
 
     @Test
@@ -125,13 +143,15 @@ class LauncherStampTests {
     @Test
     void rebuildsAfterAResourceOrAPomChanges() throws Exception {
         launch();
-        write("flowcore-cli/src/main/resources/logback.xml", "<configuration debug=\"true\"/>");
+        write("flowcore-cli/src/main/resources/cli.properties", "level=info");
         launch();
         write("pom.xml", "<project><artifactId>flowcore-parent</artifactId><!-- new plugin version --></project>");
         launch();
         write("flowcore-api/pom.xml", pom("flowcore-api") + "<!-- new dependency -->");
         launch();
-        assertEquals(4, buildCount());
+        write("flowcore-bom/pom.xml", pom("flowcore-bom") + "<!-- new version -->");
+        launch();
+        assertEquals(5, buildCount());
     }
 
     @Test
