@@ -28,8 +28,15 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "block", mixinStandardHelpOptions = true, description = "Create, list, inspect and delete blocks.")
 final class BlockCommand {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+    // The mappers are built on first use (holder classes): picocli creates this command for every
+    // call, even --help, and building them took a good part of the CLI's start.
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+    }
 
     @ParentCommand
     FlowcoreCli cli;
@@ -61,7 +68,7 @@ final class BlockCommand {
         try (Blocks blocks = open()) {
             Class<? extends Block> cls = typeOf(blocks, type);
             List<String> secretFields = secretFields(cls);
-            ObjectNode fields = file == null ? JSON.createObjectNode() : readObject(file);
+            ObjectNode fields = file == null ? Json.MAPPER.createObjectNode() : readObject(file);
             for (String s : sets == null ? List.<String>of() : sets) {
                 String key = key(s, "--set", "KEY=VALUE");
                 String value = s.substring(key.length() + 1);
@@ -151,7 +158,9 @@ final class BlockCommand {
 
     @Command(name = "types", description = "List the block types on the classpath.")
     int types() {
-        try (Blocks blocks = open()) {
+        // The types come from the classpath, not from the store: a listing needs no database
+        // (and does not create one in a fresh home).
+        try (Blocks blocks = Blocks.open(BlockStores.inMemory(), cli.home().resolve("blocks.key"))) {
             blocks.types().forEach((slug, cls) -> out().printf("%-22s %s%n", slug, Block.descriptionOf(cls)));
             return 0;
         }
@@ -181,7 +190,7 @@ final class BlockCommand {
     private static ObjectNode readObject(Path file) {
         try {
             String name = file.getFileName().toString();
-            ObjectMapper m = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON;
+            ObjectMapper m = name.endsWith(".yaml") || name.endsWith(".yml") ? Yaml.MAPPER : Json.MAPPER;
             if (m.readTree(Files.readString(file)) instanceof ObjectNode o) return o;
             throw new BlockException("--file " + file + " must hold an object (JSON or YAML)");
         } catch (IOException e) {

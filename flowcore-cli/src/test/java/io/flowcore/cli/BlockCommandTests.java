@@ -123,6 +123,7 @@ class BlockCommandTests {
                 "aws-credentials", "s3-bucket", "local-lake", "duck-db-warehouse"}) {
             assertTrue(out.toString().contains(slug), slug + " in " + output());
         }
+        assertFalse(Files.exists(home.resolve("flowcore.db")), "listing the types should not create a block database");
     }
 
     /** The stored document of {@code name}, read with plain SQL. */
