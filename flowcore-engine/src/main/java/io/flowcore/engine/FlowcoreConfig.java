@@ -117,7 +117,13 @@ public final class FlowcoreConfig {
         return this;
     }
 
-    /** Changes the options of task method {@code method} of {@code flowClass}; values set here win over the annotation. */
+    /**
+     * Changes the options of task method {@code method} declared in {@code flowClass}; values set here win over the
+     * annotation. They apply to that task in {@code flowClass} and its subclasses.
+     *
+     * @throws IllegalArgumentException at once when {@code flowClass} declares no {@code @Task} method of that name
+     *                                  (the message lists its task methods), or inherits it (name the declaring class)
+     */
     public FlowcoreConfig taskOptions(Class<?> flowClass, String method, UnaryOperator<TaskOptions> change) {
         checkNotSealed();
         overrides.add(new TaskOverride(flowClass, method, change));
