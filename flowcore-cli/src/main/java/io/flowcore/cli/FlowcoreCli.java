@@ -1,6 +1,7 @@
 package io.flowcore.cli;
 
 import io.flowcore.api.block.BlockException;
+import io.flowcore.engine.FlowcoreHome;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Option;
         subcommands = {BlockCommand.class, DeploymentCommand.class, WorkerCommand.class, FlowRunCommand.class})
 public final class FlowcoreCli {
 
-    @Option(names = "--home", description = "The flowcore home (default: $FLOWCORE_HOME, else ~/.flowcore).")
+    @Option(names = "--home",
+            description = "The flowcore home (default: $FLOWCORE_HOME, else -Dflowcore.home, else ~/.flowcore).")
     Path home;
 
     @Option(names = "--database", paramLabel = "JDBC_URL", description = "Keep runs and deployments in this "
@@ -39,9 +41,7 @@ public final class FlowcoreCli {
     }
 
     Path home() {
-        if (home != null) return home;
-        String h = env.get("FLOWCORE_HOME");
-        return h != null && !h.isBlank() ? Path.of(h) : Path.of(System.getProperty("user.home"), ".flowcore");
+        return home != null ? home : FlowcoreHome.resolve(env, System.getProperties());
     }
 
     /**

@@ -250,4 +250,18 @@ class BlockCommandTests {
         assertTrue(out.toString().contains("\"password\" : \"********\""), output());
         assertFalse(output().contains(PASSWORD), output());
     }
+
+    @Test
+    void withoutHomeOptionTheBlocksGoToTheHomeTheEnvironmentNames() {
+        Path envHome = home.resolve("from-env");
+        CommandLine cl = FlowcoreCli.commandLine(new ByteArrayInputStream(new byte[0]), Map.of("FLOWCORE_HOME",
+                envHome.toString()));
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+
+        assertEquals(0, cl.execute("block", "create", "local-lake", "lake", "--set", "folder=/tmp/lake"), output());
+        try (Blocks blocks = Blocks.open(envHome)) {
+            assertEquals(1, blocks.list(io.flowcore.blocks.local.LocalLake.class).size());
+        }
+    }
 }

@@ -40,9 +40,9 @@ public final class Blocks implements AutoCloseable {
         this.catalog = catalog;
     }
 
-    /** Blocks under the flowcore home ({@code $FLOWCORE_HOME}, else {@code ~/.flowcore}). */
+    /** Blocks under the flowcore home ({@link FlowcoreHome#resolve()}, by default {@code ~/.flowcore}). */
     public static Blocks open() {
-        return open(FlowcoreConfig.defaultHome());
+        return open(FlowcoreHome.resolve());
     }
 
     /** Blocks in {@code <home>/flowcore.db}, secrets keyed by {@code FLOWCORE_BLOCKS_KEY} or {@code <home>/blocks.key}. */

@@ -22,7 +22,7 @@ import org.slf4j.event.Level;
 /**
  * Settings of a {@link Flowcore} engine, given in {@code Flowcore.create(cfg -> …)}. Every setting has a
  * default that works with zero set-up: runs, logs and results are kept in an embedded SQLite database
- * and a folder under the flowcore home ({@code $FLOWCORE_HOME}, else {@code ~/.flowcore}).
+ * and a folder under the flowcore home ({@link FlowcoreHome}: {@code $FLOWCORE_HOME}, else {@code ~/.flowcore}).
  * The configuration is sealed once the engine is created.
  */
 public final class FlowcoreConfig {
@@ -49,7 +49,7 @@ public final class FlowcoreConfig {
                 + "create another engine with Flowcore.create(cfg -> ...)");
     }
 
-    /** The folder for the embedded database, results and journals. */
+    /** The folder for the embedded database, results and journals (default: {@link FlowcoreHome#resolve()}). */
     public FlowcoreConfig home(Path folder) {
         checkNotSealed();
         this.home = Objects.requireNonNull(folder, "home");
@@ -117,7 +117,13 @@ public final class FlowcoreConfig {
         return this;
     }
 
-    /** Changes the options of task method {@code method} of {@code flowClass}; values set here win over the annotation. */
+    /**
+     * Changes the options of task method {@code method} declared in {@code flowClass}; values set here win over the
+     * annotation. They apply to that task in {@code flowClass} and its subclasses.
+     *
+     * @throws IllegalArgumentException at once when {@code flowClass} declares no {@code @Task} method of that name
+     *                                  (the message lists its task methods), or inherits it (name the declaring class)
+     */
     public FlowcoreConfig taskOptions(Class<?> flowClass, String method, UnaryOperator<TaskOptions> change) {
         checkNotSealed();
         overrides.add(new TaskOverride(flowClass, method, change));
@@ -131,14 +137,8 @@ public final class FlowcoreConfig {
         return this;
     }
 
-    static Path defaultHome() {
-        String env = System.getenv("FLOWCORE_HOME");
-        if (env != null && !env.isBlank()) return Path.of(env);
-        return Path.of(System.getProperty("user.home"), ".flowcore");
-    }
-
     Blocks openBlocks() {
-        Path h = home != null ? home : defaultHome();
+        Path h = home != null ? home : FlowcoreHome.resolve();
         return databaseUrl != null
                 ? Blocks.open(io.flowcore.engine.blocks.BlockStores.jdbc(databaseUrl, databaseUser, databasePassword),
                         h.resolve("blocks.key"))
@@ -147,7 +147,7 @@ public final class FlowcoreConfig {
 
     EngineSettings seal(EngineSettings.BlockLoader blocks) {
         sealed = true;
-        Path h = home != null ? home : defaultHome();
+        Path h = home != null ? home : FlowcoreHome.resolve();
         StateStore s = store;
         if (s == null) {
             s = databaseUrl != null

@@ -71,8 +71,9 @@ public final class EngineRuntime implements FlowcoreRuntime, CallDispatcher {
             ctx.capture = null;
         }
         if (capture.calls != 1) {
-            throw new IllegalArgumentException("Tasks.submit() expects a lambda that calls exactly one @Task method, "
-                    + "e.g. Tasks.submit(() -> fetch(url)); this one called " + capture.calls);
+            throw new IllegalArgumentException("Tasks.submit() expects a call of exactly one @Task method, "
+                    + "e.g. Tasks.submit(() -> fetch(url)) or Tasks.submit(this::fetch, url); this one called "
+                    + capture.calls);
         }
         @SuppressWarnings("unchecked")
         TaskFuture<T> f = (TaskFuture<T>) ctx.scope.engine.tasks.submit(ctx.scope, capture.task, capture.args,

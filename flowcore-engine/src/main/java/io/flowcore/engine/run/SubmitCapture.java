@@ -3,7 +3,9 @@ package io.flowcore.engine.run;
 import io.flowcore.engine.discovery.TaskDefinition;
 import java.util.concurrent.Callable;
 
-/** The one task call captured inside {@code Tasks.submit(() -> task(args))}. */
+/**
+ * The one task call captured inside {@code Tasks.submit(() -> task(args))} or {@code Tasks.submit(this::task, args)}.
+ */
 final class SubmitCapture {
     TaskDefinition task;
     Object[] args;

@@ -9,6 +9,7 @@ import io.flowcore.blocks.sql.SqlConnector;
 import io.flowcore.engine.Blocks;
 import io.flowcore.engine.FlowRun;
 import io.flowcore.engine.Flowcore;
+import io.flowcore.engine.FlowcoreHome;
 import io.flowcore.engine.Worker;
 import io.flowcore.examples.taxi.EtlParentFlow.MonthResult;
 import io.flowcore.examples.taxi.data.GeneratorOptions;
@@ -27,8 +28,8 @@ import java.util.Map;
  * (the one in {@code FLOWCORE_PG_URL}, else an embedded PostgreSQL) with COPY. Prints a summary.
  *
  * <p>Arguments: {@code [rowsPerMonth]}, default the real month sizes (1,369,769 rows for 2021-01).
- * State, blocks, lake and warehouse live under the flowcore home ({@code $FLOWCORE_HOME}, else
- * {@code ~/.flowcore}); run it twice and the counts stay the same (loads replace their month).
+ * State, blocks, lake and warehouse live under the flowcore home ({@link FlowcoreHome}: {@code $FLOWCORE_HOME},
+ * else {@code ~/.flowcore}); run it twice and the counts stay the same (loads replace their month).
  */
 public final class TaxiDemo {
     private TaxiDemo() {
@@ -36,9 +37,7 @@ public final class TaxiDemo {
 
     public static void main(String[] args) throws Exception {
         long rows = args.length > 0 ? Long.parseLong(args[0]) : -1;
-        String envHome = System.getenv("FLOWCORE_HOME");
-        Path home = envHome != null && !envHome.isBlank() ? Path.of(envHome)
-                : Path.of(System.getProperty("user.home"), ".flowcore");
+        Path home = FlowcoreHome.resolve();
         ServerOptions serverOptions = ServerOptions.defaults(home.resolve("taxi-source"))
                 .withMonths(rows < 0 ? GeneratorOptions.realSize() : GeneratorOptions.rows(rows));
         EmbeddedPostgres embedded = null;
