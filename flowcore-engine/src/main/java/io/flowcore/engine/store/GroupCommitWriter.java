@@ -259,9 +259,11 @@ final class GroupCommitWriter implements AutoCloseable {
                 healthy();
                 return out;
             } catch (SQLException e) {
+                if (stopping) throw new InterruptedException("closing"); // not the op's fault: keep it in the journal
                 if (!dialect.isTransient(e)) return applyEach(batch);
                 pauseMillis = pauseAfter(e, pauseMillis);
             } catch (RuntimeException e) {
+                if (stopping) throw new InterruptedException("closing");
                 return applyEach(batch);
             }
         }
@@ -279,6 +281,7 @@ final class GroupCommitWriter implements AutoCloseable {
                     healthy();
                     break;
                 } catch (SQLException e) {
+                    if (stopping) throw new InterruptedException("closing");
                     if (dialect.isTransient(e)) {
                         pauseMillis = pauseAfter(e, pauseMillis);
                         continue;
@@ -286,6 +289,7 @@ final class GroupCommitWriter implements AutoCloseable {
                     quarantine(op, e, total);
                     break;
                 } catch (RuntimeException e) {
+                    if (stopping) throw new InterruptedException("closing");
                     quarantine(op, e, total);
                     break;
                 }

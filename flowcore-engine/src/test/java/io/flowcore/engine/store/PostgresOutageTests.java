@@ -45,6 +45,8 @@ class PostgresOutageTests {
 
     static final CountDownLatch RELEASE = new CountDownLatch(1);
     static final CountDownLatch DURING_STARTED = new CountDownLatch(1);
+    static final CountDownLatch LONG_STARTED = new CountDownLatch(1);
+    static final CountDownLatch LONG_INTERRUPTED = new CountDownLatch(1);
 
     @TempDir
     Path home;
@@ -65,6 +67,22 @@ class PostgresOutageTests {
         @Task
         public void mark() {
             DURING_STARTED.countDown();
+        }
+
+        @Task
+        public void longWork() {
+            LONG_STARTED.countDown();
+            try {
+                new CountDownLatch(1).await(); // until interrupted
+            } catch (InterruptedException e) {
+                LONG_INTERRUPTED.countDown();
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Flow(name = "long")
+        public void longFlow() {
+            longWork();
         }
 
         @Flow(name = "during")
@@ -177,6 +195,33 @@ class PostgresOutageTests {
             List<FlowRunRecord> during = fc.history().flowRuns(FlowRunQuery.all().flow("during"));
             assertEquals(1, during.size(), during.toString());
             assertTrue(during.getFirst().state().isFinal(), during.getFirst().state().toString());
+        }
+    }
+
+    @Test
+    void anEngineThatCannotRenewItsLeaseCancelsItsOwnRunsBeforeTheLeaseExpires() throws Exception {
+        Duration heartbeat = Duration.ofMillis(250);
+        Duration lease = Duration.ofSeconds(4);
+        int pgPort = URI.create(pg.url().substring("jdbc:".length())).getPort();
+        try (StallingProxy proxy = new StallingProxy(pgPort)) {
+            Flowcore fc = Flowcore.create(cfg -> cfg.home(home).lease(heartbeat, lease).store(StateStores.jdbc(
+                    url(proxy.port()), pg.user(), pg.password(), home.resolve("journal"),
+                    new StateStores.Options(Duration.ofSeconds(30), SOCKET))));
+            CompletableFuture<FlowRun<Void>> run = CompletableFuture.supplyAsync(
+                    () -> fc.executeVoid(Small.class, Small::longFlow));
+            assertTrue(LONG_STARTED.await(30, TimeUnit.SECONDS));
+            proxy.stall();
+            long stalled = System.nanoTime();
+
+            assertTrue(LONG_INTERRUPTED.await(30, TimeUnit.SECONDS), "the run was cancelled");
+            double after = (System.nanoTime() - stalled) / 1e9;
+            assertTrue(after < lease.toMillis() / 1000.0, "cancelled " + after + " s after the store went silent; "
+                    + "the lease expires after " + lease.toSeconds() + " s");
+
+            proxy.resume();
+            FlowRun<Void> done = run.get(60, TimeUnit.SECONDS);
+            assertEquals(StateType.CANCELLED, done.state().type(), done.state().toString());
+            fc.close();
         }
     }
 
