@@ -239,30 +239,19 @@ class DeploymentsAndWorkersTests {
     @Nested
     @DisplayName("on PostgreSQL")
     class OnPostgres extends TwoWorkers {
-        private String schema;
+        private TestInfra.PgSchema schema;
 
         @Override
         synchronized Consumer<FlowcoreConfig> store() {
-            TestInfra.Postgres pg = TestInfra.postgres();
-            if (schema == null) {
-                schema = "flowcore_workers_" + UUID.randomUUID().toString().replace("-", "");
-                try (var c = DriverManager.getConnection(pg.url(), pg.user(), pg.password())) {
-                    c.createStatement().execute("CREATE SCHEMA " + schema);
-                } catch (java.sql.SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-            String url = pg.url() + (pg.url().contains("?") ? "&" : "?") + "currentSchema=" + schema;
+            if (schema == null) schema = TestInfra.PgSchema.create("flowcore_workers");
+            String url = schema.url();
+            TestInfra.Postgres pg = schema.pg();
             return cfg -> cfg.database(url, pg.user(), pg.password());
         }
 
         @AfterEach
-        void dropSchema() throws Exception {
-            if (schema == null) return;
-            TestInfra.Postgres pg = TestInfra.postgres();
-            try (var c = DriverManager.getConnection(pg.url(), pg.user(), pg.password())) {
-                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+        void dropSchema() {
+            if (schema != null) schema.close();
         }
     }
 }

@@ -207,32 +207,19 @@ class TwoEnginesOneStoreTests {
     @Nested
     @DisplayName("on PostgreSQL")
     class OnPostgres extends OnAStore {
-        private String schema;
+        private TestInfra.PgSchema schema;
 
         @Override
-        Consumer<FlowcoreConfig> store() {
-            TestInfra.Postgres pg = TestInfra.postgres();
-            synchronized (this) {
-                if (schema == null) {
-                    schema = "flowcore_two_" + UUID.randomUUID().toString().replace("-", "");
-                    try (var c = DriverManager.getConnection(pg.url(), pg.user(), pg.password())) {
-                        c.createStatement().execute("CREATE SCHEMA " + schema);
-                    } catch (java.sql.SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }
-            String url = pg.url() + (pg.url().contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        synchronized Consumer<FlowcoreConfig> store() {
+            if (schema == null) schema = TestInfra.PgSchema.create("flowcore_two");
+            String url = schema.url();
+            TestInfra.Postgres pg = schema.pg();
             return cfg -> cfg.database(url, pg.user(), pg.password());
         }
 
         @AfterEach
-        void dropSchema() throws Exception {
-            if (schema == null) return;
-            TestInfra.Postgres pg = TestInfra.postgres();
-            try (var c = DriverManager.getConnection(pg.url(), pg.user(), pg.password())) {
-                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
-            }
+        void dropSchema() {
+            if (schema != null) schema.close();
         }
     }
 

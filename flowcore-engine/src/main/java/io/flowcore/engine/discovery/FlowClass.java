@@ -114,7 +114,16 @@ public final class FlowClass {
                 .collect(Collectors.joining(",", "(", ")"));
     }
 
-    private static Class<?> generate(Class<?> type, Map<Method, Object> definitions) {
+    /**
+     * ClassValue may compute the same class's value on two threads at once; defining the subclass twice
+     * would fail with a LinkageError, so generation is serialised and reuses a subclass already defined.
+     */
+    private static synchronized Class<?> generate(Class<?> type, Map<Method, Object> definitions) {
+        try {
+            return Class.forName(type.getName() + "$$Flowcore", false, type.getClassLoader());
+        } catch (ClassNotFoundException notYet) {
+            // define it below
+        }
         DynamicType.Builder<?> b = new ByteBuddy().subclass(type).name(type.getName() + "$$Flowcore");
         for (Map.Entry<Method, Object> e : definitions.entrySet()) {
             Interceptor target = e.getValue() instanceof TaskDefinition t

@@ -118,10 +118,19 @@ final class Leases implements AutoCloseable {
         List<UUID> crashed = new ArrayList<>();
         synchronized (seen) {
             Set<String> present = new HashSet<>();
+            Map<UUID, String> gone = new java.util.LinkedHashMap<>();
             for (RunClaim run : live) {
                 if (run.engineId() == null || run.engineId().equals(engine.engineId)) continue;
                 if (run.lease() != null) present.add(run.lease().engineId());
                 String why = goneBecause(run.lease(), now);
+                if (why != null) gone.put(run.claim().flowRunId(), why);
+            }
+            seen.keySet().retainAll(present);
+            if (gone.isEmpty()) return crashed;
+            // Read again: the store now replays the journals of engines that died since the first read, so
+            // what they acknowledged is in before the takeover refuses everything under their claim.
+            for (RunClaim run : engine.store.liveRuns()) {
+                String why = gone.get(run.claim().flowRunId());
                 if (why == null) continue;
                 var state = States.crashed(now, "the engine running it stopped: " + why);
                 if (engine.transitions.crash(run, state).isPresent()) {
@@ -130,7 +139,6 @@ final class Leases implements AutoCloseable {
                             run.engineId(), why);
                 }
             }
-            seen.keySet().retainAll(present);
         }
         return crashed;
     }

@@ -265,6 +265,13 @@ final class GroupCommitWriter implements AutoCloseable {
             } catch (RuntimeException e) {
                 if (stopping) throw new InterruptedException("closing");
                 return applyEach(batch);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Error e) {
+                // A driver on a broken connection (pgjdbc asserts when its socket died under it): drop the
+                // connection and try again, as for a connection error; never let the writer thread die.
+                if (stopping) throw new InterruptedException("closing");
+                pauseMillis = pauseAfter(new SQLException("the driver failed: " + e, "08000", e), pauseMillis);
             }
         }
     }

@@ -170,23 +170,9 @@ final class JdbcDeployments {
                 setText(ps, 16, workQueue);
                 ps.executeUpdate();
             }
-            history(c, r.id().toString(), 0, r.state());
+            OpApplier.insertHistory(c, r.id(), 0, r.state());
             return null;
         });
-    }
-
-    private static void history(Connection c, String runId, long seq, State s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO state_history (run_id, seq, type, name, ts, message, "
-                + "scheduled_time) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, runId);
-            ps.setLong(2, seq);
-            ps.setString(3, s.type().name());
-            setText(ps, 4, s.name());
-            ps.setLong(5, Columns.nanos(s.timestamp()));
-            setText(ps, 6, s.message());
-            Columns.setInstant(ps, 7, s.scheduledTime());
-            ps.executeUpdate();
-        }
     }
 
     List<DeploymentStore.ClaimedRun> claimDue(String engineId, Collection<String> queues, Instant now, int limit) {
@@ -229,7 +215,7 @@ final class JdbcDeployments {
                     up.setString(7, r.id().toString());
                     up.setLong(8, epochs.get(k));
                     if (up.executeUpdate() != 1) continue;
-                    history(c, r.id().toString(), seq, pending);
+                    OpApplier.insertHistory(c, r.id(), seq, pending);
                     claimed.add(new DeploymentStore.ClaimedRun(new FlowRunRecord(r.id(), r.name(), r.flowName(),
                             r.flowClass(), r.flowMethod(), r.parametersJson(), r.parentFlowRunId(), r.resumeOf(),
                             engineId, pending, r.createdAt()), claim));

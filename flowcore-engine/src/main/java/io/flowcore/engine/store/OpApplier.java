@@ -359,6 +359,11 @@ final class OpApplier {
         ps.setLong(i + 5, seq);
     }
 
+    /** Appends one entry to a flow run's state history (for writes made outside a batch: claims). */
+    static void insertHistory(Connection c, UUID runId, long seq, State s) throws SQLException {
+        insertHistory(c, List.of(new History(runId, seq, s)));
+    }
+
     private static void insertHistory(Connection c, List<History> rows) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT_HISTORY)) {
             for (History h : rows) {

@@ -16,6 +16,35 @@ public final class TestInfra {
     public record Postgres(String url, String user, String password) {
     }
 
+    /** A fresh schema of the test PostgreSQL, so that tests running at the same time never share tables. */
+    public record PgSchema(Postgres pg, String name) implements AutoCloseable {
+        /** Creates {@code <prefix>_<random>}. */
+        public static PgSchema create(String prefix) {
+            Postgres pg = postgres();
+            String name = prefix + "_" + java.util.UUID.randomUUID().toString().replace("-", "");
+            try (var c = java.sql.DriverManager.getConnection(pg.url(), pg.user(), pg.password())) {
+                c.createStatement().execute("CREATE SCHEMA " + name);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot create schema " + name + ": " + e.getMessage(), e);
+            }
+            return new PgSchema(pg, name);
+        }
+
+        /** The JDBC URL with this schema as the current one. */
+        public String url() {
+            return pg.url() + (pg.url().contains("?") ? "&" : "?") + "currentSchema=" + name;
+        }
+
+        @Override
+        public void close() {
+            try (var c = java.sql.DriverManager.getConnection(pg.url(), pg.user(), pg.password())) {
+                c.createStatement().execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot drop schema " + name + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     public static Postgres postgres() {
         String hint = "set FLOWCORE_PG_URL (run .ci/test-infra.sh up)";
         return new Postgres(require("FLOWCORE_PG_URL", hint), optional("FLOWCORE_PG_USER", "flowcore"),
