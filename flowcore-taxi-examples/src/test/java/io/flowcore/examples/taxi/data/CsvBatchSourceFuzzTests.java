@@ -3,6 +3,7 @@ package io.flowcore.examples.taxi.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.flowcore.engine.testing.Fuzz;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,95 +14,126 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Label;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /*
- * Property-based fuzzing of CsvBatchSource: whatever the bytes, reading never hangs (each case is
- * bounded), never fails with anything but a clear exception naming the file, and never loses a row
- * silently: when it finishes, rows in batches + rows rejected = the input's data records, counted
- * here by an independent RFC 4180 reading (records end at CR, LF or CRLF outside quotes, "" is a
- * quote inside quotes, empty lines are skipped, the first record is the header).
- * Tries: jqwik.tries.default (200 in src/test/resources/junit-platform.properties; -Pstress for more).
+ * Fuzzing of CsvBatchSource: whatever the bytes, reading never hangs (each case is bounded), never fails
+ * with anything but a clear exception naming the file, and never loses a row silently: when it finishes,
+ * rows in batches + rows rejected = the input's data records, counted here by an independent RFC 4180
+ * reading (records end at CR, LF or CRLF outside quotes, "" is a quote inside quotes, empty lines are
+ * skipped, the first record is the header).
+ * Cases per test: Fuzz.tries() (200 in a normal build, 5,000 with -Pstress); a failure names the seed to
+ * rerun it with (-Dflowcore.fuzz.seed=S).
  */
-@Label("CsvBatchSource under fuzzed input")
+@DisplayName("CsvBatchSource under fuzzed input")
 class CsvBatchSourceFuzzTests {
     private static final TaxiSchema SCHEMA = TaxiSchema.canonical(Service.YELLOW);
     private static final int MUST_THROW = -1;
-    private static Path dir;
-    private static byte[] valid;
+    private static final byte[] ODD_BYTES = {'"', ',', '\n', '\r', 'x', '1', '.', '-', 0, (byte) 0xC3, (byte) 0xFF};
+    private static final List<String> ODD_FIELDS = List.of("", "\"", "\"\"", "\"\"\"", "\"a,b\"", "\"a\"\"b\"", "\"open",
+            "a\"b", "\"x\"y", " \"q\" ", "\"line\nbreak\"", "\"cr\rlf\"", "1", "2.5", "-3", "2021-01-01 00:15:56", "N", "é", "\t");
+    private static final String ODD_CHARS = "\",\r\n a1.";
+    private static final List<String> LINE_ENDS = List.of("\n", "\r\n", "\r", "\n\n", "");
+    private static final char[] HUGE_CHARS = {'a', '1', ' ', '"', ',', '\n'};
 
-    @BeforeContainer
+    @TempDir
+    static Path dir;
+    private static byte[] valid;
+    private static String header;
+    private static String[] goodLines;
+
+    @BeforeAll
     static void makeAValidSmallFile() throws IOException {
-        dir = Files.createTempDirectory("csv-fuzz");
         Path gz = dir.resolve("valid.csv.gz");
         MonthFiles.writeCsvGz(MonthSpec.of(Service.YELLOW, 2021, 1), GeneratorOptions.rows(40), gz);
         try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
             valid = in.readAllBytes();
         }
+        header = new String(valid, 0, indexOf(valid, (byte) '\n') + 1, StandardCharsets.UTF_8);
+        goodLines = new String(valid, StandardCharsets.UTF_8).split("\n");
     }
 
-    @AfterContainer
-    static void removeFiles() throws IOException {
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
+    @Test
+    void randomBytesAreReadInFullOrRefusedClearly() throws Exception {
+        Fuzz.check("random bytes", Fuzzing.CASE_TIMEOUT, r -> {
+            byte[] bytes = Fuzzing.bytes(r, 3000);
+            check("random " + bytes.length + " bytes", bytes, r.nextBoolean());
+        });
     }
 
-    @Property
-    void randomBytesAreReadInFullOrRefusedClearly(@ForAll @Size(max = 3000) byte[] bytes, @ForAll boolean gzip) throws Exception {
-        check(bytes, gzip);
+    @Test
+    void mutatedValidFilesAreReadInFullOrRefusedClearly() throws Exception {
+        Fuzz.check("mutated valid file", Fuzzing.CASE_TIMEOUT, r -> {
+            boolean gzip = r.nextBoolean();
+            switch (r.nextInt(3)) {
+                case 0 -> {
+                    int pct = r.nextInt(101);
+                    check("the valid file cut to " + pct + "%", Arrays.copyOf(valid, valid.length * pct / 100), gzip);
+                }
+                case 1 -> check("the valid file with up to 12 bytes set to quotes, separators, line ends, NUL or bad UTF-8",
+                        Fuzzing.flipped(valid, r, 12, 0, valid.length - 1, ODD_BYTES), gzip);
+                default -> check("the valid file with up to 6 bytes set at random",
+                        Fuzzing.flipped(valid, r, 6, 0, valid.length - 1, Fuzzing.ANY_BYTE), gzip);
+            }
+        });
     }
 
-    @Property
-    void mutatedValidFilesAreReadInFullOrRefusedClearly(@ForAll("mutatedValid") byte[] bytes, @ForAll boolean gzip) throws Exception {
-        check(bytes, gzip);
+    @Test
+    void oddQuotingIsReadInFullOrRefusedClearly() throws Exception {
+        Fuzz.check("odd quoting", Fuzzing.CASE_TIMEOUT, r -> {
+            String csv = oddlyQuoted(r);
+            check("oddly quoted " + quoted(csv), csv.getBytes(StandardCharsets.UTF_8), false);
+        });
     }
 
-    @Property
-    void oddQuotingIsReadInFullOrRefusedClearly(@ForAll("oddlyQuoted") String csv) throws Exception {
-        check(csv.getBytes(StandardCharsets.UTF_8), false);
+    @Test
+    void hugeFieldsAreReadInFullOrRefusedClearly() throws Exception {
+        Fuzz.check("huge fields", Fuzzing.CASE_TIMEOUT, r -> {
+            int length = 10_000 + r.nextInt(390_001);
+            char c = HUGE_CHARS[r.nextInt(HUGE_CHARS.length)];
+            boolean quote = r.nextBoolean();
+            int at = r.nextInt(19);
+            int rows = r.nextInt(4);
+            String csv = withHugeField(length, c, quote, at, rows);
+            check("a " + length + "-char " + (quote ? "quoted " : "") + "field of '" + c + "' in column " + at + " after "
+                    + rows + " good rows", csv.getBytes(StandardCharsets.UTF_8), r.nextBoolean());
+        });
     }
 
-    @Property
-    void hugeFieldsAreReadInFullOrRefusedClearly(@ForAll("hugeFields") String csv, @ForAll boolean gzip) throws Exception {
-        check(csv.getBytes(StandardCharsets.UTF_8), gzip);
-    }
-
-    @Property
-    void aCsvGzCutShortIsNeverTakenAsComplete(@ForAll @IntRange(min = 0, max = 999) int permille) throws Exception {
+    @Test
+    void aCsvGzCutShortIsNeverTakenAsComplete() throws Exception {
         byte[] gz = gzip(valid);
-        byte[] cut = Arrays.copyOf(gz, (int) ((long) (gz.length - 1) * permille / 1000)); // at least the last byte short
-        Path file = write("cut.csv.gz", cut);
-        Fuzzing.Outcome<long[]> o = Fuzzing.bounded(file.toString(), () -> read(file));
-        assertNotNull(o.error(), () -> "a gzip cut at " + cut.length + " of " + gz.length + " bytes was read as complete");
-        Fuzzing.assertClear(o.error(), "cut.csv.gz");
+        Fuzz.check("a cut .csv.gz", Fuzzing.CASE_TIMEOUT, r -> {
+            byte[] cut = Arrays.copyOf(gz, (int) ((long) (gz.length - 1) * r.nextInt(1000) / 1000)); // at least the last byte short
+            Path file = write("cut.csv.gz", cut);
+            Fuzzing.Outcome<long[]> o = Fuzzing.attempt(() -> read(file));
+            assertNotNull(o.error(), () -> "a gzip cut at " + cut.length + " of " + gz.length + " bytes was read as complete");
+            Fuzzing.assertClear(o.error(), "cut.csv.gz");
+        });
     }
 
-    private void check(byte[] csv, boolean gzip) throws Exception {
+    private static void check(String what, byte[] csv, boolean gzip) throws IOException {
         String name = gzip ? "in.csv.gz" : "in.csv";
         Path file = write(name, gzip ? gzip(csv) : csv);
         long expected = dataRecords(csv);
-        Fuzzing.Outcome<long[]> o = Fuzzing.bounded(name, () -> read(file));
+        Fuzzing.Outcome<long[]> o = Fuzzing.attempt(() -> read(file));
         if (o.error() != null) {
             Fuzzing.assertClear(o.error(), name);
             return;
         }
         long[] counts = o.value(); // rows in batches, rows rejected, rowsRead()
-        if (expected == MUST_THROW) throw new AssertionError("broken quoting was read without an error: " + Arrays.toString(counts));
-        assertEquals(expected, counts[0] + counts[1], () -> "rows + rejects, for " + Arrays.toString(counts));
-        assertEquals(expected, counts[2], "rowsRead()");
+        String input = what + (gzip ? ", gzipped" : "");
+        if (expected == MUST_THROW) {
+            throw new AssertionError("broken quoting was read without an error: " + Arrays.toString(counts) + " from " + input);
+        }
+        assertEquals(expected, counts[0] + counts[1], () -> "rows + rejects, for " + Arrays.toString(counts) + " from " + input);
+        assertEquals(expected, counts[2], () -> "rowsRead() from " + input);
     }
 
     private static long[] read(Path file) throws IOException {
@@ -164,56 +196,34 @@ class CsvBatchSourceFuzzTests {
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    @Provide
-    Arbitrary<byte[]> mutatedValid() {
-        Arbitrary<byte[]> truncated = Arbitraries.integers().between(0, 100)
-                .map(pct -> Arrays.copyOf(valid, valid.length * pct / 100));
-        Arbitrary<byte[]> flipped = Arbitraries.integers().between(0, valid.length - 1).list().ofMinSize(1).ofMaxSize(12)
-                .flatMap(positions -> Arbitraries.of((byte) '"', (byte) ',', (byte) '\n', (byte) '\r', (byte) 'x', (byte) '1',
-                                (byte) '.', (byte) '-', (byte) 0, (byte) 0xC3, (byte) 0xFF).list().ofSize(positions.size())
-                        .map(values -> {
-                            byte[] copy = valid.clone();
-                            for (int k = 0; k < positions.size(); k++) copy[positions.get(k)] = values.get(k);
-                            return copy;
-                        }));
-        Arbitrary<byte[]> randomFlips = Arbitraries.integers().between(0, valid.length - 1).list().ofMinSize(1).ofMaxSize(6)
-                .flatMap(positions -> Arbitraries.bytes().list().ofSize(positions.size()).map(values -> {
-                    byte[] copy = valid.clone();
-                    for (int k = 0; k < positions.size(); k++) copy[positions.get(k)] = values.get(k);
-                    return copy;
-                }));
-        return Arbitraries.oneOf(truncated, flipped, randomFlips);
+    /** The valid header, then up to 8 rows of 1 to 22 odd fields (stray, doubled and open quotes, line breaks), each row ended oddly. */
+    private static String oddlyQuoted(Random r) {
+        StringBuilder csv = new StringBuilder(header);
+        for (int row = r.nextInt(9); row > 0; row--) {
+            for (int f = 1 + r.nextInt(22); f > 0; f--) {
+                if (r.nextBoolean()) csv.append(ODD_FIELDS.get(r.nextInt(ODD_FIELDS.size())));
+                else for (int n = r.nextInt(7); n > 0; n--) csv.append(ODD_CHARS.charAt(r.nextInt(ODD_CHARS.length())));
+                if (f > 1) csv.append(',');
+            }
+            csv.append(LINE_ENDS.get(r.nextInt(LINE_ENDS.size())));
+        }
+        return csv.toString();
     }
 
-    @Provide
-    Arbitrary<String> oddlyQuoted() {
-        String header = new String(valid, 0, indexOf(valid, (byte) '\n') + 1, StandardCharsets.UTF_8);
-        Arbitrary<String> field = Arbitraries.oneOf(
-                Arbitraries.of("", "\"", "\"\"", "\"\"\"", "\"a,b\"", "\"a\"\"b\"", "\"open", "a\"b", "\"x\"y", " \"q\" ",
-                        "\"line\nbreak\"", "\"cr\rlf\"", "1", "2.5", "-3", "2021-01-01 00:15:56", "N", "é", "\t"),
-                Arbitraries.strings().withChars("\",\r\n a1.").ofMaxLength(6));
-        Arbitrary<String> line = field.list().ofMinSize(1).ofMaxSize(22).map(fs -> String.join(",", fs));
-        Arbitrary<String> end = Arbitraries.of("\n", "\r\n", "\r", "\n\n", "");
-        Arbitrary<String> row = Combinators.combine(line, end).as((l, e) -> l + e);
-        return row.list().ofMaxSize(8).map(rows -> header + String.join("", rows));
+    /** The valid header and {@code rows} good rows, then a good row whose column {@code at} (or its last) is a huge field. */
+    private static String withHugeField(int length, char c, boolean quote, int at, int rows) {
+        String field = quote ? "\"" + String.valueOf(c == '"' ? 'q' : c).repeat(length) + "\""
+                : String.valueOf(c == ',' || c == '\n' || c == '"' ? 'z' : c).repeat(length);
+        StringBuilder s = new StringBuilder(header);
+        for (int i = 0; i < rows; i++) s.append(goodLines[1 + i]).append('\n');
+        String[] cells = goodLines[1 + rows].split(",", -1);
+        cells[Math.min(at, cells.length - 1)] = field;
+        return s.append(String.join(",", cells)).append('\n').toString();
     }
 
-    @Provide
-    Arbitrary<String> hugeFields() {
-        String header = new String(valid, 0, indexOf(valid, (byte) '\n') + 1, StandardCharsets.UTF_8);
-        Arbitrary<String> huge = Combinators.combine(Arbitraries.integers().between(10_000, 400_000),
-                        Arbitraries.chars().with('a', '1', ' ', '"', ',', '\n'), Arbitraries.of(true, false))
-                .as((n, c, quote) -> quote ? "\"" + String.valueOf(c == '"' ? 'q' : c).repeat(n) + "\""
-                        : String.valueOf(c == ',' || c == '\n' || c == '"' ? 'z' : c).repeat(n));
-        return Combinators.combine(huge, Arbitraries.integers().between(0, 18), Arbitraries.integers().between(0, 3))
-                .as((field, at, rows) -> {
-                    StringBuilder s = new StringBuilder(header);
-                    String[] good = new String(valid, StandardCharsets.UTF_8).split("\n");
-                    for (int r = 0; r < rows; r++) s.append(good[1 + r]).append('\n');
-                    String[] cells = good[1 + rows].split(",", -1);
-                    cells[Math.min(at, cells.length - 1)] = field;
-                    return s.append(String.join(",", cells)).append('\n').toString();
-                });
+    /** The text with its CR and LF shown as \r and \n, for a failure message. */
+    private static String quoted(String s) {
+        return '«' + s.replace("\r", "\\r").replace("\n", "\\n") + '»';
     }
 
     private static int indexOf(byte[] b, byte v) {

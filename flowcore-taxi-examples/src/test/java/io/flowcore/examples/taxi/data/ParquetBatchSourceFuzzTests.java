@@ -3,46 +3,47 @@ package io.flowcore.examples.taxi.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.flowcore.engine.testing.Fuzz;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Label;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalInputFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /*
- * Property-based fuzzing of ParquetBatchSource: whatever the bytes, reading never hangs (each case is
- * bounded), never fails with anything but a clear exception naming the file, and never loses a row
- * silently: when it finishes, the rows in batches = rowsRead() = the row count in the file's footer
- * (read here by parquet-java's own footer reader). A file cut short must always be refused.
- * Tries: jqwik.tries.default (200 in src/test/resources/junit-platform.properties; -Pstress for more).
+ * Fuzzing of ParquetBatchSource: whatever the bytes, reading never hangs (each case is bounded), never
+ * fails with anything but a clear exception naming the file, and never loses a row silently: when it
+ * finishes, the rows in batches = rowsRead() = the row count in the file's footer (read here by
+ * parquet-java's own footer reader). A file cut short must always be refused.
+ * Cases per test: Fuzz.tries() (200 in a normal build, 5,000 with -Pstress); a failure names the seed to
+ * rerun it with (-Dflowcore.fuzz.seed=S).
  */
-@Label("ParquetBatchSource under fuzzed input")
+@DisplayName("ParquetBatchSource under fuzzed input")
 class ParquetBatchSourceFuzzTests {
     private static final TaxiSchema SCHEMA = TaxiSchema.canonical(Service.YELLOW);
-    private static Path dir;
+    @TempDir
+    static Path dir;
     private static byte[] valid;
     private static int footerStart;
+    // built once: each build makes a Hadoop Configuration, which parses core-default.xml (several ms a case)
+    private static ParquetReadOptions footerReadOptions;
 
-    @BeforeContainer
+    static {
+        new Configuration(false); // load Hadoop's Configuration class once, outside the bounded cases
+    }
+
+    @BeforeAll
     static void makeAValidSmallFile() throws IOException {
-        dir = Files.createTempDirectory("parquet-fuzz");
         Path file = dir.resolve("valid.parquet");
         // small row groups and pages: several of each in a small file
         MonthFiles.writeParquet(MonthSpec.of(Service.YELLOW, 2021, 1), GeneratorOptions.rows(500), file,
@@ -50,59 +51,62 @@ class ParquetBatchSourceFuzzTests {
         valid = Files.readAllBytes(file);
         int footerLength = ByteBuffer.wrap(valid, valid.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         footerStart = valid.length - 8 - footerLength;
+        footerReadOptions = ParquetReadOptions.builder().build();
     }
 
-    @AfterContainer
-    static void removeFiles() throws IOException {
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
+    @Test
+    void aFileCutShortIsAlwaysRefusedClearly() throws Exception {
+        Fuzz.check("a cut file", Fuzzing.CASE_TIMEOUT, r -> {
+            byte[] cut = Arrays.copyOf(valid, (int) ((long) (valid.length - 1) * r.nextInt(10_000) / 10_000));
+            Path file = Files.write(dir.resolve("cut.parquet"), cut);
+            Fuzzing.Outcome<long[]> o = Fuzzing.attempt(() -> read(file));
+            assertNotNull(o.error(), () -> "a file cut at " + cut.length + " of " + valid.length + " bytes was read as complete");
+            Fuzzing.assertClear(o.error(), "cut.parquet");
+        });
     }
 
-    @Property
-    void aFileCutShortIsAlwaysRefusedClearly(@ForAll @IntRange(min = 0, max = 9_999) int permyriad) throws Exception {
-        byte[] cut = Arrays.copyOf(valid, (int) ((long) (valid.length - 1) * permyriad / 10_000));
-        Path file = Files.write(dir.resolve("cut.parquet"), cut);
-        Fuzzing.Outcome<long[]> o = Fuzzing.bounded(file.toString(), () -> read(file));
-        assertNotNull(o.error(), () -> "a file cut at " + cut.length + " of " + valid.length + " bytes was read as complete");
-        Fuzzing.assertClear(o.error(), "cut.parquet");
+    @Test
+    void flippedBytesAnywhereAreReadInFullOrRefusedClearly() throws Exception {
+        Fuzz.check("flipped bytes anywhere", Fuzzing.CASE_TIMEOUT, r ->
+                check("the valid file with up to 8 bytes set at random",
+                        Fuzzing.flipped(valid, r, 8, 0, valid.length - 1, Fuzzing.ANY_BYTE)));
     }
 
-    @Property
-    void flippedBytesAnywhereAreReadInFullOrRefusedClearly(@ForAll("flipsAnywhere") byte[] bytes) throws Exception {
-        check(bytes);
+    @Test
+    void flippedBytesInTheFooterAreReadInFullOrRefusedClearly() throws Exception {
+        Fuzz.check("flipped bytes in the footer", Fuzzing.CASE_TIMEOUT, r ->
+                check("the valid file with up to 8 bytes of its footer set at random",
+                        Fuzzing.flipped(valid, r, 8, footerStart, valid.length - 9, Fuzzing.ANY_BYTE)));
     }
 
-    @Property
-    void flippedBytesInTheFooterAreReadInFullOrRefusedClearly(@ForAll("flipsInFooter") byte[] bytes) throws Exception {
-        check(bytes);
+    @Test
+    void randomBytesAreRefusedClearly() throws Exception {
+        Fuzz.check("random bytes", Fuzzing.CASE_TIMEOUT, r -> {
+            byte[] body = Fuzzing.bytes(r, 3000);
+            if (r.nextBoolean()) { // PAR1 at both ends and a footer length that fits, so the reader gets past the magic
+                ByteBuffer b = ByteBuffer.allocate(body.length + 12).order(ByteOrder.LITTLE_ENDIAN);
+                b.put("PAR1".getBytes()).put(body).putInt(body.length).put("PAR1".getBytes());
+                check(body.length + " random bytes framed as Parquet", b.array());
+            } else {
+                check(body.length + " random bytes", body);
+            }
+        });
     }
 
-    @Property
-    void randomBytesAreRefusedClearly(@ForAll @Size(max = 3000) byte[] body, @ForAll boolean framed) throws Exception {
-        byte[] bytes = body;
-        if (framed) { // PAR1 at both ends and a footer length that fits, so the reader gets past the magic
-            ByteBuffer b = ByteBuffer.allocate(body.length + 12).order(ByteOrder.LITTLE_ENDIAN);
-            b.put("PAR1".getBytes()).put(body).putInt(body.length).put("PAR1".getBytes());
-            bytes = b.array();
-        }
-        check(bytes);
-    }
-
-    private void check(byte[] bytes) throws Exception {
+    private static void check(String what, byte[] bytes) throws IOException {
         Path file = Files.write(dir.resolve("in.parquet"), bytes);
-        Fuzzing.Outcome<long[]> o = Fuzzing.bounded("in.parquet", () -> read(file));
+        Fuzzing.Outcome<long[]> o = Fuzzing.attempt(() -> read(file));
         if (o.error() != null) {
             Fuzzing.assertClear(o.error(), "in.parquet");
             return;
         }
         long[] counts = o.value(); // rows in batches, rowsRead()
         long footerRows;
-        try (ParquetFileReader footer = ParquetFileReader.open(new LocalInputFile(file), ParquetReadOptions.builder().build())) {
+        try (ParquetFileReader footer = ParquetFileReader.open(new LocalInputFile(file), footerReadOptions)) {
             footerRows = footer.getRecordCount();
         }
-        assertEquals(footerRows, counts[0], "rows in batches");
-        assertEquals(footerRows, counts[1], "rowsRead()");
+        assertEquals(footerRows, counts[0], () -> "rows in batches from " + what);
+        assertEquals(footerRows, counts[1], () -> "rowsRead() from " + what);
     }
 
     private static long[] read(Path file) throws IOException {
@@ -112,29 +116,5 @@ class ParquetBatchSourceFuzzTests {
             while (source.next(batch)) rows += batch.size();
             return new long[] {rows, source.rowsRead()};
         }
-    }
-
-    @Provide
-    Arbitrary<byte[]> flipsAnywhere() {
-        return flips(0, valid.length - 1);
-    }
-
-    @Provide
-    Arbitrary<byte[]> flipsInFooter() {
-        return flips(footerStart, valid.length - 9);
-    }
-
-    private static Arbitrary<byte[]> flips(int from, int to) {
-        return Arbitraries.integers().between(from, to).list().ofMinSize(1).ofMaxSize(8)
-                .flatMap(positions -> Arbitraries.bytes().list().ofSize(positions.size()).map(values -> {
-                    byte[] copy = valid.clone();
-                    List<Integer> at = positions;
-                    for (int k = 0; k < at.size(); k++) copy[at.get(k)] = values.get(k);
-                    return copy;
-                }));
-    }
-
-    static {
-        new Configuration(false); // load Hadoop's Configuration class once, outside the bounded cases
     }
 }
