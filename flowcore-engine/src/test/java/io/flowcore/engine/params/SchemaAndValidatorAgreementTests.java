@@ -47,21 +47,40 @@ class SchemaAndValidatorAgreementTests {
                 bad("{" + OK + ", \"months\": 3}"),
                 bad("{" + OK + ", \"window\": [1]}"),
                 bad("{" + OK + ", \"moth\": 3}"),
-                bad("{\"month\": 40, \"months\": [99], \"color\": \"red\", \"window\": {\"days\": -1}}"));
+                bad("{\"month\": 40, \"months\": [99], \"color\": \"red\", \"window\": {\"days\": -1}}"),
+                bad("{" + OK + ", \"window\": {\"start\": 20210101, \"days\": 5}}"),
+                bad("{" + OK + ", \"window\": {\"start\": \"2021-02-29\", \"days\": 5}}"),
+                typesGood("{\"color\": \"GREEN\", \"folder\": 2021, \"note\": true, \"rate\": 2, \"limits\": {\"a\": null}}"),
+                typesBad("{\"color\": 1}"),
+                typesBad("{\"color\": \"green\"}"),
+                typesBad("{\"dryRun\": 1}"),
+                typesBad("{\"dryRun\": \"true\"}"),
+                typesBad("{\"rate\": \"0.5\"}"),
+                typesBad("{\"limits\": {\"a\": \"x\"}}"),
+                typesBad("{\"months\": [1, 2.0]}"),
+                typesBad("{\"window\": {\"days\": \"7\"}}"));
     }
 
     private static Arguments good(String json) {
-        return Arguments.of(json, true);
+        return Arguments.of("constrained", json, true);
     }
 
     private static Arguments bad(String json) {
-        return Arguments.of(json, false);
+        return Arguments.of("constrained", json, false);
     }
 
-    @ParameterizedTest(name = "[{index}] valid={1}: {0}")
+    private static Arguments typesGood(String json) {
+        return Arguments.of("types", json, true);
+    }
+
+    private static Arguments typesBad(String json) {
+        return Arguments.of("types", json, false);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} valid={2}: {1}")
     @MethodSource("cases")
-    void bothFindTheSameViolations(String json, boolean valid) {
-        Method m = ParamFixtures.method("constrained");
+    void bothFindTheSameViolations(String method, String json, boolean valid) {
+        Method m = ParamFixtures.method(method);
 
         List<Violation> fromSchema = ParameterSchema.check(ParameterSchema.of(m), json);
         List<Violation> fromValidator;
