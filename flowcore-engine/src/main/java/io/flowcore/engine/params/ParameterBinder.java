@@ -1,7 +1,6 @@
 package io.flowcore.engine.params;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -87,8 +86,8 @@ public final class ParameterBinder {
         StringBuilder path = new StringBuilder(name);
         JsonNode at = node;
         String message = "cannot be read: " + e.getClass().getSimpleName();
-        if (e instanceof DatabindException de) {
-            for (JsonMappingException.Reference r : ((JsonMappingException) de).getPath()) {
+        if (e instanceof JsonMappingException jm) {
+            for (JsonMappingException.Reference r : jm.getPath()) {
                 if (r.getIndex() >= 0) {
                     path.append('[').append(r.getIndex()).append(']');
                     at = at == null ? null : at.get(r.getIndex());
@@ -103,7 +102,7 @@ public final class ParameterBinder {
                 // e.g. a record's constructor refused the value
                 message = "cannot be read: " + e.getCause().getMessage().lines().findFirst().orElse("");
             } else {
-                message = "cannot be read: " + ((JsonMappingException) de).getOriginalMessage();
+                message = "cannot be read: " + jm.getOriginalMessage();
             }
         }
         return new Violation(path.toString(), ParameterJson.render(at == null ? node : at), message);

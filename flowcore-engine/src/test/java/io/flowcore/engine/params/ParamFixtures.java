@@ -32,6 +32,16 @@ public class ParamFixtures {
                             @Valid Window window, List<@Valid Window> windows, Window notCascaded) {
     }
 
+    /** A record whose constructor refuses values itself. */
+    public record Month(int value) {
+        public Month {
+            if (value < 1 || value > 12) throw new IllegalArgumentException("a month is 1-12, not " + value);
+        }
+    }
+
+    public void withMonth(Month month) {
+    }
+
     /** A flow method inherited from an abstract class. */
     public abstract static class Base {
         public void inherited(@Min(1) int n) {

@@ -155,4 +155,10 @@ class ParameterBinderTests {
         assertArrayEquals(new Object[] {5}, ParameterBinder.bind(run, "{\"n\": 5}"));
         assertEquals(before, ParamFixtures.Constructed.CONSTRUCTIONS.get());
     }
+
+    @Test
+    void aValueARecordsConstructorRefusesIsReportedWithTheConstructorsReason() {
+        assertEquals(List.of(new Violation("month", "{\"value\":13}", "cannot be read: a month is 1-12, not 13")),
+                violations(ParamFixtures.method("withMonth"), "{\"month\": {\"value\": 13}}"));
+    }
 }
