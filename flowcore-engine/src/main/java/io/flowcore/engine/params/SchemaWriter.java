@@ -160,11 +160,11 @@ final class SchemaWriter {
         return annotations.stream().anyMatch(a -> a.annotationType() == type);
     }
 
-    private static AnnotatedType typeArgument(AnnotatedType at, int mapIndex) {
+    private static AnnotatedType typeArgument(AnnotatedType at, int index) {
         if (at instanceof AnnotatedArrayType array) return array.getAnnotatedGenericComponentType();
         if (at instanceof AnnotatedParameterizedType p) {
             AnnotatedType[] args = p.getAnnotatedActualTypeArguments();
-            return args.length == 0 ? null : args[Math.min(mapIndex, args.length - 1)];
+            return args.length == 0 ? null : args[Math.min(index, args.length - 1)];
         }
         Class<?> raw = raw(at.getType());
         return raw.isArray() ? new PlainType(raw.getComponentType()) : null;
