@@ -10,12 +10,12 @@ import io.flowcore.api.state.StateType;
 import io.flowcore.engine.discovery.FlowClass;
 import io.flowcore.engine.discovery.FlowDefinition;
 import io.flowcore.engine.discovery.TaskDefinition;
+import io.flowcore.engine.params.ParameterBinder;
 import io.flowcore.engine.state.States;
 import io.flowcore.engine.state.Transitions;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Type;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -187,25 +187,26 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * The run's parameters converted to {@code m}'s parameter types and checked against its constraints;
+     * throws (an {@code InvalidParametersException} naming every bad parameter) before any task runs.
+     */
     private static Object[] arguments(FlowRunRecord r, Method m) {
-        try {
-            var tree = ResultCodec.INSTANCE.mapper().readTree(r.parametersJson());
-            Type[] types = m.getGenericParameterTypes();
-            var names = java.util.Arrays.stream(m.getParameters()).map(java.lang.reflect.Parameter::getName).toList();
-            Object[] args = new Object[types.length];
-            for (int i = 0; i < types.length; i++) {
-                var node = tree.get(names.get(i));
-                if (node != null && node.has(FlowRunner.UNSERIALIZABLE)) {
-                    throw new IllegalStateException("cannot resume '" + r.name() + "': parameter '" + names.get(i)
-                            + "' (" + node.get(FlowRunner.UNSERIALIZABLE).asText() + ") was not stored");
+        if (r.parametersJson() != null && r.parametersJson().contains(FlowRunner.UNSERIALIZABLE)) {
+            try {
+                var tree = ResultCodec.INSTANCE.mapper().readTree(r.parametersJson());
+                for (var p : m.getParameters()) {
+                    var node = tree.get(p.getName());
+                    if (node != null && node.has(FlowRunner.UNSERIALIZABLE)) {
+                        throw new IllegalStateException("cannot resume '" + r.name() + "': parameter '" + p.getName()
+                                + "' (" + node.get(FlowRunner.UNSERIALIZABLE).asText() + ") was not stored");
+                    }
                 }
-                args[i] = node == null || node.isNull() ? Defaults.of(m.getParameterTypes()[i])
-                        : ResultCodec.INSTANCE.decode(node.toString(), types[i]);
+            } catch (IOException e) {
+                // not JSON: the binder says so
             }
-            return args;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot resume '" + r.name() + "': its parameters cannot be read: " + e, e);
         }
+        return ParameterBinder.bind(m, r.parametersJson());
     }
 
     /**
