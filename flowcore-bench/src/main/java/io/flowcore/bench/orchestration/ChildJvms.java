@@ -15,25 +15,39 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 /*
  * Worker processes for a benchmark: child JVMs on the bench's own classpath. They talk to the parent in
  * lines: a child prints READY on stdout once it is set up (engine open, tables there), then waits for GO
  * on stdin before it claims anything, and for STOP before it closes. So every child starts claiming at
- * the same moment and JVM start-up is never part of a measurement. A child's stderr goes to the parent's.
+ * the same moment and JVM start-up is never part of a measurement. While it works a child may print
+ * EXECUTED <count> lines, so the parent knows when the work is done without polling the store under test.
+ * A child's stderr goes to the parent's.
  */
 final class ChildJvms implements AutoCloseable {
     static final String READY = "READY";
     static final String GO = "GO";
     static final String STOP = "STOP";
+    static final String EXECUTED = "EXECUTED ";
 
     private final List<Process> processes;
     private final List<Writer> stdins = new ArrayList<>();
+    private final List<CompletableFuture<Void>> ready = new ArrayList<>();
+    private final List<AtomicLong> executed = new ArrayList<>();
 
     private ChildJvms(List<Process> processes) {
         this.processes = processes;
-        for (Process p : processes) stdins.add(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8));
+        for (int i = 0; i < processes.size(); i++) {
+            stdins.add(new OutputStreamWriter(processes.get(i).getOutputStream(), StandardCharsets.UTF_8));
+            ready.add(new CompletableFuture<>());
+            executed.add(new AtomicLong());
+        }
+        for (int i = 0; i < processes.size(); i++) {
+            int index = i;
+            Thread.ofPlatform().daemon().name("worker-process-" + i + "-stdout").start(() -> read(index));
+        }
     }
 
     /**
@@ -65,12 +79,6 @@ final class ChildJvms implements AutoCloseable {
 
     /** Waits until every child printed READY; fails naming the child that exited or took too long. */
     void awaitReady(Duration timeout) throws InterruptedException {
-        List<CompletableFuture<Void>> ready = new ArrayList<>();
-        for (int i = 0; i < processes.size(); i++) {
-            Process p = processes.get(i);
-            int index = i;
-            ready.add(CompletableFuture.runAsync(() -> readUntilReady(p, index)));
-        }
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int i = 0; i < ready.size(); i++) {
             try {
@@ -84,19 +92,31 @@ final class ChildJvms implements AutoCloseable {
         }
     }
 
-    private static void readUntilReady(Process p, int index) {
+    /** The sum of what the children last reported with {@code EXECUTED <count>} lines. */
+    long executed() {
+        long sum = 0;
+        for (AtomicLong e : executed) sum += e.get();
+        return sum;
+    }
+
+    /** Reads child i's stdout to its end: READY once, then progress lines. */
+    private void read(int i) {
+        Process p = processes.get(i);
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         try {
             for (String line; (line = out.readLine()) != null; ) {
-                if (line.equals(READY)) return;
+                if (line.equals(READY)) ready.get(i).complete(null);
+                else if (line.startsWith(EXECUTED)) executed.get(i).set(Long.parseLong(line.substring(EXECUTED.length())));
             }
-            throw new IllegalStateException("worker process " + index + " exited with code " + p.waitFor()
-                    + " before it was ready (see its stderr above)");
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read worker process " + index + "'s output: " + e.getMessage(), e);
+            if (!ready.get(i).isDone()) {
+                ready.get(i).completeExceptionally(new IllegalStateException("worker process " + i + " exited with code "
+                        + p.waitFor() + " before it was ready (see its stderr above)"));
+            }
+        } catch (IOException | RuntimeException e) {
+            ready.get(i).completeExceptionally(new IllegalStateException("cannot read worker process " + i
+                    + "'s output: " + e.getMessage(), e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for worker process " + index, e);
         }
     }
 

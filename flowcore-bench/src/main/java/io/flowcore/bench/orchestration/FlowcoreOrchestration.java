@@ -1,7 +1,6 @@
 package io.flowcore.bench.orchestration;
 
 import io.flowcore.api.deployment.Deployment;
-import io.flowcore.api.run.FlowRunQuery;
 import io.flowcore.api.run.StateChange;
 import io.flowcore.api.state.State;
 import io.flowcore.api.state.StateType;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,30 +21,34 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /*
- * One flowcore measurement: N runs of a no-op deployment created beforehand (Scheduled, due now), then
- * W worker processes told to start at the same moment; it waits until every run is in a final state in
- * the store (or a deadline passes), stops the workers, and reads the figures from the stored state
- * histories, not from the workers' clocks of what they did:
- *   throughput   runs in a final state / (last final-state timestamp - first Pending (= claim) timestamp)
- *   latency      Running timestamp - the Scheduled state's scheduled time, per run
+ * One flowcore measurement, in two phases with the same W worker processes:
+ *   backlog  N runs of a no-op deployment created beforehand (Scheduled, due now); the workers are told
+ *            to start at the same moment and drain them.
+ *   paced    then M more runs created one every I ms while the workers are up and idle, so that a run
+ *            becomes due while workers are waiting for it.
+ * It waits for the workers' own count of executed runs (not polling the store under test), stops them
+ * (their engines commit what is queued), and takes the figures from the stored state histories:
+ *   throughput   backlog runs in a final state / (last final-state timestamp - first Pending (= claim) timestamp)
+ *   latency      Running timestamp - the Scheduled state's scheduled time, per paced run; for a backlog run
+ *                this is mostly its wait behind the others (printed apart as backlog_due_to_running)
  *   duplicates   runs whose body ran more than once (the workers' execution files)
  *   lost         runs not in a final state at the end
- * The runs are due before the workers start, so due -> Running includes the wait behind the backlog;
- * claim -> Running (Pending -> Running) is reported beside it as the engine's own start-up cost.
  */
 final class FlowcoreOrchestration {
     static final String QUEUE = "orch-bench";
     static final String DEPLOYMENT = "orch";
-    private static final StateType[] FINAL = Arrays.stream(StateType.values()).filter(StateType::isFinal)
-            .toArray(StateType[]::new);
 
     /** The figures of one measurement; times in milliseconds. */
     record Measured(String store, int workers, int runs, double runsPerS, double dueToRunningP50, double dueToRunningP99,
-                    double claimToRunningP50, int duplicates, int lost, int failed, String firstFailure) {
+                    double backlogDueToRunningP50, double claimToRunningP50, int duplicates, int lost, int failed,
+                    String firstFailure) {
     }
 
-    /** How each worker process runs: at most {@code limit} runs at once, polling every {@code pollMs} when idle. */
-    record WorkerSettings(int limit, long pollMs) {
+    /**
+     * How each worker process runs (at most {@code limit} runs at once, polling every {@code pollMs} when
+     * idle) and the paced phase: {@code pacedRuns} runs, one every {@code pacedIntervalMs}.
+     */
+    record WorkerSettings(int limit, long pollMs, int pacedRuns, long pacedIntervalMs) {
     }
 
     private FlowcoreOrchestration() {
@@ -66,17 +68,30 @@ final class FlowcoreOrchestration {
             store.configure(cfg);
         })) {
             fc.deployments().apply(deployment());
-            List<UUID> ids = createRuns(fc, NoOpFlow.FLOW + "/" + DEPLOYMENT, runs, store.isPostgres() ? 4 : 1);
+            String deployment = NoOpFlow.FLOW + "/" + DEPLOYMENT;
+            List<UUID> backlog = createRuns(fc, deployment, runs, store.isPostgres() ? 4 : 1);
+            List<UUID> paced = new ArrayList<>();
             try (ChildJvms children = ChildJvms.start(workers, FlowcoreWorkerMain.class, i -> List.of(store.spec(),
                     dir.resolve("worker-" + i).toString(), String.valueOf(settings.limit()),
                     String.valueOf(settings.pollMs()), executions.resolve("worker-" + i + ".txt").toString()),
                     BenchStore.childEnvironment())) {
                 children.awaitReady(Duration.ofMinutes(2));
                 children.go();
-                awaitFinal(fc, runs, Duration.ofSeconds(60).plusMillis(50L * runs));
+                awaitExecuted(children, runs, Duration.ofSeconds(60).plusMillis(50L * runs));
+                long start = System.nanoTime();
+                for (int j = 0; j < settings.pacedRuns(); j++) {
+                    long wait = start + j * settings.pacedIntervalMs() * 1_000_000L - System.nanoTime();
+                    if (wait > 0) Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+                    paced.add(fc.deployments().run(deployment, Map.of("n", runs + j)).id());
+                }
+                awaitExecuted(children, runs + settings.pacedRuns(), Duration.ofSeconds(60));
                 children.stop(Duration.ofMinutes(1));
             }
-            return fromHistory(fc, store.name(), workers, ids, duplicates(executions));
+            Histories b = Histories.read(fc, backlog), p = Histories.read(fc, paced);
+            return new Measured(store.name(), workers, runs, b.runsPerS(), percentile(p.dueToRunning, 0.50),
+                    percentile(p.dueToRunning, 0.99), percentile(b.dueToRunning, 0.50),
+                    percentile(b.claimToRunning, 0.50), duplicates(executions), b.lost() + p.lost(),
+                    b.failed + p.failed, b.firstFailure != null ? b.firstFailure : p.firstFailure);
         }
     }
 
@@ -96,26 +111,37 @@ final class FlowcoreOrchestration {
         return List.of(ids);
     }
 
-    /** Polls the store until every run is final or the deadline passed (the figures then show what is lost). */
-    private static void awaitFinal(Flowcore fc, int runs, Duration timeout) throws InterruptedException {
+    /** Waits until the workers report {@code runs} executions, or the timeout passed (the figures then show what is lost). */
+    private static void awaitExecuted(ChildJvms children, int runs, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            int done = fc.history().flowRuns(FlowRunQuery.all().flow(NoOpFlow.FLOW).inStates(FINAL).limit(runs)).size();
-            if (done >= runs) return;
-            Thread.sleep(200);
+        while (children.executed() < runs) {
+            if (System.nanoTime() > deadline) {
+                System.err.println("orchestration: the workers executed " + children.executed() + " of " + runs
+                        + " runs in " + timeout + "; the rest counts as lost");
+                return;
+            }
+            Thread.sleep(20);
         }
-        System.err.println("orchestration: not every run was final after " + timeout + "; counting the rest as lost");
     }
 
-    private static Measured fromHistory(Flowcore fc, String store, int workers, List<UUID> ids, int duplicates) {
-        Instant firstClaim = null, lastEnd = null;
-        List<Double> dueToRunning = new ArrayList<>(), claimToRunning = new ArrayList<>();
-        int ended = 0, failed = 0;
-        String firstFailure = null;
-        for (UUID id : ids) {
+    /** What the stored state histories of some runs say. */
+    private static final class Histories {
+        final List<Double> dueToRunning = new ArrayList<>(), claimToRunning = new ArrayList<>();
+        Instant firstClaim, lastEnd;
+        int runs, ended, failed;
+        String firstFailure;
+
+        static Histories read(Flowcore fc, List<UUID> ids) {
+            Histories h = new Histories();
+            h.runs = ids.size();
+            for (UUID id : ids) h.add(id, fc.history().stateHistory(id));
+            return h;
+        }
+
+        private void add(UUID id, List<StateChange> history) {
             Instant due = null, claimed = null, running = null;
             State last = null;
-            for (StateChange c : fc.history().stateHistory(id)) {
+            for (StateChange c : history) {
                 State s = c.state();
                 last = s;
                 switch (s.type()) {
@@ -125,7 +151,7 @@ final class FlowcoreOrchestration {
                     default -> { }
                 }
             }
-            if (last == null || !last.isFinal()) continue;
+            if (last == null || !last.isFinal()) return;
             ended++;
             if (last.type() != StateType.COMPLETED && failed++ == 0) firstFailure = id + ": " + last;
             if (claimed != null && (firstClaim == null || claimed.isBefore(firstClaim))) firstClaim = claimed;
@@ -133,10 +159,15 @@ final class FlowcoreOrchestration {
             if (running != null && due != null) dueToRunning.add(millis(due, running));
             if (running != null && claimed != null) claimToRunning.add(millis(claimed, running));
         }
-        double seconds = firstClaim == null ? 0 : Duration.between(firstClaim, lastEnd).toNanos() / 1e9;
-        return new Measured(store, workers, ids.size(), seconds > 0 ? ended / seconds : 0,
-                percentile(dueToRunning, 0.50), percentile(dueToRunning, 0.99), percentile(claimToRunning, 0.50),
-                duplicates, ids.size() - ended, failed, firstFailure);
+
+        double runsPerS() {
+            double seconds = firstClaim == null ? 0 : Duration.between(firstClaim, lastEnd).toNanos() / 1e9;
+            return seconds > 0 ? ended / seconds : 0;
+        }
+
+        int lost() {
+            return runs - ended;
+        }
     }
 
     /** Runs whose body ran more than once, across every worker process's execution file. */

@@ -34,7 +34,9 @@ public final class FlowcoreWorkerMain {
             ParentChannel.ready();
             ParentChannel.await(ChildJvms.GO);
             worker.start();
+            Thread progress = Thread.ofPlatform().daemon().start(() -> ParentChannel.reportProgress(worker::executed));
             ParentChannel.await(ChildJvms.STOP);
+            progress.interrupt();
             worker.close();
         } // closing the engine commits the states still queued for the store
         NoOpFlow.writeExecuted(executions);

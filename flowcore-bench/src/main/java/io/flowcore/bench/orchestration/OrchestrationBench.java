@@ -22,10 +22,12 @@ import java.util.stream.Stream;
  * orchestration store=postgres workers=2 runs=10000 runs_per_s=… due_to_running_p50_ms=… due_to_running_p99_ms=…
  *     duplicates=0 lost=0 anchor_runs_per_s=… ratio=…
  * </pre>
- * (one line each). On SQLite the anchor is the PostgreSQL one with the same worker count.
+ * (one line each). Throughput is measured on N runs created beforehand; the due-to-Running latency on
+ * runs created one by one afterwards, while the workers wait (see {@code FlowcoreOrchestration}). On
+ * SQLite the anchor is the PostgreSQL one with the same worker count.
  *
  * <p>Usage: {@code ./flowcore-bench/run.sh orchestration [--runs 10000] [--workers 1,2,4] [--stores postgres,sqlite]
- * [--sqlite-workers 1] [--limit 8] [--poll-ms 100] [--no-anchor]}. PostgreSQL comes from
+ * [--sqlite-workers 1] [--limit 8] [--poll-ms 100] [--paced-runs 200] [--paced-interval-ms 20] [--no-anchor]}. PostgreSQL comes from
  * {@code FLOWCORE_PG_URL}, {@code FLOWCORE_PG_USER} and {@code FLOWCORE_PG_PASSWORD}; each measurement
  * uses a fresh schema and drops it.
  */
@@ -40,10 +42,12 @@ public final class OrchestrationBench {
      * @param anchor        whether to measure db-scheduler beside flowcore (needs PostgreSQL)
      * @param limit         runs at once per flowcore worker process, and threads per db-scheduler process
      * @param pollMs        how often an idle worker polls, for both
+     * @param pacedRuns     runs created one by one after the backlog, for the due-to-Running latency
+     * @param pacedIntervalMs the time between two paced runs
      * @param workDir       where SQLite files, engine homes and execution files go (null: a temporary folder)
      */
     public record Options(int runs, List<Integer> workers, List<String> stores, List<Integer> sqliteWorkers,
-                          boolean anchor, int limit, long pollMs, Path workDir) {
+                          boolean anchor, int limit, long pollMs, int pacedRuns, long pacedIntervalMs, Path workDir) {
         public Options {
             if (runs < 1) throw new IllegalArgumentException("--runs must be >= 1: " + runs);
             for (String s : stores) {
@@ -58,7 +62,8 @@ public final class OrchestrationBench {
 
         /** The defaults: 10,000 runs, 1/2/4 processes on PostgreSQL, 1 on SQLite, with the anchor. */
         public static Options defaults() {
-            return new Options(10_000, List.of(1, 2, 4), List.of("postgres", "sqlite"), List.of(1), true, 8, 100, null);
+            return new Options(10_000, List.of(1, 2, 4), List.of("postgres", "sqlite"), List.of(1), true, 8, 100, 200, 20,
+                    null);
         }
     }
 
@@ -95,7 +100,7 @@ public final class OrchestrationBench {
                     + "env.sh it writes, or pass --stores sqlite --no-anchor");
         }
         Path dir = o.workDir() != null ? Files.createDirectories(o.workDir()) : Files.createTempDirectory("flowcore-orch-");
-        var settings = new FlowcoreOrchestration.WorkerSettings(o.limit(), o.pollMs());
+        var settings = new FlowcoreOrchestration.WorkerSettings(o.limit(), o.pollMs(), o.pacedRuns(), o.pacedIntervalMs());
         Map<Integer, DbSchedulerAnchor.Measured> anchors = new HashMap<>();
         List<Result> results = new ArrayList<>();
         try {
@@ -126,9 +131,10 @@ public final class OrchestrationBench {
         } finally {
             if (o.workDir() == null) deleteTree(dir);
         }
-        out.printf(Locale.ROOT, "%nNo-op deployment runs created beforehand, due now, claimed by worker processes "
-                + "(limit %d, poll %d ms); anchor: db-scheduler, lock-and-fetch, %d threads per process, same PostgreSQL%n",
-                o.limit(), o.pollMs(), o.limit());
+        out.printf(Locale.ROOT, "%nNo-op deployment runs claimed by worker processes (limit %d, poll %d ms): throughput "
+                + "of %d runs created beforehand, due-to-Running latency of %d runs created every %d ms afterwards;%n"
+                + "anchor: db-scheduler, lock-and-fetch, %d threads per process, same PostgreSQL%n",
+                o.limit(), o.pollMs(), o.runs(), o.pacedRuns(), o.pacedIntervalMs(), o.limit());
         for (Result r : results) out.println(r.line());
         return results;
     }
@@ -147,9 +153,10 @@ public final class OrchestrationBench {
     }
 
     private static void details(PrintStream out, FlowcoreOrchestration.Measured f) {
-        out.printf(Locale.ROOT, "  flowcore store=%s workers=%d runs=%d runs_per_s=%s claim_to_running_p50_ms=%s "
-                        + "failed=%d lost=%d duplicates=%d%n", f.store(), f.workers(), f.runs(), fmt(f.runsPerS()),
-                fmt(f.claimToRunningP50()), f.failed(), f.lost(), f.duplicates());
+        out.printf(Locale.ROOT, "  flowcore store=%s workers=%d runs=%d runs_per_s=%s backlog_due_to_running_p50_ms=%s "
+                        + "claim_to_running_p50_ms=%s failed=%d lost=%d duplicates=%d%n", f.store(), f.workers(), f.runs(),
+                fmt(f.runsPerS()), fmt(f.backlogDueToRunningP50()), fmt(f.claimToRunningP50()), f.failed(), f.lost(),
+                f.duplicates());
         if (f.firstFailure() != null) out.println("  first run that did not complete: " + f.firstFailure());
     }
 
@@ -159,8 +166,8 @@ public final class OrchestrationBench {
 
     static Options parse(String[] args) {
         Options d = Options.defaults();
-        int runs = d.runs(), limit = d.limit();
-        long pollMs = d.pollMs();
+        int runs = d.runs(), limit = d.limit(), pacedRuns = d.pacedRuns();
+        long pollMs = d.pollMs(), pacedIntervalMs = d.pacedIntervalMs();
         List<Integer> workers = d.workers(), sqliteWorkers = d.sqliteWorkers();
         List<String> stores = d.stores();
         boolean anchor = true;
@@ -179,11 +186,13 @@ public final class OrchestrationBench {
                 case "--stores" -> stores = List.of(v.split(","));
                 case "--limit" -> limit = Integer.parseInt(v);
                 case "--poll-ms" -> pollMs = Long.parseLong(v);
+                case "--paced-runs" -> pacedRuns = Integer.parseInt(v);
+                case "--paced-interval-ms" -> pacedIntervalMs = Long.parseLong(v);
                 default -> throw new IllegalArgumentException("unknown option " + a + " (valid: --runs, --workers, --stores, "
-                        + "--sqlite-workers, --limit, --poll-ms, --no-anchor)");
+                        + "--sqlite-workers, --limit, --poll-ms, --paced-runs, --paced-interval-ms, --no-anchor)");
             }
         }
-        return new Options(runs, workers, stores, sqliteWorkers, anchor, limit, pollMs, null);
+        return new Options(runs, workers, stores, sqliteWorkers, anchor, limit, pollMs, pacedRuns, pacedIntervalMs, null);
     }
 
     private static List<Integer> ints(String csv) {

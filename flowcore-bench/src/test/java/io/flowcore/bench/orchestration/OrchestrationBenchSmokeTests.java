@@ -25,7 +25,8 @@ class OrchestrationBenchSmokeTests {
 
     @Test
     void aWorkerProcessRunsEveryCreatedRunOnceAndTheSummaryLineSaysSo() throws Exception {
-        var options = new OrchestrationBench.Options(20, List.of(), List.of("sqlite"), List.of(1), false, 8, 20, dir);
+        var options = new OrchestrationBench.Options(20, List.of(), List.of("sqlite"), List.of(1), false, 8, 20, 5, 20,
+                dir);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         List<OrchestrationBench.Result> results = OrchestrationBench.run(options,
@@ -40,10 +41,10 @@ class OrchestrationBenchSmokeTests {
         assertTrue(m.runsPerS() > 0, "throughput from the stored history: " + m.runsPerS());
         assertTrue(m.dueToRunningP50() > 0 && m.dueToRunningP50() <= m.dueToRunningP99(), m.toString());
         assertNull(results.getFirst().anchor());
-        // the worker process's own record: each of the 20 bodies ran in it exactly once
+        // the worker process's own record: each of the 20 + 5 paced bodies ran in it exactly once
         List<String> executed = Files.readAllLines(dir.resolve("m0/executions/worker-0.txt"));
-        assertEquals(20, executed.size());
-        assertEquals(20, executed.stream().distinct().count());
+        assertEquals(25, executed.size());
+        assertEquals(25, executed.stream().distinct().count());
 
         String out = printed.toString(StandardCharsets.UTF_8);
         assertTrue(out.lines().anyMatch(l -> l.matches("orchestration store=sqlite workers=1 runs=20 runs_per_s=[0-9.]+ "
