@@ -68,8 +68,8 @@ final class FlowcoreOrchestration {
             store.configure(cfg);
         })) {
             fc.deployments().apply(deployment());
-            String deployment = NoOpFlow.FLOW + "/" + DEPLOYMENT;
-            List<UUID> backlog = createRuns(fc, deployment, runs, store.isPostgres() ? 4 : 1);
+            String fullName = NoOpFlow.FLOW + "/" + DEPLOYMENT;
+            List<UUID> backlog = createRuns(fc, fullName, runs, store.isPostgres() ? 4 : 1);
             List<UUID> paced = new ArrayList<>();
             try (ChildJvms children = ChildJvms.start(workers, FlowcoreWorkerMain.class, i -> List.of(store.spec(),
                     dir.resolve("worker-" + i).toString(), String.valueOf(settings.limit()),
@@ -82,7 +82,7 @@ final class FlowcoreOrchestration {
                 for (int j = 0; j < settings.pacedRuns(); j++) {
                     long wait = start + j * settings.pacedIntervalMs() * 1_000_000L - System.nanoTime();
                     if (wait > 0) Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
-                    paced.add(fc.deployments().run(deployment, Map.of("n", runs + j)).id());
+                    paced.add(fc.deployments().run(fullName, Map.of("n", runs + j)).id());
                 }
                 awaitExecuted(children, runs + settings.pacedRuns(), Duration.ofSeconds(60));
                 children.stop(Duration.ofMinutes(1));
