@@ -162,7 +162,7 @@ final class DeploymentCommand {
                     + "else text); repeatable.") List<String> params,
             @Option(names = "--watch", description = "Follow its states and logs; exit 0 only if it ends Completed.")
             boolean watch) throws InterruptedException {
-        Map<String, Object> p = CliParams.parse(params);
+        Map<String, Object> p = io.flowcore.engine.params.Params.parseCli(params == null ? List.of() : params);
         try (Flowcore fc = cli.engine()) {
             FlowRunRecord run = fc.deployments().run(fullName, p);
             out().printf("Created flow run '%s' (%s) of %s%n", run.name(), run.id(), fullName);

@@ -104,6 +104,7 @@ public final class DeploymentService {
             throw new IllegalArgumentException("parameters of a run of '" + fullName + "' cannot be written as JSON: "
                     + e.getMessage(), e);
         }
+        checkWhereTheFlowIsKnown(d, merged.toString());
         Instant now = engine.clock.instant();
         State scheduled = States.scheduled(now, now);
         FlowRunRecord run = new FlowRunRecord(Ids.next(), RunNames.randomFlowRunName(), d.flowName(), d.flowClass(),
@@ -112,6 +113,21 @@ public final class DeploymentService {
         RunLogs.ENGINE.info("Created flow run '{}' of deployment '{}' in work queue '{}'", run.name(), fullName,
                 d.workQueue());
         return run;
+    }
+
+    /**
+     * An invalid run is never queued: when this process has the flow's class, the parameters are bound and
+     * validated now (the worker checks again before the flow starts, for processes that do not have it).
+     */
+    private static void checkWhereTheFlowIsKnown(DeploymentRecord d, String parametersJson) {
+        Class<?> type;
+        try {
+            type = Class.forName(d.flowClass(), false, Thread.currentThread().getContextClassLoader());
+        } catch (ClassNotFoundException | LinkageError notHere) {
+            return;
+        }
+        FlowDefinition flow = FlowClass.of(type).flow(d.flowMethod());
+        io.flowcore.engine.params.ParameterBinder.bind(flow.method(), parametersJson);
     }
 
     private static String[] split(String fullName) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flowcore.api.Flow;
 import io.flowcore.api.Task;
 import io.flowcore.api.deployment.Deployment;
+import io.flowcore.api.deployment.DeploymentRecord;
 import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.state.StateType;
 import io.flowcore.engine.Flowcore;
@@ -42,9 +43,38 @@ class ParametersOnAWorkerTests {
 
     @TempDir
     Path home;
+    private final io.flowcore.api.spi.StateStore memory = StateStores.inMemory();
+    private final io.flowcore.api.spi.DeploymentStore store = (io.flowcore.api.spi.DeploymentStore) memory;
 
+    @Test
+    void aRunWithABadParameterIsRefusedWhenItIsCreatedWhereTheFlowIsKnownAndNothingIsQueued() {
+        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home).store(memory))) {
+            fc.deployments().apply(Deployment.of(MonthlyReport.class, "monthly", "nightly")
+                    .withParameters(Map.of("batch", "refused")));
+
+            var e = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.flowcore.api.deployment.InvalidParametersException.class,
+                    () -> fc.deployments().run("monthly-report/nightly", Map.of("month", 13)));
+
+            assertTrue(e.getMessage().contains("parameter 'month' = 13: must be less than or equal to 12"), e.getMessage());
+            assertEquals(List.of(), fc.history().flowRuns(io.flowcore.api.run.FlowRunQuery.all()));
+        }
+    }
+
+    /**
+     * Creates the run as a process without the flow's classes would (the CLI, a server): nothing checks the
+     * parameters before the worker does.
+     */
     private FlowRunRecord runOnAWorker(Flowcore fc, Map<String, ?> parameters) throws Exception {
-        FlowRunRecord run = fc.deployments().run("monthly-report/nightly", parameters);
+        DeploymentRecord d = fc.deployments().get("monthly-report/nightly").orElseThrow();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var merged = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(d.parametersJson());
+        merged.setAll((com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(parameters));
+        java.time.Instant now = java.time.Instant.now();
+        FlowRunRecord run = new FlowRunRecord(java.util.UUID.randomUUID(), "made-elsewhere", d.flowName(),
+                d.flowClass(), d.flowMethod(), merged.toString(), null, null, null,
+                io.flowcore.api.state.State.scheduled("Scheduled", now, now), now);
+        store.insertScheduledRun(run, d.id(), d.workQueue());
         try (Worker w = fc.worker(o -> { })) {
             assertEquals(1, w.runOnce());
         }
@@ -53,7 +83,7 @@ class ParametersOnAWorkerTests {
 
     @Test
     void aMonthOutOfRangeEndsTheRunFailedNamingTheParameterBeforeAnyTask() throws Exception {
-        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home).store(StateStores.inMemory()))) {
+        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home).store(memory))) {
             fc.deployments().apply(Deployment.of(MonthlyReport.class, "monthly", "nightly")
                     .withParameters(Map.of("batch", "range")));
 
@@ -69,7 +99,7 @@ class ParametersOnAWorkerTests {
 
     @Test
     void aMonthInRangeCompletes() throws Exception {
-        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home).store(StateStores.inMemory()))) {
+        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home).store(memory))) {
             fc.deployments().apply(Deployment.of(MonthlyReport.class, "monthly", "nightly")
                     .withParameters(Map.of("batch", "in-range")));
 
@@ -82,7 +112,7 @@ class ParametersOnAWorkerTests {
 
     @Test
     void parametersFromTheCommandLineAreCheckedTheSameWay() throws Exception {
-        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home).store(StateStores.inMemory()))) {
+        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home).store(memory))) {
             fc.deployments().apply(Deployment.of(MonthlyReport.class, "monthly", "nightly"));
 
             FlowRunRecord done = runOnAWorker(fc, Params.parseCli(List.of("batch=cli", "month=0")));
