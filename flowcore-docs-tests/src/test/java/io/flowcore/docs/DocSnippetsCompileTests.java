@@ -44,8 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @DisplayName("the Java snippets of README.md and docs/*.md")
 class DocSnippetsCompileTests {
-    /** The repository: tests run in the module's folder. */
-    static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+    /** The repository: the nearest folder, from the working directory up, that holds README.md and docs/. */
+    static final Path REPO = repository(Path.of("").toAbsolutePath());
 
     private static SnippetCompiler compiler;
 
@@ -57,6 +57,14 @@ class DocSnippetsCompileTests {
     @AfterAll
     static void closeCompiler() {
         compiler.close();
+    }
+
+    private static Path repository(Path from) {
+        for (Path p = from; p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("README.md")) && Files.isDirectory(p.resolve("docs"))) return p;
+        }
+        throw new IllegalStateException("no folder with README.md and docs/ at or above " + from
+                + ": run the test inside the flowcore repository");
     }
 
     /** README.md, then docs/*.md in name order, as paths relative to the repository. */
