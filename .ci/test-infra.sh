@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts the real servers the integration tests talk to (see shared/TEST-INFRA.md §7):
+# Starts the real servers the integration tests talk to (GCS and BigQuery have no server that runs
+# here: their tests use in-process stand-ins, named StandIn; SQLite and DuckDB are embedded):
 #   up    PostgreSQL (the Debian/Ubuntu cluster) with role+db flowcore/flowcore, S3Mock on 127.0.0.1:19090
 #         with bucket flowcore-test, the awscli/s3cmd clients, Azurite's blob service on 127.0.0.1:10000
 #         (installed once with npm); then writes $STATE/env.sh for the tests.

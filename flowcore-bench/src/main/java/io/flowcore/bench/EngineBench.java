@@ -91,7 +91,7 @@ public final class EngineBench {
             System.out.printf(Locale.ROOT, "  %d task runs in one flow: heap growth %.1f MB at its end (writes still queued,"
                     + " bounded), %.1f MB once the store caught up (after GC)%n", memoryN, growthMb, afterMb);
             System.out.printf(Locale.ROOT, "  sustained, %d tasks until every state is committed to the database: %.1f us/task%n", memoryN, sustainedUs);
-            System.out.println("Anchors measured on these machines (separately, see issue #2):");
+            System.out.println("Anchors measured separately on the machines flowcore is developed on, for scale (not by this run):");
             System.out.println("  Prefect 3 task call ~14,000 us | Spring Batch + JDBC repo 290-630 us/job | "
                     + "JobRunr >= 190 us/job | SQLite 3 inserts, no fsync per commit 35-60 us, group-committed ~4 us");
             System.out.printf(Locale.ROOT, "engine-overhead sequential_us=%.2f concurrent_us=%.2f plain_call_us=%.4f store=%s%n",

@@ -16,8 +16,8 @@ import java.util.Optional;
  * Saved blocks: named, typed configuration that flows load by name.
  * <pre>{@code
  * try (Blocks blocks = Blocks.open()) {
- *     blocks.save("zoom-gcp-creds", new GcpCredentials(Secret.of(json), "my-project"));
- *     blocks.save("zoom-gcs", new GcsBucket("dtc-lake", "data", BlockRef.named("zoom-gcp-creds")));
+ *     blocks.save("zoom-gcp-creds", GcpCredentials.serviceAccount(Secret.of(Files.readString(keyFile)), "my-project"));
+ *     blocks.save("zoom-gcs", GcsBucket.of("dtc-lake", "data", "zoom-gcp-creds"));
  *     GcsBucket lake = blocks.load("zoom-gcs", GcsBucket.class);   // its credentials are loaded too
  * }
  * }</pre>

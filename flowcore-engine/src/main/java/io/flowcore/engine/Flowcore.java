@@ -9,14 +9,15 @@ import java.util.function.Consumer;
 /**
  * The entry point. Run a flow with the shared engine:
  * <pre>{@code
- * FlowRun<Long> run = Flowcore.run(IngestData.class, f -> f.ingest("yellow_taxi_trips"));
+ * FlowRun<String> run = Flowcore.run(MonthlyReport.class, f -> f.yearlyReport(2021, List.of(1, 2, 3)));
  * }</pre>
  * or create an engine with settings of its own (and close it when done):
  * <pre>{@code
  * try (Flowcore fc = Flowcore.create(cfg -> cfg.home(Path.of("/tmp/fc")).concurrencyLimit("db", 2))) {
- *     fc.execute(IngestData.class, f -> f.ingest("yellow_taxi_trips"));
+ *     fc.execute(IngestData.class, f -> f.ingest("yellow_taxi_trips", 2021, 1, "yellow", settings));
  * }
  * }</pre>
+ * ({@code MonthlyReport} and {@code IngestData} are flows of flowcore-taxi-examples.)
  * Runs are recorded as they happen; a run's final state and result come back as a {@link FlowRun}.
  * A flow that fails does not throw here: check {@link FlowRun#state()} or call {@link FlowRun#result()}.
  */
@@ -72,7 +73,7 @@ public final class Flowcore implements AutoCloseable {
      * Runs the flow that {@code call} calls, with the shared engine, and waits for it to end.
      *
      * @param flowClass the flow class (not final, with a no-argument constructor)
-     * @param call      calls one {@code @Flow} method, e.g. {@code f -> f.ingest("yellow")}
+     * @param call      calls one {@code @Flow} method, e.g. {@code f -> f.yearlyReport(2021, List.of(1, 2, 3))}
      */
     public static <F, T> FlowRun<T> run(Class<F> flowClass, FlowCall<F, T> call) {
         return shared().execute(flowClass, call);

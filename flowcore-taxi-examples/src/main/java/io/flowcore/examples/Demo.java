@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The README's main job: runs {@link MonthlyReport} with the default, embedded settings (runs, logs
+ * The engine demo of docs/concepts.md: runs {@link MonthlyReport} with the default, embedded settings (runs, logs
  * and results under {@code ~/.flowcore}, or {@code $FLOWCORE_HOME}), then prints what was recorded.
  */
 public final class Demo {

@@ -4,11 +4,16 @@ import java.util.Locale;
 
 /**
  * A block: named, typed configuration for something outside the flow (a database, a bucket, a
- * warehouse, credentials), saved once and loaded by name in every flow:
+ * warehouse, credentials), saved once and loaded by name in every flow. With {@code Blocks} of
+ * flowcore-engine and {@code GcsBucket} of flowcore-blocks:
  * <pre>{@code
- * Blocks.save("zoom-gcs", new GcsBucket("dtc-data-lake", "data", BlockRef.named("zoom-gcp-creds")));
- * GcsBucket lake = Blocks.load("zoom-gcs", GcsBucket.class);
+ * try (Blocks blocks = Blocks.open()) {                // $FLOWCORE_HOME or ~/.flowcore
+ *     blocks.save("zoom-gcs", GcsBucket.of("dtc-data-lake", "data", "zoom-gcp-creds"));
+ *     GcsBucket lake = blocks.load("zoom-gcs", GcsBucket.class);
+ * }
  * }</pre>
+ * and inside a flow or task, from the engine running it:
+ * {@code RunContext.current().block("zoom-gcs", GcsBucket.class)}.
  * A block type is a record (or another Jackson-serializable class) that implements this interface and
  * one or more capability interfaces ({@link DatabaseBlock}, {@link ObjectStorageBlock},
  * {@link CredentialsBlock}, {@link WarehouseBlock}). Secret values are {@link Secret} components;

@@ -34,8 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * BigQueryWarehouse against a stand-in: WireMock answering BigQuery's REST API the way TEST-INFRA §4
- * recorded it (no BigQuery emulator runs here). The tests assert the load-job requests the real
+ * BigQueryWarehouse against a stand-in: WireMock answering BigQuery's REST API as the real client was
+ * recorded talking to it (a resumable upload POST then PUT, or a jobs.insert for a gs:// URI, then
+ * jobs.get polling; no BigQuery emulator runs here). The tests assert the load-job requests the real
  * client sends, and read the uploaded Parquet bytes back with DuckDB to check the payload.
  */
 class BigQueryWarehouseStandInTests {
