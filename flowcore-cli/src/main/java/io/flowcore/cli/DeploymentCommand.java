@@ -153,6 +153,7 @@ final class DeploymentCommand {
         o.set("tags", JSON.valueToTree(d.tags()));
         o.put("description", d.description());
         o.put("createdAt", d.createdAt().toString());
+        if (d.parameterSchema() != null) o.set("parameterSchema", JSON.readTree(d.parameterSchema()));
         return o;
     }
 

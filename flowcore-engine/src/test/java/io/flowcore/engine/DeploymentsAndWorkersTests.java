@@ -113,6 +113,27 @@ class DeploymentsAndWorkersTests {
     }
 
     @Test
+    void aDeploymentKeepsItsParameterSchemaAndARunCreatedWithoutTheFlowsClassIsCheckedAgainstIt() {
+        try (Flowcore fc = memory()) {
+            DeploymentRecord real = fc.deployments().apply(Deployment.of(Counted.class, "counted", "nightly"));
+            assertTrue(real.parameterSchema().contains("\"n\"") && real.parameterSchema().contains("integer"),
+                    real.parameterSchema());
+            // As a process without the class sees it (the CLI, a server): only the stored schema can check.
+            DeploymentStore store = (DeploymentStore) fc.engineForTest().store();
+            store.applyDeployment(new DeploymentRecord(UUID.randomUUID().toString(), "elsewhere", "x", 0,
+                    "com.example.NotHere", "counted", "{}", List.of(), "default", "", "h2", Instant.now(),
+                    real.parameterSchema()));
+
+            var e = assertThrows(io.flowcore.api.deployment.InvalidParametersException.class,
+                    () -> fc.deployments().run("elsewhere/x", Map.of("n", "many", "batch", "b")));
+            assertTrue(e.getMessage().contains("'n'"), e.getMessage());
+            assertEquals(List.of(), fc.history().flowRuns(FlowRunQuery.all().flow("elsewhere")));
+            fc.deployments().run("elsewhere/x", Map.of("n", 3, "batch", "b"));
+            assertEquals(1, fc.history().flowRuns(FlowRunQuery.all().flow("elsewhere")).size());
+        }
+    }
+
+    @Test
     void aRunWhoseFlowClassIsNotOnTheWorkersClasspathEndsFailedNamingIt() throws Exception {
         try (Flowcore fc = memory()) {
             DeploymentStore store = (DeploymentStore) fc.engineForTest().store();

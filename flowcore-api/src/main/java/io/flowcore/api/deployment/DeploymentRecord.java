@@ -19,12 +19,28 @@ import java.util.List;
  * @param description    for people
  * @param contentHash    what decides whether an apply is a new version
  * @param createdAt      when this version was applied
+ * @param parameterSchema the flow method's parameters as a JSON Schema (types and constraints), so that a
+ *                        process without the flow's classes can show and check them; null when unknown
  */
 public record DeploymentRecord(String id, String flowName, String name, int version, String flowClass,
                                String flowMethod, String parametersJson, List<String> tags, String workQueue,
-                               String description, String contentHash, Instant createdAt) {
+                               String description, String contentHash, Instant createdAt, String parameterSchema) {
     public DeploymentRecord {
         tags = List.copyOf(tags);
+    }
+
+    /** A record without a parameter schema. */
+    public DeploymentRecord(String id, String flowName, String name, int version, String flowClass, String flowMethod,
+                            String parametersJson, List<String> tags, String workQueue, String description,
+                            String contentHash, Instant createdAt) {
+        this(id, flowName, name, version, flowClass, flowMethod, parametersJson, tags, workQueue, description,
+                contentHash, createdAt, null);
+    }
+
+    /** This record as version {@code v}. */
+    public DeploymentRecord withVersion(int v) {
+        return new DeploymentRecord(id, flowName, name, v, flowClass, flowMethod, parametersJson, tags, workQueue,
+                description, contentHash, createdAt, parameterSchema);
     }
 
     /** {@code <flow-name>/<deployment-name>}. */

@@ -49,11 +49,12 @@ public final class DeploymentService {
     public DeploymentRecord apply(Deployment d) {
         FlowDefinition flow = resolve(d);
         String params = json(d.parameters());
+        String schema = io.flowcore.engine.params.ParameterSchema.of(flow.method());
         String hash = hash(d.flowClass(), d.flowMethod(), params, String.join(",", d.tags()), d.workQueue(),
-                d.description());
+                d.description(), schema);
         return store.applyDeployment(new DeploymentRecord(UUID.randomUUID().toString(), flow.name(), d.name(), 0,
                 d.flowClass(), d.flowMethod(), params, d.tags(), d.workQueue(), d.description(), hash,
-                engine.clock.instant()));
+                engine.clock.instant(), schema));
     }
 
     private static FlowDefinition resolve(Deployment d) {
@@ -117,13 +118,17 @@ public final class DeploymentService {
 
     /**
      * An invalid run is never queued: when this process has the flow's class, the parameters are bound and
-     * validated now (the worker checks again before the flow starts, for processes that do not have it).
+     * validated now; without it (the CLI, a server), they are checked against the schema the deployment
+     * stored. The worker checks again before the flow starts.
      */
     private static void checkWhereTheFlowIsKnown(DeploymentRecord d, String parametersJson) {
         Class<?> type;
         try {
             type = Class.forName(d.flowClass(), false, Thread.currentThread().getContextClassLoader());
         } catch (ClassNotFoundException | LinkageError notHere) {
+            if (d.parameterSchema() == null) return;
+            var violations = io.flowcore.engine.params.ParameterSchema.check(d.parameterSchema(), parametersJson);
+            if (!violations.isEmpty()) throw new io.flowcore.api.deployment.InvalidParametersException(violations);
             return;
         }
         FlowDefinition flow = FlowClass.of(type).flow(d.flowMethod());

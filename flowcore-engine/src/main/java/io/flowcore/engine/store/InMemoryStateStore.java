@@ -166,9 +166,7 @@ final class InMemoryStateStore implements StateStore, DeploymentStore {
         synchronized (claims) {
             Optional<DeploymentRecord> newest = deployment(d.flowName(), d.name());
             if (newest.isPresent() && newest.get().contentHash().equals(d.contentHash())) return newest.get();
-            DeploymentRecord next = new DeploymentRecord(d.id(), d.flowName(), d.name(),
-                    newest.map(n -> n.version() + 1).orElse(1), d.flowClass(), d.flowMethod(), d.parametersJson(),
-                    d.tags(), d.workQueue(), d.description(), d.contentHash(), d.createdAt());
+            DeploymentRecord next = d.withVersion(newest.map(n -> n.version() + 1).orElse(1));
             deploymentVersions.add(next);
             return next;
         }

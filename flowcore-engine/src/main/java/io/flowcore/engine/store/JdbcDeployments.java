@@ -34,7 +34,7 @@ import javax.sql.DataSource;
  */
 final class JdbcDeployments {
     private static final String COLS = "id, flow_name, name, version, flow_class, flow_method, parameters_json, tags, "
-            + "work_queue, description, content_hash, created_at";
+            + "work_queue, description, content_hash, created_at, parameter_schema";
 
     private final Dialect dialect;
     private final DataSource pool;
@@ -81,11 +81,9 @@ final class JdbcDeployments {
         return inTransaction("apply deployment " + d.fullName(), c -> {
             Optional<DeploymentRecord> newest = newest(c, d.flowName(), d.name());
             if (newest.isPresent() && newest.get().contentHash().equals(d.contentHash())) return newest.get();
-            DeploymentRecord next = new DeploymentRecord(d.id(), d.flowName(), d.name(),
-                    newest.map(n -> n.version() + 1).orElse(1), d.flowClass(), d.flowMethod(), d.parametersJson(),
-                    d.tags(), d.workQueue(), d.description(), d.contentHash(), d.createdAt());
+            DeploymentRecord next = d.withVersion(newest.map(n -> n.version() + 1).orElse(1));
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployments (" + COLS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 setText(ps, 1, next.id());
                 setText(ps, 2, next.flowName());
                 setText(ps, 3, next.name());
@@ -98,6 +96,7 @@ final class JdbcDeployments {
                 setText(ps, 10, next.description());
                 setText(ps, 11, next.contentHash());
                 ps.setLong(12, Columns.nanos(next.createdAt()));
+                setText(ps, 13, next.parameterSchema());
                 ps.executeUpdate();
             }
             return next;
@@ -136,7 +135,7 @@ final class JdbcDeployments {
                             rs.getInt("version"), rs.getString("flow_class"), rs.getString("flow_method"),
                             rs.getString("parameters_json"), tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")),
                             rs.getString("work_queue"), rs.getString("description"), rs.getString("content_hash"),
-                            Columns.instant(rs.getLong("created_at"))));
+                            Columns.instant(rs.getLong("created_at")), rs.getString("parameter_schema")));
                 }
                 return out;
             }
