@@ -47,7 +47,7 @@ public final class ParameterBinder {
         List<String> unconverted = new ArrayList<>();
         for (int i = 0; i < parameters.length; i++) {
             JsonNode node = tree.get(names.get(i));
-            args[i] = zero(parameters[i].getType());
+            args[i] = io.flowcore.engine.run.Defaults.of(parameters[i].getType());
             if (node == null || node.isNull()) continue;
             try {
                 var type = ParameterJson.MAPPER.getTypeFactory().constructType(parameters[i].getParameterizedType());
@@ -106,17 +106,5 @@ public final class ParameterBinder {
             }
         }
         return new Violation(path.toString(), ParameterJson.render(at == null ? node : at), message);
-    }
-
-    private static Object zero(Class<?> type) {
-        if (!type.isPrimitive()) return null;
-        if (type == boolean.class) return false;
-        if (type == char.class) return '\0';
-        if (type == long.class) return 0L;
-        if (type == double.class) return 0d;
-        if (type == float.class) return 0f;
-        if (type == int.class) return 0;
-        if (type == short.class) return (short) 0;
-        return (byte) 0;
     }
 }

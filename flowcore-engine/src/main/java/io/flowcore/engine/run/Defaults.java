@@ -1,11 +1,14 @@
 package io.flowcore.engine.run;
 
-/** The zero value of a return type, returned from a task call captured by {@code Tasks.submit}. */
-final class Defaults {
+/**
+ * The zero value of a type: what a task call captured by {@code Tasks.submit} returns, and what a flow
+ * parameter that was not given is bound to.
+ */
+public final class Defaults {
     private Defaults() {
     }
 
-    static Object of(Class<?> type) {
+    public static Object of(Class<?> type) {
         if (!type.isPrimitive() || type == void.class) return null;
         if (type == boolean.class) return false;
         if (type == char.class) return '\0';

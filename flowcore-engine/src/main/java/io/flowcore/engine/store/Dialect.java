@@ -123,6 +123,38 @@ enum Dialect {
     /** True for lock, busy and connection errors, after which the whole transaction may be retried. */
     abstract boolean isTransient(SQLException e);
 
+    /** Work to run inside a transaction. */
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction on {@code c}, rolled back when it throws. On PostgreSQL a
+     * connection in auto-commit mode is switched out of it for the transaction and back afterwards.
+     */
+    <T> T inTransaction(Connection c, SqlWork<T> work) throws SQLException {
+        boolean switchAutoCommit = this == POSTGRESQL && c.getAutoCommit();
+        if (switchAutoCommit) c.setAutoCommit(false);
+        try {
+            begin(c);
+            try {
+                T result = work.run(c);
+                commit(c);
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    rollback(c);
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        } finally {
+            if (switchAutoCommit) c.setAutoCommit(true);
+        }
+    }
+
     static void exec(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(sql);

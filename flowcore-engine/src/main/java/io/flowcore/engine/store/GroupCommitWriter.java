@@ -362,19 +362,11 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Applies ops in one transaction on {@code c}; rolls back on failure. Also used by the journal replay. */
     static void applyInTransaction(Dialect dialect, OpApplier applier, Connection c, List<StoreOp> ops, boolean each,
                                    OpApplier.Outcome out) throws SQLException {
-        dialect.begin(c);
-        try {
-            if (each) applier.writeEach(c, ops, out);
-            else applier.write(c, ops, out);
-            dialect.commit(c);
-        } catch (SQLException | RuntimeException e) {
-            try {
-                dialect.rollback(c);
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+        dialect.inTransaction(c, tx -> {
+            if (each) applier.writeEach(tx, ops, out);
+            else applier.write(tx, ops, out);
+            return null;
+        });
     }
 
     private void closeConnection() {

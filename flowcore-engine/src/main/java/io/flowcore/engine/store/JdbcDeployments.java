@@ -45,36 +45,15 @@ final class JdbcDeployments {
     }
 
     /** A transaction on a pooled connection; a busy or serialisation error retries it. */
-    private <T> T inTransaction(String what, SqlWork<T> work) {
+    private <T> T inTransaction(String what, Dialect.SqlWork<T> work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection c = pool.getConnection()) {
-                boolean auto = c.getAutoCommit();
-                if (dialect == Dialect.POSTGRESQL) c.setAutoCommit(false);
-                try {
-                    dialect.begin(c);
-                    T result = work.run(c);
-                    dialect.commit(c);
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    try {
-                        dialect.rollback(c);
-                    } catch (SQLException suppressed) {
-                        e.addSuppressed(suppressed);
-                    }
-                    throw e;
-                } finally {
-                    if (dialect == Dialect.POSTGRESQL) c.setAutoCommit(auto);
-                }
+                return dialect.inTransaction(c, work);
             } catch (SQLException e) {
                 if (dialect.isTransient(e) && attempt < 50) continue;
                 throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
             }
         }
-    }
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
     }
 
     DeploymentRecord apply(DeploymentRecord d) {
@@ -147,26 +126,10 @@ final class JdbcDeployments {
             throw new IllegalArgumentException("a run waiting for a worker must be Scheduled with a time: " + r.state());
         }
         inTransaction("create a run of deployment " + deploymentId, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO flow_runs (id, name, flow_name, flow_class, "
-                    + "flow_method, parameters_json, parent_flow_run_id, resume_of, engine_id, created_at, state_type, "
-                    + "state_name, state_ts, state_message, state_scheduled, state_seq, deployment_id, work_queue) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
-                ps.setString(1, r.id().toString());
-                setText(ps, 2, r.name());
-                setText(ps, 3, r.flowName());
-                setText(ps, 4, r.flowClass());
-                setText(ps, 5, r.flowMethod());
-                setText(ps, 6, r.parametersJson());
-                Columns.setUuid(ps, 7, r.parentFlowRunId());
-                Columns.setUuid(ps, 8, r.resumeOf());
-                ps.setLong(9, Columns.nanos(r.createdAt()));
-                ps.setString(10, r.state().type().name());
-                setText(ps, 11, r.state().name());
-                ps.setLong(12, Columns.nanos(r.state().timestamp()));
-                setText(ps, 13, r.state().message());
-                Columns.setInstant(ps, 14, r.state().scheduledTime());
-                setText(ps, 15, deploymentId);
-                setText(ps, 16, workQueue);
+            try (PreparedStatement ps = c.prepareStatement(OpApplier.INSERT_FLOW_FOR_DEPLOYMENT)) {
+                OpApplier.bindFlowRun(ps, r, r.state(), 0);
+                setText(ps, 17, deploymentId);
+                setText(ps, 18, workQueue);
                 ps.executeUpdate();
             }
             OpApplier.insertHistory(c, r.id(), 0, r.state());

@@ -31,14 +31,11 @@ final class Migrations {
 
     /** Applies what is missing and returns the versions it applied (empty when up to date). */
     static List<Integer> migrate(Connection c, Dialect dialect) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        if (dialect == Dialect.POSTGRESQL) c.setAutoCommit(false);
-        dialect.begin(c);
-        try {
-            dialect.lockForMigration(c);
-            Dialect.exec(c, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+        return dialect.inTransaction(c, tx -> {
+            dialect.lockForMigration(tx);
+            Dialect.exec(tx, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
                     + "script TEXT NOT NULL, applied_at BIGINT NOT NULL)");
-            int current = currentVersion(c);
+            int current = currentVersion(tx);
             int newest = version(SCRIPTS.getLast());
             if (current > newest) {
                 throw new IllegalStateException("the database's schema version " + current
@@ -48,21 +45,11 @@ final class Migrations {
             for (String script : SCRIPTS) {
                 int v = version(script);
                 if (v <= current) continue;
-                apply(c, dialect, script, v);
+                apply(tx, dialect, script, v);
                 applied.add(v);
             }
-            dialect.commit(c);
             return applied;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                dialect.rollback(c);
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        } finally {
-            if (dialect == Dialect.POSTGRESQL) c.setAutoCommit(autoCommit);
-        }
+        });
     }
 
     private static int currentVersion(Connection c) throws SQLException {

@@ -46,10 +46,14 @@ final class OpApplier {
             + "state_scheduled = excluded.state_scheduled, state_seq = excluded.state_seq";
     private static final String STATE_SET = "state_type = ?, state_name = ?, state_ts = ?, state_message = ?, "
             + "state_scheduled = ?, state_seq = ?";
-    private static final String INSERT_FLOW = "INSERT INTO flow_runs (id, name, flow_name, flow_class, flow_method, "
-            + "parameters_json, parent_flow_run_id, resume_of, engine_id, created_at, " + STATE_COLS
+    private static final String FLOW_COLS = "id, name, flow_name, flow_class, flow_method, parameters_json, "
+            + "parent_flow_run_id, resume_of, engine_id, created_at, " + STATE_COLS;
+    private static final String INSERT_FLOW = "INSERT INTO flow_runs (" + FLOW_COLS
             + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
             + STATE_UPSERT + " WHERE flow_runs.state_seq < excluded.state_seq";
+    /** A run of a deployment, waiting in its work queue: {@link #bindFlowRun}, then deployment id and queue. */
+    static final String INSERT_FLOW_FOR_DEPLOYMENT = "INSERT INTO flow_runs (" + FLOW_COLS
+            + ", deployment_id, work_queue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_TASK = "INSERT INTO task_runs (id, flow_run_id, task_key, name, dynamic_key, "
             + "cache_key, upstream, created_at, result_ref, " + STATE_COLS
             + ", history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
@@ -291,21 +295,26 @@ final class OpApplier {
         try (PreparedStatement ps = c.prepareStatement(INSERT_FLOW)) {
             for (FlowRunRecord r : runs) {
                 Newest n = states.remove(r.id());
-                ps.setString(1, r.id().toString());
-                setText(ps, 2, r.name());
-                setText(ps, 3, r.flowName());
-                setText(ps, 4, r.flowClass());
-                setText(ps, 5, r.flowMethod());
-                setText(ps, 6, r.parametersJson());
-                Columns.setUuid(ps, 7, r.parentFlowRunId());
-                Columns.setUuid(ps, 8, r.resumeOf());
-                setText(ps, 9, r.engineId());
-                ps.setLong(10, Columns.nanos(r.createdAt()));
-                setState(ps, 11, n == null ? r.state() : n.state(), n == null ? 0 : n.seq());
+                bindFlowRun(ps, r, n == null ? r.state() : n.state(), n == null ? 0 : n.seq());
                 ps.addBatch();
             }
             ps.executeBatch();
         }
+    }
+
+    /** Binds the 16 flow-run columns (in {@code FLOW_COLS} order) with state {@code s} at {@code seq}. */
+    static void bindFlowRun(PreparedStatement ps, FlowRunRecord r, State s, long seq) throws SQLException {
+        ps.setString(1, r.id().toString());
+        setText(ps, 2, r.name());
+        setText(ps, 3, r.flowName());
+        setText(ps, 4, r.flowClass());
+        setText(ps, 5, r.flowMethod());
+        setText(ps, 6, r.parametersJson());
+        Columns.setUuid(ps, 7, r.parentFlowRunId());
+        Columns.setUuid(ps, 8, r.resumeOf());
+        setText(ps, 9, r.engineId());
+        ps.setLong(10, Columns.nanos(r.createdAt()));
+        setState(ps, 11, s, seq);
     }
 
     private static void insertTasks(Connection c, Iterable<TaskRunRecord> runs, Map<UUID, Newest> states,
