@@ -9,25 +9,21 @@ import io.flowcore.engine.Blocks;
 import io.flowcore.engine.blocks.BlockStores;
 import io.flowcore.engine.blocks.KeyRotation;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /*
  * flowcore block create|ls|inspect|rm|types|rotate-key: secrets are never printed (inspect masks them),
  * and need never be typed as arguments (--set-secret KEY=- or KEY=env:VAR; see SecretInput).
  */
 @Command(name = "block", mixinStandardHelpOptions = true, description = "Create, list, inspect and delete blocks.")
-final class BlockCommand {
+final class BlockCommand extends Subcommand {
     // The mappers are built on first use (holder classes): picocli creates this command for every
     // call, even --help, and building them took a good part of the CLI's start.
     private static final class Json {
@@ -36,20 +32,6 @@ final class BlockCommand {
 
     private static final class Yaml {
         static final ObjectMapper MAPPER = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
-    }
-
-    @ParentCommand
-    FlowcoreCli cli;
-
-    @Spec
-    CommandSpec spec;
-
-    private PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
-
-    private PrintWriter err() {
-        return spec.commandLine().getErr();
     }
 
     private Blocks open() {

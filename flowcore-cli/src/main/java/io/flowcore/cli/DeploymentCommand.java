@@ -20,11 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /*
  * flowcore deployment apply|ls|inspect|run. A deployments file is YAML (or JSON):
@@ -42,21 +39,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "deployment", mixinStandardHelpOptions = true,
         description = "Apply, list, inspect and run deployments.")
-final class DeploymentCommand {
+final class DeploymentCommand extends Subcommand {
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
     private static final List<String> FIELDS = List.of("name", "flowClass", "flowMethod", "parameters", "workQueue",
             "tags", "description");
-
-    @ParentCommand
-    FlowcoreCli cli;
-
-    @Spec
-    CommandSpec spec;
-
-    private PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
 
     @Command(name = "apply", description = "Create or update the deployments of a YAML (or JSON) file.")
     int apply(@Parameters(paramLabel = "FILE", description = "A file with a 'deployments' list.") Path file)

@@ -14,24 +14,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code flowcore flow-run ls|inspect|logs|cancel}. */
 @Command(name = "flow-run", mixinStandardHelpOptions = true, description = "List, inspect, follow and cancel flow runs.")
-final class FlowRunCommand {
-    @ParentCommand
-    FlowcoreCli cli;
-
-    @Spec
-    CommandSpec spec;
-
-    private PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
+final class FlowRunCommand extends Subcommand {
 
     @Command(name = "ls", description = "List flow runs, newest first.")
     int ls(@Option(names = "--state", paramLabel = "S", description = "A state type or name, any case (repeatable).")

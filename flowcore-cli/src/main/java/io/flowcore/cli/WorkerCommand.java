@@ -6,10 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code flowcore worker start}: claims due runs of deployments and executes them in this JVM (its
@@ -17,13 +14,7 @@ import picocli.CommandLine.Spec;
  * for up to {@code --grace} seconds; what still runs then ends Crashed when the engine closes.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true, description = "Run a worker.")
-final class WorkerCommand {
-    @ParentCommand
-    FlowcoreCli cli;
-
-    @Spec
-    CommandSpec spec;
-
+final class WorkerCommand extends Subcommand {
     @Command(name = "start", description = "Claim and execute runs from work queues.")
     int start(@Option(names = "--queue", paramLabel = "NAME", description = "A work queue to serve (repeatable; "
                       + "default: every queue).") List<String> queues,
@@ -31,7 +22,7 @@ final class WorkerCommand {
               @Option(names = "--run-once", description = "Run what is due now, then exit.") boolean once,
               @Option(names = "--grace", defaultValue = "30", description = "Seconds running runs get to finish on "
                       + "shutdown (default 30).") int grace) throws InterruptedException {
-        var out = spec.commandLine().getOut();
+        var out = out();
         try (Flowcore fc = cli.engine()) {
             Worker w = fc.worker(o -> o.queues(queues == null ? new String[0] : queues.toArray(String[]::new))
                     .limit(limit).shutdownGrace(Duration.ofSeconds(grace)));
