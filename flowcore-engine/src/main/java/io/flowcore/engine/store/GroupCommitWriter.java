@@ -222,6 +222,15 @@ final class GroupCommitWriter implements AutoCloseable {
                         lastError));
                 return; // close() gave up on a database that does not answer: the journal keeps the batch
             }
+            // Tell before flush() returns: a caller that flushed has then also heard of its refused writes.
+            for (Map.Entry<StoreOp.TakeOver, Optional<Claim>> t : outcome.takeovers) t.getKey().result().complete(t.getValue());
+            if (!outcome.refused.isEmpty()) {
+                try {
+                    refusedListener.accept(Set.copyOf(outcome.refused));
+                } catch (RuntimeException e) {
+                    LOG.warn("a listener for refused state writes failed", e);
+                }
+            }
             batch.clear();
             if (!lock.isHeldByCurrentThread()) lock.lock();
             try {
@@ -232,14 +241,6 @@ final class GroupCommitWriter implements AutoCloseable {
                 if (committed == appended && journal.size() > TRUNCATE_AT) journal.truncate();
             } finally {
                 lock.unlock();
-            }
-            for (Map.Entry<StoreOp.TakeOver, Optional<Claim>> t : outcome.takeovers) t.getKey().result().complete(t.getValue());
-            if (!outcome.refused.isEmpty()) {
-                try {
-                    refusedListener.accept(Set.copyOf(outcome.refused));
-                } catch (RuntimeException e) {
-                    LOG.warn("a listener for refused state writes failed", e);
-                }
             }
         }
     }
