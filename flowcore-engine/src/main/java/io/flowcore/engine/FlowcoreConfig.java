@@ -32,6 +32,9 @@ public final class FlowcoreConfig {
     private String databasePassword;
     private StateStore store;
     private ResultStore resultStore;
+    /** Up to 1 MiB: the journal and the writer's backlog hold inline results in memory and on disk. */
+    private static final int MAX_INLINE_RESULT = 1 << 20;
+    private int inlineResultLimit = 64 << 10;
     private InstantSource clock = InstantSource.system();
     private Sleeper sleeper = Sleeper.SYSTEM;
     private Duration heartbeatInterval = Duration.ofSeconds(5);
@@ -72,10 +75,38 @@ public final class FlowcoreConfig {
         return this;
     }
 
-    /** Persist results here instead of {@code <home>/results}. */
+    /**
+     * Persist large results here instead of {@code <home>/results}. Results up to
+     * {@link #inlineResultLimit(int)} bytes are kept in the run store with the task run's state and never
+     * reach this store.
+     */
     public FlowcoreConfig resultStore(ResultStore s) {
         checkNotSealed();
         this.resultStore = Objects.requireNonNull(s, "resultStore");
+        return this;
+    }
+
+    /**
+     * Persist large results as objects under {@code prefix} in an object storage block (an S3, GCS or
+     * Azure bucket, or a local lake), so that workers on other machines can read them — as Prefect's
+     * result storage blocks do.
+     */
+    public FlowcoreConfig resultStore(io.flowcore.api.block.ObjectStorageBlock storage, String prefix) {
+        return resultStore(new io.flowcore.engine.store.ObjectStorageResults(storage, prefix));
+    }
+
+    /**
+     * Results whose JSON is at most this many bytes (default 64 KiB) are kept in the run store with the
+     * task run's Completed state, written through its journal and group commit; larger ones go to the
+     * {@linkplain #resultStore(ResultStore) result store}. 0 sends every result to the result store.
+     */
+    public FlowcoreConfig inlineResultLimit(int bytes) {
+        checkNotSealed();
+        if (bytes < 0 || bytes > MAX_INLINE_RESULT) {
+            throw new IllegalArgumentException("inlineResultLimit must be between 0 and " + MAX_INLINE_RESULT
+                    + " bytes, not " + bytes);
+        }
+        this.inlineResultLimit = bytes;
         return this;
     }
 
@@ -155,7 +186,7 @@ public final class FlowcoreConfig {
                     : StateStores.sqlite(h.resolve("flowcore.db"));
         }
         ResultStore r = resultStore != null ? resultStore : new FileResultStore(h.resolve("results"));
-        return new EngineSettings(s, r, clock, sleeper, heartbeatInterval, leaseTimeout, tagLimits, overrides,
+        return new EngineSettings(s, r, inlineResultLimit, clock, sleeper, heartbeatInterval, leaseTimeout, tagLimits, overrides,
                 storedLogLevel, blocks);
     }
 }

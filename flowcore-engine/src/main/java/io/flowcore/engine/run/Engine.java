@@ -34,7 +34,7 @@ public final class Engine implements AutoCloseable {
     final Sleeper sleeper;
     final Transitions transitions;
     final RunLogs logs;
-    final ResultFiles results;
+    final Results results;
     final TagLimits limits;
     final EngineSettings.BlockLoader blocks;
     final FlowRunner flows = new FlowRunner(this);
@@ -56,7 +56,7 @@ public final class Engine implements AutoCloseable {
         this.sleeper = s.sleeper();
         this.transitions = new Transitions(store);
         this.logs = new RunLogs(store, clock, s.storedLogLevel());
-        this.results = new ResultFiles(s.resultStore(), logs);
+        this.results = new Results(s.resultStore(), s.inlineResultLimit());
         this.limits = new TagLimits(s.tagLimits());
         this.blocks = s.blocks();
         this.overrides = s.taskOverrides();
