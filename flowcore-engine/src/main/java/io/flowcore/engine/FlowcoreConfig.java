@@ -1,10 +1,12 @@
 package io.flowcore.engine;
 
+import io.flowcore.api.FlowOptions;
 import io.flowcore.api.TaskOptions;
 import io.flowcore.api.spi.ResultStore;
 import io.flowcore.api.spi.Sleeper;
 import io.flowcore.api.spi.StateStore;
 import io.flowcore.engine.run.EngineSettings;
+import io.flowcore.engine.run.FlowOverride;
 import io.flowcore.engine.run.TaskOverride;
 import io.flowcore.engine.store.FileResultStore;
 import io.flowcore.engine.store.StateStores;
@@ -41,6 +43,7 @@ public final class FlowcoreConfig {
     private Duration leaseTimeout = Duration.ofSeconds(30);
     private final Map<String, Integer> tagLimits = new LinkedHashMap<>();
     private final List<TaskOverride> overrides = new ArrayList<>();
+    private final List<FlowOverride> flowOverrides = new ArrayList<>();
     private Level storedLogLevel = Level.INFO;
     private boolean sealed;
 
@@ -161,6 +164,19 @@ public final class FlowcoreConfig {
         return this;
     }
 
+    /**
+     * Changes the options of the {@code @Flow} method {@code method} of {@code flowClass} (and of subclasses
+     * that inherit it), e.g. {@code cfg.flowOptions(Pipeline.class, "etl", o -> o.withRetries(2))}.
+     *
+     * @throws IllegalArgumentException at once when the class has no {@code @Flow} method of that name; the
+     *                                  message lists its flows
+     */
+    public FlowcoreConfig flowOptions(Class<?> flowClass, String method, UnaryOperator<FlowOptions> change) {
+        checkNotSealed();
+        flowOverrides.add(new FlowOverride(flowClass, method, change));
+        return this;
+    }
+
     /** Run log lines at or above this level are stored with their run (default INFO). */
     public FlowcoreConfig storedLogLevel(Level level) {
         checkNotSealed();
@@ -186,7 +202,7 @@ public final class FlowcoreConfig {
                     : StateStores.sqlite(h.resolve("flowcore.db"));
         }
         ResultStore r = resultStore != null ? resultStore : new FileResultStore(h.resolve("results"));
-        return new EngineSettings(s, r, inlineResultLimit, clock, sleeper, heartbeatInterval, leaseTimeout, tagLimits, overrides,
+        return new EngineSettings(s, r, inlineResultLimit, clock, sleeper, heartbeatInterval, leaseTimeout, tagLimits, overrides, flowOverrides,
                 storedLogLevel, blocks);
     }
 }

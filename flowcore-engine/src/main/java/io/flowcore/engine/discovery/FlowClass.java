@@ -98,7 +98,7 @@ public final class FlowClass {
     private static FlowDefinition flow(Method m) {
         Flow f = m.getAnnotation(Flow.class);
         String name = f.name().isEmpty() ? dashed(m.getName()) : f.name();
-        return new FlowDefinition(name, signature(m), m, f, names(m));
+        return new FlowDefinition(name, signature(m), m, io.flowcore.api.FlowOptions.from(f), names(m));
     }
 
     static String dashed(String camel) {

@@ -42,6 +42,8 @@ public final class Engine implements AutoCloseable {
     final Map<UUID, FlowScope> active = new ConcurrentHashMap<>();
     final String engineId = Ids.next().toString();
     private final List<TaskOverride> overrides;
+    private final List<FlowOverride> flowOverrides;
+    private final Map<FlowDefinition, FlowDefinition> resolvedFlows = new ConcurrentHashMap<>();
     private final Map<TaskDefinition, TaskDefinition> resolved = new ConcurrentHashMap<>();
     private final Leases leases;
     /** Run by the JVM's shutdown (SIGTERM) before the engine closes: workers stop claiming and let runs finish. */
@@ -60,6 +62,7 @@ public final class Engine implements AutoCloseable {
         this.limits = new TagLimits(s.tagLimits());
         this.blocks = s.blocks();
         this.overrides = s.taskOverrides();
+        this.flowOverrides = s.flowOverrides();
         this.leases = new Leases(this, s.heartbeatInterval(), s.leaseTimeout());
         store.onClaimLost(this::claimLost);
         leases.start();
@@ -298,6 +301,21 @@ public final class Engine implements AutoCloseable {
     /** The run's state as the store has it (for a run taken over by another process). */
     State storedState(FlowScope scope) {
         return store.flowRun(scope.id).map(FlowRunRecord::state).orElse(scope.state);
+    }
+
+    /** The flow with the options set in code applied over its annotation's. */
+    FlowDefinition resolve(FlowDefinition d) {
+        if (flowOverrides.isEmpty()) return d;
+        return resolvedFlows.computeIfAbsent(d, def -> {
+            io.flowcore.api.FlowOptions o = def.options();
+            for (FlowOverride ov : flowOverrides) {
+                if (ov.flowClass().isAssignableFrom(def.method().getDeclaringClass())
+                        && ov.method().equals(def.method().getName())) {
+                    o = ov.change().apply(o);
+                }
+            }
+            return def.withOptions(o);
+        });
     }
 
     TaskDefinition resolve(TaskDefinition d) {

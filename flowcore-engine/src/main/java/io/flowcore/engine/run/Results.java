@@ -36,6 +36,13 @@ final class Results {
     String write(TaskRun run, Object value) {
         if (value == null) return NULL_REF;
         try {
+            // Whole numbers and booleans are their own JSON: the common small result skips Jackson's
+            // generator set-up, which stood out in the engine benchmark's profile.
+            if (value instanceof Integer || value instanceof Long || value instanceof Boolean
+                    || value instanceof Short || value instanceof Byte) {
+                String json = value.toString();
+                if (json.length() <= inlineLimit) return INLINE_PREFIX + json;
+            }
             byte[] json = ResultCodec.INSTANCE.encode(value);
             if (json.length <= inlineLimit) return INLINE_PREFIX + new String(json, StandardCharsets.UTF_8);
             String key = run.id.toString();
