@@ -50,4 +50,26 @@ public @interface Flow {
 
     /** Captures {@code System.out}/{@code System.err} inside the flow into the run's log. */
     boolean logPrints() default false;
+
+    /**
+     * State hooks: names of methods of this flow class, each taking
+     * {@code (io.flowcore.api.run.FlowRunRecord run, io.flowcore.api.state.State state)}, called once the run
+     * has ended Completed and that state is committed to the store. A hook that throws is logged with the
+     * run and never changes its state. A name that matches no such method is an error when the class is
+     * first used, naming the methods that would fit.
+     */
+    String[] onCompletion() default {};
+
+    /** State hooks for a run that ended Failed (TimedOut included); see {@link #onCompletion()}. */
+    String[] onFailure() default {};
+
+    /** State hooks for a run that ended Cancelled; see {@link #onCompletion()}. */
+    String[] onCancellation() default {};
+
+    /**
+     * State hooks for a run marked Crashed: its own process is gone, so these run in the engine or worker
+     * that detected the crash, when the flow's class is on its classpath; see {@link #onCompletion()}.
+     * Notification rules need no user code and are the guaranteed path for crashes.
+     */
+    String[] onCrashed() default {};
 }

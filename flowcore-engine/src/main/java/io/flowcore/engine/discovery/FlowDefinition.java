@@ -12,13 +12,15 @@ import java.util.List;
  * @param method      the user's method
  * @param options     the annotation's options, with overrides set in code once the engine resolved it
  * @param paramNames  parameter names
+ * @param hooks       state hooks by the final state they follow
  */
-public record FlowDefinition(String name, String signature, Method method, FlowOptions options, List<String> paramNames) {
+public record FlowDefinition(String name, String signature, Method method, FlowOptions options, List<String> paramNames,
+                             FlowHooks hooks) {
     public FlowDefinition {
         paramNames = List.copyOf(paramNames);
     }
 
     public FlowDefinition withOptions(FlowOptions o) {
-        return new FlowDefinition(name, signature, method, o, paramNames);
+        return new FlowDefinition(name, signature, method, o, paramNames, hooks);
     }
 }

@@ -39,6 +39,7 @@ public final class Engine implements AutoCloseable {
     final EngineSettings.BlockLoader blocks;
     final FlowRunner flows = new FlowRunner(this);
     final TaskRunner tasks = new TaskRunner(this);
+    final StateHooks hooks = new StateHooks(this);
     final Map<UUID, FlowScope> active = new ConcurrentHashMap<>();
     final String engineId = Ids.next().toString();
     private final List<TaskOverride> overrides;

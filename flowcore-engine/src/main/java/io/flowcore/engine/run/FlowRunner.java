@@ -175,7 +175,8 @@ final class FlowRunner {
             end = States.failed(now, "Flow run encountered an exception: " + Errors.describe(error));
         }
         State stored = scope.takenOver ? engine.storedState(scope) : commitEnd(scope, end);
-        if (stored.type() != end.type()) {
+        boolean ours = stored.type() == end.type();
+        if (!ours) {
             // Another process took the run over meanwhile: the store's word is final, and the caller hears it.
             engine.logs.forFlow(scope).warn("{} was taken over by another process, which recorded {}; this engine's "
                     + "result ({}) is not recorded", scope.label(), stored, end);
@@ -189,6 +190,8 @@ final class FlowRunner {
         if (error == null) log.info("Finished in state {}", end);
         else if (end.type() == StateType.CANCELLED) log.info("Finished in state {}", end);
         else log.error("Finished in state {}", end, error);
+        // Hooks follow a state this engine committed; a crash verdict's hooks run where it was made.
+        if (ours) engine.hooks.afterEnd(scope.flow, scope.id, scope.name, end);
         return new FlowOutcome(scope.id, scope.name, scope.flow.name(), end, value, error);
     }
 
