@@ -1,5 +1,6 @@
 package io.flowcore.blocks.notify;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import io.flowcore.api.block.BlockException;
 import io.flowcore.api.block.BlockRef;
 import io.flowcore.api.block.BlockType;
@@ -31,12 +32,14 @@ import java.util.List;
  *
  * @param server          the {@link EmailServer} block, by name
  * @param from            the sender address
- * @param to              the recipients (at least one)
+ * @param to              the recipients (at least one; an entry may list several, comma-separated)
  * @param subjectTemplate the subject (default {@code {{ title }}})
  * @param bodyTemplate    the text (default: {@link #DEFAULT_BODY_TEMPLATE})
  */
 @BlockType(description = "Email notifications over an email-server block (SMTP)")
-public record EmailNotifier(BlockRef<EmailServer> server, String from, List<String> to, String subjectTemplate,
+public record EmailNotifier(BlockRef<EmailServer> server, String from,
+                            @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> to,
+                            String subjectTemplate,
                             String bodyTemplate) implements NotifierBlock {
     private static final String SLUG = "email-notifier";
 
@@ -59,8 +62,7 @@ public record EmailNotifier(BlockRef<EmailServer> server, String from, List<Stri
         if (server == null) throw new BlockException(SLUG + ": 'server' is missing (the name of an email-server block)");
         address(from, "from");
         if (to == null || to.isEmpty()) throw new BlockException(SLUG + ": 'to' needs at least one address");
-        to = List.copyOf(to);
-        for (String a : to) address(a, "to");
+        to = to.stream().flatMap(a -> addresses(a, "to").stream()).toList();
         if (subjectTemplate == null || subjectTemplate.isBlank()) subjectTemplate = DEFAULT_SUBJECT_TEMPLATE;
         if (bodyTemplate == null || bodyTemplate.isBlank()) bodyTemplate = DEFAULT_BODY_TEMPLATE;
         Template.parse(subjectTemplate, SLUG + ": 'subjectTemplate'");
@@ -103,7 +105,11 @@ public record EmailNotifier(BlockRef<EmailServer> server, String from, List<Stri
             m.setSubject(oneLine(Template.parse(subjectTemplate, SLUG).render(n, s -> s)), "UTF-8");
             m.setText(Template.parse(bodyTemplate, SLUG).render(n, s -> s), "UTF-8");
             m.setSentDate(java.util.Date.from(n.occurredAt()));
-            Transport.send(m);
+            m.saveChanges();
+            try (Transport t = session.getTransport(smtp.protocol())) {
+                t.connect(); // host, port and login from the session
+                t.sendMessage(m, m.getAllRecipients());
+            }
         } catch (AuthenticationFailedException e) {
             throw new NotificationException(what + ": the server refused the login of '" + smtp.username() + "'"
                     + reply(e, smtp) + "; check 'username' and 'password' of the email-server block", false, 535);
@@ -113,6 +119,11 @@ public record EmailNotifier(BlockRef<EmailServer> server, String from, List<Stri
                     + (code >= 500 || code < 0 ? " (not retried: check 'from' and 'to')" : " (retryable)"),
                     code >= 400 && code < 500, code);
         } catch (MessagingException e) {
+            if (tlsFailure(e)) {
+                throw new NotificationException(what + ": TLS with the server failed" + reply(e, smtp) + " (not retried: if"
+                        + " the server's certificate is self-signed or from a private CA, give it as 'trustedCertificate' of"
+                        + " the email-server block; check 'security' and 'port')", false, -1);
+            }
             int code = code(e);
             boolean retryable = code < 0 || code < 500;
             throw new NotificationException(what + " failed" + reply(e, smtp)
@@ -123,6 +134,19 @@ public record EmailNotifier(BlockRef<EmailServer> server, String from, List<Stri
     /** The Message-ID of the mail for {@code n}: {@code <eventId@flowcore>}. */
     public static String messageId(Notification n) {
         return "<" + n.eventId() + "@flowcore>";
+    }
+
+    /* One entry of 'to' may hold several addresses, comma-separated (as `--set to=a@x,b@y` gives them). */
+    private static List<String> addresses(String entry, String field) {
+        if (entry == null || entry.isBlank()) throw new BlockException(SLUG + ": '" + field + "' has an empty address");
+        try {
+            InternetAddress[] parsed = InternetAddress.parse(entry, true);
+            if (parsed.length == 0) throw new AddressException("no address");
+            for (InternetAddress a : parsed) a.validate();
+            return java.util.Arrays.stream(parsed).map(InternetAddress::toString).toList();
+        } catch (AddressException e) {
+            throw new BlockException(SLUG + ": '" + field + "' has an invalid address '" + entry + "' (" + e.getMessage() + ")");
+        }
     }
 
     private static void address(String a, String field) {
@@ -136,6 +160,13 @@ public record EmailNotifier(BlockRef<EmailServer> server, String from, List<Stri
 
     private static String oneLine(String s) {
         return s.replaceAll("[\\r\\n]+", " ").strip();
+    }
+
+    private static boolean tlsFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) return true;
+        }
+        return false;
     }
 
     /* The SMTP reply code, if the failure carries one (SMTPSendFailedException and kin); -1 otherwise. */

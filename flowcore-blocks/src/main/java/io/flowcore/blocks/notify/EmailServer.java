@@ -105,6 +105,7 @@ public record EmailServer(String host, Integer port, String username, Secret pas
         long ms = HttpDelivery.timeout(timeoutSeconds, SLUG) * 1000L;
         Properties props = new Properties();
         props.put("mail.transport.protocol", protocol());
+        props.put("mail.transport.protocol.rfc822", protocol()); // what Transport.send(message) looks up
         props.put(p + "host", host);
         props.put(p + "port", String.valueOf(port));
         props.put(p + "connectiontimeout", String.valueOf(ms));
