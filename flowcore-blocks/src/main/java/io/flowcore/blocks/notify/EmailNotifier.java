@@ -119,6 +119,11 @@ public record EmailNotifier(BlockRef<EmailServer> server, String from,
                     + (code >= 500 || code < 0 ? " (not retried: check 'from' and 'to')" : " (retryable)"),
                     code >= 400 && code < 500, code);
         } catch (MessagingException e) {
+            if (e.getMessage() != null && e.getMessage().contains("STARTTLS")) {
+                // Angus: "STARTTLS is required but host does not support STARTTLS"
+                throw new NotificationException(what + ": the server does not offer STARTTLS (not retried: use 'security'"
+                        + " SSL with its SMTPS port, or NONE for a server on this host)", false, -1);
+            }
             if (tlsFailure(e)) {
                 throw new NotificationException(what + ": TLS with the server failed" + reply(e, smtp) + " (not retried: if"
                         + " the server's certificate is self-signed or from a private CA, give it as 'trustedCertificate' of"

@@ -166,6 +166,19 @@ class EmailNotifierGreenMailTests {
     }
 
     @Test
+    void startTlsAgainstAServerWithoutItIsRefusedBeforeTheLogin() {
+        EmailServer noTls = new EmailServer("127.0.0.1", greenMail.getSmtp().getPort(), USER, Secret.of(PASSWORD),
+                Security.STARTTLS, null, 10);
+        NotificationException e = assertThrows(NotificationException.class, () ->
+                EmailNotifier.of("smtp", noTls, "flowcore@example.com", List.of("oncall@example.com"))
+                        .send(WebhookNotifiersTests.failed()));
+        assertFalse(e.retryable());
+        assertTrue(e.getMessage().endsWith(": the server does not offer STARTTLS (not retried: use 'security' SSL with its"
+                + " SMTPS port, or NONE for a server on this host)"), e.getMessage());
+        assertEquals(0, greenMail.getReceivedMessages().length);
+    }
+
+    @Test
     void aServerThatIsNotListeningIsRetryable() throws Exception {
         int port = greenMail.getSmtp().getPort();
         greenMail.stop();
