@@ -19,7 +19,9 @@ import java.util.UUID;
  * @param title      one line saying what happened (a chat message's title, a mail's default subject)
  * @param body       the text below the title
  * @param flowName   the flow's name
+ * @param runId      the flow run's id
  * @param runName    the flow run's name
+ * @param deployment the deployment that created the run, or null
  * @param stateType  the type of the state the run entered
  * @param stateName  the state's name, e.g. {@code Failed}, {@code TimedOut}, {@code Late}
  * @param message    the state's message ("" if none)
@@ -28,14 +30,16 @@ import java.util.UUID;
  * @param parameters the run's parameters, rendered as text with secrets masked, in order
  * @param link       a link to the run (e.g. in a UI), or null
  */
-public record Notification(UUID eventId, String title, String body, String flowName, String runName,
-                           StateType stateType, String stateName, String message, Instant occurredAt,
+public record Notification(UUID eventId, String title, String body, String flowName, UUID runId, String runName,
+                           String deployment, StateType stateType, String stateName, String message, Instant occurredAt,
                            Instant startedAt, Map<String, String> parameters, String link) {
 
     public Notification {
         Objects.requireNonNull(eventId, "eventId");
         Objects.requireNonNull(flowName, "flowName");
+        Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(runName, "runName");
+        if (deployment != null && deployment.isBlank()) deployment = null;
         Objects.requireNonNull(stateType, "stateType");
         Objects.requireNonNull(occurredAt, "occurredAt");
         if (stateName == null || stateName.isBlank()) stateName = stateType.displayName();
@@ -50,11 +54,11 @@ public record Notification(UUID eventId, String title, String body, String flowN
      * An event with the default title ({@code Flow run etl/brave-otter entered Failed}) and body (the
      * state's message and times).
      */
-    public static Notification of(UUID eventId, String flowName, String runName, StateType stateType, String stateName,
-                                  String message, Instant occurredAt, Instant startedAt,
-                                  Map<String, String> parameters, String link) {
-        return new Notification(eventId, null, null, flowName, runName, stateType, stateName, message, occurredAt,
-                startedAt, parameters, link);
+    public static Notification of(UUID eventId, String flowName, UUID runId, String runName, String deployment,
+                                  StateType stateType, String stateName, String message, Instant occurredAt,
+                                  Instant startedAt, Map<String, String> parameters, String link) {
+        return new Notification(eventId, null, null, flowName, runId, runName, deployment, stateType, stateName, message,
+                occurredAt, startedAt, parameters, link);
     }
 
     private static String defaultTitle(String flow, String run, String state) {

@@ -50,7 +50,8 @@ public record EmailNotifier(BlockRef<EmailServer> server, String from,
             {{ body }}
 
             Flow:       {{ flow }}
-            Run:        {{ run }}
+            Run:        {{ run }} ({{ runId }})
+            Deployment: {{ deployment }}
             State:      {{ state }} ({{ stateType }})
             At:         {{ occurredAt }}
             Parameters: {{ parameters }}

@@ -85,6 +85,8 @@ final class Template {
         f.put("body", Notification::body);
         f.put("flow", Notification::flowName);
         f.put("run", Notification::runName);
+        f.put("runId", n -> n.runId().toString());
+        f.put("deployment", n -> n.deployment() == null ? "" : n.deployment());
         f.put("state", Notification::stateName);
         f.put("stateType", n -> n.stateType().name());
         f.put("message", Notification::message);

@@ -23,7 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
  * optional HMAC-SHA256 signature, and always the header {@code Flowcore-Event-Id}.
  *
  * <p>The body template holds {@code {{ name }}} placeholders ({@code eventId}, {@code title}, {@code body},
- * {@code flow}, {@code run}, {@code state}, {@code stateType}, {@code message}, {@code occurredAt},
+ * {@code flow}, {@code run}, {@code runId}, {@code deployment}, {@code state}, {@code stateType}, {@code message}, {@code occurredAt},
  * {@code startedAt}, {@code parameters}, {@code link}); each value is JSON-escaped (not quoted), so a
  * placeholder goes inside a JSON string: {@code {"text": "{{ flow }} is {{ state }}"}}. An unknown
  * placeholder, or a template that is not JSON once filled in, is refused when the block is built.
@@ -53,7 +53,7 @@ public record Webhook(Secret url, String method, Map<String, String> headers, St
 
     /** The body sent when no template is given: every field of the notification but the parameters. */
     public static final String DEFAULT_BODY_TEMPLATE = "{\"eventId\": \"{{ eventId }}\", \"flow\": \"{{ flow }}\", "
-            + "\"run\": \"{{ run }}\", \"stateType\": \"{{ stateType }}\", \"state\": \"{{ state }}\", "
+            + "\"run\": \"{{ run }}\", \"runId\": \"{{ runId }}\", \"deployment\": \"{{ deployment }}\", \"stateType\": \"{{ stateType }}\", \"state\": \"{{ state }}\", "
             + "\"message\": \"{{ message }}\", \"occurredAt\": \"{{ occurredAt }}\", \"startedAt\": \"{{ startedAt }}\", "
             + "\"title\": \"{{ title }}\", \"body\": \"{{ body }}\", \"link\": \"{{ link }}\"}";
     /** The default name of the signature header. */
@@ -136,7 +136,7 @@ public record Webhook(Secret url, String method, Map<String, String> headers, St
 
     /* A template that is not JSON once filled in would fail at every delivery: refuse it now. */
     private static void checkBody(Template t) {
-        Notification sample = Notification.of(new UUID(0, 0), "flow \"x\"", "run\n1", StateType.FAILED, "Failed",
+        Notification sample = Notification.of(new UUID(0, 0), "flow \"x\"", new UUID(0, 1), "run\n1", "dep\\", StateType.FAILED, "Failed",
                 "a \"quoted\" message\\", Instant.EPOCH, Instant.EPOCH, Map.of("p", "v"), "https://example.invalid/");
         try {
             Json.MAPPER.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

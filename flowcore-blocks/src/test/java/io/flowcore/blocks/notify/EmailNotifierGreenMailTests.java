@@ -109,7 +109,8 @@ class EmailNotifierGreenMailTests {
                 Failed at 2026-01-01T10:15:30Z (started 2026-01-01T10:00:00Z)
 
                 Flow:       etl-web-to-lake
-                Run:        brave-otter
+                Run:        brave-otter (0a0b0c0d-0000-4000-8000-000000000002)
+                Deployment: monthly-etl
                 State:      Failed (FAILED)
                 At:         2026-01-01T10:15:30Z
                 Parameters: month=1, color=yellow

@@ -76,7 +76,8 @@ class NotifierBlocksTests {
         BlockException e = assertThrows(BlockException.class,
                 () -> Webhook.post(Secret.of("https://example.com/h"), "{\"text\": \"{{ flow }} {{ flw }}\"}"));
         assertTrue(e.getMessage().startsWith("webhook: 'bodyTemplate': unknown placeholder '{{ flw }}'; known placeholders:"
-                + " {{ eventId }}, {{ title }}, {{ body }}, {{ flow }}, {{ run }}, {{ state }}"), e.getMessage());
+                + " {{ eventId }}, {{ title }}, {{ body }}, {{ flow }}, {{ run }}, {{ runId }}, {{ deployment }}, {{ state }}"),
+                e.getMessage());
         BlockException subject = assertThrows(BlockException.class, () -> EmailNotifier.of("smtp", "a@example.com",
                 List.of("b@example.com")).withTemplates("{{ state.name }} in {{ flow }}", null));
         assertTrue(subject.getMessage().startsWith("email-notifier: 'subjectTemplate': unknown placeholder '{{ state.name }}'"),

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 /** Slack, Teams and the generic webhook against a real HTTP receiver on loopback. */
 class WebhookNotifiersTests {
     static final UUID EVENT = UUID.fromString("6f1c1b5e-0000-4000-8000-000000000001");
+    static final UUID RUN = UUID.fromString("0a0b0c0d-0000-4000-8000-000000000002");
     static final String SECRET_PATH = "/services/T000/B000/xoxSecretToken42";
 
     private final Receiver receiver = newReceiver();
@@ -36,7 +37,7 @@ class WebhookNotifiersTests {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("month", "1");
         params.put("color", "yellow");
-        return Notification.of(EVENT, "etl-web-to-lake", "brave-otter", StateType.FAILED, "Failed",
+        return Notification.of(EVENT, "etl-web-to-lake", RUN, "brave-otter", "monthly-etl", StateType.FAILED, "Failed",
                 "Task 'fetch' failed: HTTP 404 <not found> & \"gone\"", Instant.parse("2026-01-01T10:15:30Z"),
                 Instant.parse("2026-01-01T10:00:00Z"), params, "https://flowcore.example/runs/brave-otter");
     }
@@ -146,6 +147,7 @@ class WebhookNotifiersTests {
         JsonNode body = json.readTree(receiver.only().body());
         assertEquals(json.readTree("""
                 {"eventId": "6f1c1b5e-0000-4000-8000-000000000001", "flow": "etl-web-to-lake", "run": "brave-otter",
+                 "runId": "0a0b0c0d-0000-4000-8000-000000000002", "deployment": "monthly-etl",
                  "stateType": "FAILED", "state": "Failed", "message": "Task 'fetch' failed: HTTP 404 <not found> & \\"gone\\"",
                  "occurredAt": "2026-01-01T10:15:30Z", "startedAt": "2026-01-01T10:00:00Z",
                  "title": "Flow run etl-web-to-lake/brave-otter entered Failed",
