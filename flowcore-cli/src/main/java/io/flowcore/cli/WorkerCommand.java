@@ -23,7 +23,7 @@ final class WorkerCommand extends Subcommand {
               @Option(names = "--grace", defaultValue = "30", description = "Seconds running runs get to finish on "
                       + "shutdown (default 30).") int grace) throws InterruptedException {
         var out = out();
-        try (Flowcore fc = cli.engine()) {
+        try (Flowcore fc = cli.engine(true)) {
             Worker w = fc.worker(o -> o.queues(queues == null ? new String[0] : queues.toArray(String[]::new))
                     .limit(limit).shutdownGrace(Duration.ofSeconds(grace)));
             if (once) {

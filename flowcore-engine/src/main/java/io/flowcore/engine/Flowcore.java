@@ -29,6 +29,7 @@ public final class Flowcore implements AutoCloseable {
     private final FlowcoreConfig config;
     private Blocks blocks;
     private Deployments deployments;
+    private final io.flowcore.engine.run.NotificationSender sender;
 
     private Flowcore(FlowcoreConfig config) {
         this.engine = new Engine(config.seal(new EngineSettings.BlockLoader() {
@@ -46,6 +47,12 @@ public final class Flowcore implements AutoCloseable {
         }));
         this.history = new RunHistory(engine.store());
         this.config = config;
+        if (engine.store() instanceof io.flowcore.api.spi.NotificationStore n) {
+            sender = new io.flowcore.engine.run.NotificationSender(engine, n, config.notifierFailureLimit);
+            if (config.notificationPolling.isPositive()) sender.start(config.notificationPolling);
+        } else {
+            sender = null;
+        }
     }
 
     /** An engine with the default settings. */
@@ -165,6 +172,19 @@ public final class Flowcore implements AutoCloseable {
         return Worker.create(engine, options);
     }
 
+    /**
+     * Notification rules and their outbox in this engine's store.
+     *
+     * @throws IllegalStateException on a store that keeps no notifications (the in-memory one)
+     */
+    public Notifications notifications() {
+        if (sender == null) {
+            throw new IllegalStateException("the " + engine.store().name() + " store keeps no notification rules: use "
+                    + "the SQLite or PostgreSQL store");
+        }
+        return new Notifications((io.flowcore.api.spi.NotificationStore) engine.store(), sender);
+    }
+
     /** What this engine's store recorded. */
     public RunHistory history() {
         return history;
@@ -182,6 +202,7 @@ public final class Flowcore implements AutoCloseable {
     /** Closes the engine: flushes and closes its store, releases its lease. */
     @Override
     public void close() {
+        if (sender != null) sender.stop();
         synchronized (this) {
             if (blocks != null) blocks.close();
             blocks = null;

@@ -37,6 +37,8 @@ public final class FlowcoreConfig {
     /** Up to 1 MiB: the journal and the writer's backlog hold inline results in memory and on disk. */
     private static final int MAX_INLINE_RESULT = 1 << 20;
     private int inlineResultLimit = 64 << 10;
+    Duration notificationPolling = Duration.ofSeconds(2);
+    int notifierFailureLimit = 10;
     private InstantSource clock = InstantSource.system();
     private Sleeper sleeper = Sleeper.SYSTEM;
     private Duration heartbeatInterval = Duration.ofSeconds(5);
@@ -174,6 +176,25 @@ public final class FlowcoreConfig {
     public FlowcoreConfig flowOptions(Class<?> flowClass, String method, UnaryOperator<FlowOptions> change) {
         checkNotSealed();
         flowOverrides.add(new FlowOverride(flowClass, method, change));
+        return this;
+    }
+
+    /**
+     * How often this engine's notification sender looks for due notifications (default 2 s); zero turns
+     * it off (tests deliver with {@code notifications().deliverDue()}).
+     */
+    public FlowcoreConfig notificationPolling(Duration every) {
+        checkNotSealed();
+        if (every.isNegative()) throw new IllegalArgumentException("notificationPolling must not be negative: " + every);
+        this.notificationPolling = every;
+        return this;
+    }
+
+    /** After this many failed deliveries in a row a notifier is paused (default 10). */
+    public FlowcoreConfig notifierFailureLimit(int failures) {
+        checkNotSealed();
+        if (failures < 1) throw new IllegalArgumentException("notifierFailureLimit must be at least 1: " + failures);
+        this.notifierFailureLimit = failures;
         return this;
     }
 

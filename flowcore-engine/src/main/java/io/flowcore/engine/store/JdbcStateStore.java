@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safety: all public methods may be called from any number of threads. close() applies what
  * is queued, then deletes the journal; writes after close() throw IllegalStateException.
  */
-final class JdbcStateStore implements StateStore, DeploymentStore {
+final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.api.spi.NotificationStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStateStore.class);
     private static final int REPLAY_CHUNK = 10_000;
     /** The n of a leftover-task sweep: after every seq its claim wrote. */
@@ -91,6 +92,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore {
     private final AutoCloseable resources;
     private final Path journalDir;
     private final JdbcDeployments deployments;
+    private final JdbcNotifications notifications;
     /** The writer's lock: one lock orders seq numbers, journal records and the queue (and suits virtual threads). */
     private final java.util.concurrent.locks.ReentrantLock seqLock;
     private final Map<UUID, RunSeq> seqs = new HashMap<>();
@@ -104,6 +106,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore {
         this.dialect = dialect;
         this.reader = new StoreReader(readers);
         this.deployments = new JdbcDeployments(dialect, readers);
+        this.notifications = new JdbcNotifications(dialect, readers);
         this.writer = writer;
         this.resources = resources;
         this.journalDir = journalDir;
@@ -493,5 +496,59 @@ final class JdbcStateStore implements StateStore, DeploymentStore {
         } catch (Exception e) {
             LOG.warn("closing connections after a simulated crash failed", e);
         }
+    }
+
+    // Notification rules and the outbox: see JdbcNotifications.
+
+    @Override
+    public void saveRule(io.flowcore.api.notification.NotificationRule rule) {
+        notifications.saveRule(rule);
+    }
+
+    @Override
+    public Optional<io.flowcore.api.notification.NotificationRule> rule(String name) {
+        return notifications.rule(name);
+    }
+
+    @Override
+    public List<io.flowcore.api.notification.NotificationRule> rules() {
+        return notifications.rules();
+    }
+
+    @Override
+    public boolean deleteRule(String name) {
+        return notifications.deleteRule(name);
+    }
+
+    @Override
+    public List<io.flowcore.api.notification.NotificationEvent> events(int limit) {
+        flush(); // events are written with the state changes
+        return notifications.events(limit);
+    }
+
+    @Override
+    public List<ClaimedEvent> claimDueEvents(String engineId, Instant now, Instant claimUntil, int limit) {
+        flush();
+        return notifications.claimDueEvents(engineId, now, claimUntil, limit);
+    }
+
+    @Override
+    public void delivered(UUID eventId, Instant at) {
+        notifications.delivered(eventId, at);
+    }
+
+    @Override
+    public int attemptFailed(UUID eventId, String notifier, String error, Instant retryAt) {
+        return notifications.attemptFailed(eventId, notifier, error, retryAt);
+    }
+
+    @Override
+    public void setNotifierPaused(String notifier, boolean paused) {
+        notifications.setNotifierPaused(notifier, paused);
+    }
+
+    @Override
+    public List<String> pausedNotifiers() {
+        return notifications.pausedNotifiers();
     }
 }

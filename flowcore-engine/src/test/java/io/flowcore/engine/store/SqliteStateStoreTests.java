@@ -101,6 +101,29 @@ class SqliteStateStoreTests extends StateStoreContractTests {
     }
 
     @Test
+    void aNotificationEventIsCreatedWithItsStateChangeAlsoWhenTheJournalIsReplayedAfterACrash() throws Exception {
+        store.close();
+        JdbcStateStore crashing = StateStores.openSqlite(db(), false);
+        crashing.saveRule(io.flowcore.api.notification.NotificationRule.of("failures", "ops", "Failed"));
+        FlowRunRecord flow = flowRun("etl", T0, StateType.RUNNING, "e");
+        crashing.insertFlowRun(flow);
+        crashing.setFlowRunState(Claim.initial(flow.id()), state(StateType.FAILED, T0.plusSeconds(1)));
+        crashing.crashForTest();
+        assertEquals(0, count("SELECT COUNT(*) FROM notification_events"), "nothing was applied before the crash");
+
+        JdbcStateStore reopened = StateStores.openSqlite(db(), true);
+        store = reopened;
+
+        var events = reopened.events(10);
+        assertEquals(1, events.size());
+        assertEquals(flow.id(), events.getFirst().flowRunId());
+        assertEquals("PENDING", events.getFirst().status());
+        // the same change seen again (a second replay, another engine) creates nothing new
+        reopened.setFlowRunState(Claim.initial(flow.id()), state(StateType.FAILED, T0.plusSeconds(1)));
+        assertEquals(1, reopened.events(10).size());
+    }
+
+    @Test
     void replaysUpToATornRecordAtTheEndOfTheJournal() throws Exception {
         store.close();
         JdbcStateStore crashing = StateStores.openSqlite(db(), false);
