@@ -89,6 +89,7 @@ final class HttpDelivery {
         String what = slug + ": event " + n.eventId() + " to " + shown(uri);
         int status;
         String answer;
+        Duration retryAfter;
         try {
             HttpResponse<InputStream> resp = Client.HTTP.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
             status = resp.statusCode();
@@ -96,6 +97,7 @@ final class HttpDelivery {
                 closeQuietly(resp.body()); // accepted: what the receiver says next cannot change that
                 return;
             }
+            retryAfter = resp.headers().firstValue("Retry-After").map(HttpDelivery::seconds).orElse(null);
             // Only the start of the answer is read (and shown): a receiver cannot make the sender buffer megabytes.
             try (InputStream in = resp.body()) {
                 answer = new String(in.readNBytes(ANSWER_BYTES), StandardCharsets.UTF_8);
@@ -116,8 +118,19 @@ final class HttpDelivery {
                 + (answer.isEmpty() ? "" : " " + Template.abbreviate(answer, ANSWER_CHARS))
                 + (retryable ? " (retryable)" : status / 100 == 3
                         ? " (a redirect: not followed; set the block's URL to the final address)"
-                        : " (not retried: check the block's URL, headers and body)"),
-                retryable, status);
+                        : " (not retried: check the block's URL, headers and body)")
+                + (retryable && retryAfter != null ? "; the receiver asks to wait " + retryAfter.toSeconds() + " s" : ""),
+                retryable, status, retryable ? retryAfter : null);
+    }
+
+    /* Retry-After in delay-seconds (what Slack and most APIs send); an HTTP date is ignored. Capped at an hour. */
+    private static Duration seconds(String value) {
+        try {
+            long s = Long.parseLong(value.strip());
+            return s < 0 ? null : Duration.ofSeconds(Math.min(s, 3600));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static void closeQuietly(InputStream in) {

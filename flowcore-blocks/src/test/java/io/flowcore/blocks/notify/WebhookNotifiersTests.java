@@ -189,6 +189,17 @@ class WebhookNotifiersTests {
     }
 
     @Test
+    void a429PassesOnHowLongTheReceiverAskedToWait() {
+        receiver.answer(429, "rate_limited", Map.of("Retry-After", "7"));
+        NotificationException e = assertThrows(NotificationException.class,
+                () -> SlackWebhook.of(Secret.of(receiver.url(SECRET_PATH))).send(failed()));
+        assertTrue(e.retryable());
+        assertEquals(429, e.status());
+        assertEquals(java.util.Optional.of(java.time.Duration.ofSeconds(7)), e.retryAfter());
+        assertTrue(e.getMessage().endsWith("HTTP 429 rate_limited (retryable); the receiver asks to wait 7 s"), e.getMessage());
+    }
+
+    @Test
     void a400IsNotRetryableAndTheMessageHidesTheWebhooksSecretPathAndQuery() {
         // A receiver that echoes the request back must not leak the secret through the error either.
         receiver.answer(400, "invalid_payload for " + SECRET_PATH + "?sig=qs-secret-77 " + "x".repeat(1000));
