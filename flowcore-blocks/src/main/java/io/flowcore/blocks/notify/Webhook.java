@@ -56,7 +56,8 @@ public record Webhook(Secret url, String method, Map<String, String> headers, Ma
 
     /** The body sent when no template is given: every field of the notification but the parameters. */
     public static final String DEFAULT_BODY_TEMPLATE = "{\"eventId\": \"{{ eventId }}\", \"flow\": \"{{ flow }}\", "
-            + "\"run\": \"{{ run }}\", \"runId\": \"{{ runId }}\", \"deployment\": \"{{ deployment }}\", \"stateType\": \"{{ stateType }}\", \"state\": \"{{ state }}\", "
+            + "\"run\": \"{{ run }}\", \"runId\": \"{{ runId }}\", \"deployment\": \"{{ deployment }}\", "
+            + "\"stateType\": \"{{ stateType }}\", \"state\": \"{{ state }}\", "
             + "\"message\": \"{{ message }}\", \"occurredAt\": \"{{ occurredAt }}\", \"startedAt\": \"{{ startedAt }}\", "
             + "\"title\": \"{{ title }}\", \"body\": \"{{ body }}\", \"link\": \"{{ link }}\"}";
     /** The default name of the signature header. */
@@ -160,8 +161,9 @@ public record Webhook(Secret url, String method, Map<String, String> headers, Ma
 
     /* A template that is not JSON once filled in would fail at every delivery: refuse it now. */
     private static void checkBody(Template t) {
-        Notification sample = Notification.of(new UUID(0, 0), "flow \"x\"", new UUID(0, 1), "run\n1", "dep\\", StateType.FAILED, "Failed",
-                "a \"quoted\" message\\", Instant.EPOCH, Instant.EPOCH, Map.of("p", "v"), "https://example.invalid/");
+        Notification sample = Notification.of(new UUID(0, 0), "flow \"x\"", new UUID(0, 1), "run\n1", "dep\\",
+                StateType.FAILED, "Failed", "a \"quoted\" message\\", Instant.EPOCH, Instant.EPOCH, Map.of("p", "v"),
+                "https://example.invalid/");
         try {
             Json.MAPPER.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                     .readTree(t.render(sample, Json::escape));
