@@ -5,6 +5,7 @@ import io.flowcore.api.block.Notification;
 import io.flowcore.api.block.NotificationException;
 import io.flowcore.api.block.Secret;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,6 +28,7 @@ final class HttpDelivery {
     static final int DEFAULT_TIMEOUT_SECONDS = 30;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final int ANSWER_CHARS = 300;
+    private static final int ANSWER_BYTES = 4096;
 
     private static final class Client {
         static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
@@ -85,9 +87,21 @@ final class HttpDelivery {
         if (!contentType) req.header("Content-Type", "application/json; charset=utf-8");
         req.header(EVENT_ID_HEADER, n.eventId().toString());
         String what = slug + ": event " + n.eventId() + " to " + shown(uri);
-        HttpResponse<String> resp;
+        int status;
+        String answer;
+        Duration retryAfter;
         try {
-            resp = Client.HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<InputStream> resp = Client.HTTP.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+            status = resp.statusCode();
+            if (status / 100 == 2) {
+                closeQuietly(resp.body()); // accepted: what the receiver says next cannot change that
+                return;
+            }
+            retryAfter = resp.headers().firstValue("Retry-After").map(HttpDelivery::seconds).orElse(null);
+            // Only the start of the answer is read (and shown): a receiver cannot make the sender buffer megabytes.
+            try (InputStream in = resp.body()) {
+                answer = new String(in.readNBytes(ANSWER_BYTES), StandardCharsets.UTF_8);
+            }
         } catch (HttpTimeoutException e) {
             throw new NotificationException(what + " timed out (" + e.getMessage() + ", limit " + timeoutSeconds
                     + " s); it may have arrived: a retry carries the same event id", true, -1);
@@ -98,16 +112,33 @@ final class HttpDelivery {
             Thread.currentThread().interrupt();
             throw new NotificationException(what + " was interrupted; it may have arrived", true, -1);
         }
-        int status = resp.statusCode();
-        if (status / 100 == 2) return;
         boolean retryable = status >= 500 || status == 408 || status == 425 || status == 429;
-        String answer = scrub(resp.body() == null ? "" : resp.body().strip(), uri);
+        answer = scrub(answer.strip(), uri);
         throw new NotificationException(what + " was refused: HTTP " + status
                 + (answer.isEmpty() ? "" : " " + Template.abbreviate(answer, ANSWER_CHARS))
                 + (retryable ? " (retryable)" : status / 100 == 3
                         ? " (a redirect: not followed; set the block's URL to the final address)"
-                        : " (not retried: check the block's URL, headers and body)"),
-                retryable, status);
+                        : " (not retried: check the block's URL, headers and body)")
+                + (retryable && retryAfter != null ? "; the receiver asks to wait " + retryAfter.toSeconds() + " s" : ""),
+                retryable, status, retryable ? retryAfter : null);
+    }
+
+    /* Retry-After in delay-seconds (what Slack and most APIs send); an HTTP date is ignored. Capped at an hour. */
+    private static Duration seconds(String value) {
+        try {
+            long s = Long.parseLong(value.strip());
+            return s < 0 ? null : Duration.ofSeconds(Math.min(s, 3600));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // the answer was 2xx; a broken connection after it is no delivery failure
+        }
     }
 
     /** {@code text} with the URL's path and query (the secret parts) cut out. */

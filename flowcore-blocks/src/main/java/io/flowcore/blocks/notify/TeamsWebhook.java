@@ -24,6 +24,8 @@ import java.util.Map;
 @BlockType(description = "Microsoft Teams webhook: posts notifications as an Adaptive Card or a MessageCard")
 public record TeamsWebhook(Secret url, CardFormat cardFormat, Integer timeoutSeconds) implements NotifierBlock {
     private static final String SLUG = "teams-webhook";
+    // Teams refuses messages over about 28 KB; a long message (a stack trace) is cut to fit.
+    private static final int TEXT_CHARS = 8000;
 
     /** The JSON a Teams webhook is sent. */
     public enum CardFormat {
@@ -66,7 +68,9 @@ public record TeamsWebhook(Secret url, CardFormat cardFormat, Integer timeoutSec
         ArrayNode body = card.putArray("body");
         body.addObject().put("type", "TextBlock").put("text", n.title()).put("weight", "Bolder").put("size", "Medium")
                 .put("wrap", true);
-        if (!n.body().isBlank()) body.addObject().put("type", "TextBlock").put("text", n.body()).put("wrap", true);
+        if (!n.body().isBlank()) {
+            body.addObject().put("type", "TextBlock").put("text", Template.abbreviate(n.body(), TEXT_CHARS)).put("wrap", true);
+        }
         ArrayNode facts = body.addObject().put("type", "FactSet").putArray("facts");
         facts(n).forEach((k, v) -> facts.addObject().put("title", k).put("value", v));
         if (n.link() != null) {
@@ -79,7 +83,7 @@ public record TeamsWebhook(Secret url, CardFormat cardFormat, Integer timeoutSec
     private static String messageCard(Notification n) {
         ObjectNode root = Json.object().put("@type", "MessageCard").put("@context", "https://schema.org/extensions")
                 .put("summary", n.title()).put("themeColor", color(n.stateType())).put("title", n.title())
-                .put("text", n.body());
+                .put("text", Template.abbreviate(n.body(), TEXT_CHARS));
         ArrayNode facts = root.putArray("sections").addObject().putArray("facts");
         facts(n).forEach((k, v) -> facts.addObject().put("name", k).put("value", v));
         if (n.link() != null) {

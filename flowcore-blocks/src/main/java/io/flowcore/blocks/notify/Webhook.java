@@ -41,19 +41,23 @@ import javax.crypto.spec.SecretKeySpec;
  * @param method          POST (default), PUT or PATCH
  * @param headers         extra request headers (not secret: they show in {@code block inspect}); a
  *                        {@code Content-Type} here replaces the default {@code application/json; charset=utf-8}
+ * @param secretHeaders   extra request headers whose values are secrets, e.g. {@code Authorization: Bearer …};
+ *                        encrypted at rest, never shown
  * @param bodyTemplate    the body, with placeholders (default: {@link #DEFAULT_BODY_TEMPLATE})
  * @param hmacKey         the key of the signature header, or null for none
  * @param signatureHeader the signature header's name (default {@code Flowcore-Signature})
  * @param timeoutSeconds  the limit on one request, connection included (default 30)
  */
 @BlockType(description = "Generic webhook: a JSON body from a template, custom headers, optional HMAC-SHA256 signature")
-public record Webhook(Secret url, String method, Map<String, String> headers, String bodyTemplate, Secret hmacKey,
-                      String signatureHeader, Integer timeoutSeconds) implements NotifierBlock {
+public record Webhook(Secret url, String method, Map<String, String> headers, Map<String, Secret> secretHeaders,
+                      String bodyTemplate, Secret hmacKey, String signatureHeader, Integer timeoutSeconds)
+        implements NotifierBlock {
     private static final String SLUG = "webhook";
 
     /** The body sent when no template is given: every field of the notification but the parameters. */
     public static final String DEFAULT_BODY_TEMPLATE = "{\"eventId\": \"{{ eventId }}\", \"flow\": \"{{ flow }}\", "
-            + "\"run\": \"{{ run }}\", \"runId\": \"{{ runId }}\", \"deployment\": \"{{ deployment }}\", \"stateType\": \"{{ stateType }}\", \"state\": \"{{ state }}\", "
+            + "\"run\": \"{{ run }}\", \"runId\": \"{{ runId }}\", \"deployment\": \"{{ deployment }}\", "
+            + "\"stateType\": \"{{ stateType }}\", \"state\": \"{{ state }}\", "
             + "\"message\": \"{{ message }}\", \"occurredAt\": \"{{ occurredAt }}\", \"startedAt\": \"{{ startedAt }}\", "
             + "\"title\": \"{{ title }}\", \"body\": \"{{ body }}\", \"link\": \"{{ link }}\"}";
     /** The default name of the signature header. */
@@ -74,11 +78,13 @@ public record Webhook(Secret url, String method, Map<String, String> headers, St
         if (signatureHeader == null || signatureHeader.isBlank()) signatureHeader = DEFAULT_SIGNATURE_HEADER;
         checkHeader(signatureHeader, "", "signatureHeader");
         headers = headers == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
-        for (var h : headers.entrySet()) {
-            checkHeader(h.getKey(), h.getValue(), "headers");
-            if (hmacKey != null && h.getKey().equalsIgnoreCase(signatureHeader)) {
-                throw new BlockException(SLUG + ": 'headers' sets '" + h.getKey() + "', the signature header");
-            }
+        secretHeaders = secretHeaders == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(secretHeaders));
+        Set<String> names = new java.util.HashSet<>();
+        for (var h : headers.entrySet()) checkHeader(h.getKey(), h.getValue(), "headers", hmacKey, signatureHeader, names);
+        for (var h : secretHeaders.entrySet()) {
+            checkHeader(h.getKey(), h.getValue() == null ? null : h.getValue().reveal(), "secretHeaders", hmacKey,
+                    signatureHeader, names);
         }
         checkBody(Template.parse(bodyTemplate, SLUG + ": 'bodyTemplate'"));
         if (hmacKey != null && hmacKey.reveal().isEmpty()) throw new BlockException(SLUG + ": 'hmacKey' is empty");
@@ -86,19 +92,26 @@ public record Webhook(Secret url, String method, Map<String, String> headers, St
 
     /** A POST of {@code bodyTemplate} (null for the default body) with no extra headers and no signature. */
     public static Webhook post(Secret url, String bodyTemplate) {
-        return new Webhook(url, "POST", Map.of(), bodyTemplate, null, null, null);
+        return new Webhook(url, "POST", Map.of(), Map.of(), bodyTemplate, null, null, null);
     }
 
     /** A copy that signs each body with {@code key} in the header {@value #DEFAULT_SIGNATURE_HEADER}. */
     public Webhook signedWith(Secret key) {
-        return new Webhook(url, method, headers, bodyTemplate, key, signatureHeader, timeoutSeconds);
+        return new Webhook(url, method, headers, secretHeaders, bodyTemplate, key, signatureHeader, timeoutSeconds);
     }
 
     /** A copy that also sends {@code name: value}. */
     public Webhook withHeader(String name, String value) {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(name, value);
-        return new Webhook(url, method, h, bodyTemplate, hmacKey, signatureHeader, timeoutSeconds);
+        return new Webhook(url, method, h, secretHeaders, bodyTemplate, hmacKey, signatureHeader, timeoutSeconds);
+    }
+
+    /** A copy that also sends {@code name: value}, the value kept as a secret (a token, an API key). */
+    public Webhook withSecretHeader(String name, Secret value) {
+        Map<String, Secret> h = new LinkedHashMap<>(secretHeaders);
+        h.put(name, value);
+        return new Webhook(url, method, headers, h, bodyTemplate, hmacKey, signatureHeader, timeoutSeconds);
     }
 
     /** @throws io.flowcore.api.block.NotificationException when the endpoint does not answer 2xx */
@@ -106,6 +119,7 @@ public record Webhook(Secret url, String method, Map<String, String> headers, St
     public void send(Notification n) {
         String body = Template.parse(bodyTemplate, SLUG + ": 'bodyTemplate'").render(n, Json::escape);
         Map<String, String> h = new LinkedHashMap<>(headers);
+        secretHeaders.forEach((k, v) -> h.put(k, v.reveal()));
         if (hmacKey != null) h.put(signatureHeader, signature(hmacKey, body));
         HttpDelivery.send(SLUG, HttpDelivery.checkUrl(url, SLUG, "url"), method, h, body, n,
                 HttpDelivery.timeout(timeoutSeconds, SLUG));
@@ -119,6 +133,17 @@ public record Webhook(Secret url, String method, Map<String, String> headers, St
             return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+        }
+    }
+
+    private static void checkHeader(String name, String value, String field, Secret hmacKey, String signatureHeader,
+                                    Set<String> seen) {
+        checkHeader(name, value, field);
+        if (hmacKey != null && name.equalsIgnoreCase(signatureHeader)) {
+            throw new BlockException(SLUG + ": '" + field + "' sets '" + name + "', the signature header");
+        }
+        if (!seen.add(name.toLowerCase(Locale.ROOT))) {
+            throw new BlockException(SLUG + ": header '" + name + "' is set twice ('headers' and 'secretHeaders')");
         }
     }
 
@@ -136,8 +161,9 @@ public record Webhook(Secret url, String method, Map<String, String> headers, St
 
     /* A template that is not JSON once filled in would fail at every delivery: refuse it now. */
     private static void checkBody(Template t) {
-        Notification sample = Notification.of(new UUID(0, 0), "flow \"x\"", new UUID(0, 1), "run\n1", "dep\\", StateType.FAILED, "Failed",
-                "a \"quoted\" message\\", Instant.EPOCH, Instant.EPOCH, Map.of("p", "v"), "https://example.invalid/");
+        Notification sample = Notification.of(new UUID(0, 0), "flow \"x\"", new UUID(0, 1), "run\n1", "dep\\",
+                StateType.FAILED, "Failed", "a \"quoted\" message\\", Instant.EPOCH, Instant.EPOCH, Map.of("p", "v"),
+                "https://example.invalid/");
         try {
             Json.MAPPER.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                     .readTree(t.render(sample, Json::escape));

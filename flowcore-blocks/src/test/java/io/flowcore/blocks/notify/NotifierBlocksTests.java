@@ -43,10 +43,12 @@ class NotifierBlocksTests {
         String hookUrl = "https://example.com/hook?token=" + UUID.randomUUID();
         String hmac = "hmac-" + UUID.randomUUID();
         String password = "pw-" + UUID.randomUUID();
+        String token = "tok-" + UUID.randomUUID();
         try (Blocks blocks = Blocks.open(home)) {
             blocks.save("slack", SlackWebhook.of(Secret.of(slackUrl)));
             blocks.save("teams", TeamsWebhook.of(Secret.of(slackUrl.replace("hooks.slack.com", "x.webhook.office.com"))));
-            blocks.save("hook", Webhook.post(Secret.of(hookUrl), null).signedWith(Secret.of(hmac)).withHeader("X-A", "b"));
+            blocks.save("hook", Webhook.post(Secret.of(hookUrl), null).signedWith(Secret.of(hmac)).withHeader("X-A", "b")
+                    .withSecretHeader("Authorization", Secret.of("Bearer " + token)));
             blocks.save("smtp", EmailServer.of("smtp.example.com", 465, "alerts", Secret.of(password), EmailServer.Security.SSL));
             blocks.save("mail", EmailNotifier.of("smtp", "flowcore@example.com", List.of("oncall@example.com")));
 
@@ -54,6 +56,9 @@ class NotifierBlocksTests {
             Webhook hook = blocks.load("hook", Webhook.class);
             assertEquals(hmac, hook.hmacKey().reveal());
             assertEquals(Map.of("X-A", "b"), hook.headers());
+            assertEquals("Bearer " + token, hook.secretHeaders().get("Authorization").reveal());
+            String maskedHook = blocks.toMaskedJson(hook);
+            assertTrue(maskedHook.contains("\"Authorization\" : \"********\""), maskedHook);
             assertEquals(Webhook.DEFAULT_BODY_TEMPLATE, hook.bodyTemplate());
             EmailNotifier mail = blocks.load("mail", EmailNotifier.class);
             assertEquals(password, mail.server().get().password().reveal());
@@ -65,7 +70,7 @@ class NotifierBlocksTests {
              ResultSet rs = c.createStatement().executeQuery("SELECT group_concat(document) FROM blocks")) {
             rs.next();
             String stored = rs.getString(1);
-            for (String secret : List.of(slackUrl, hookUrl, hmac, password, "T0/B0/")) {
+            for (String secret : List.of(slackUrl, hookUrl, hmac, password, token, "T0/B0/")) {
                 assertFalse(stored.contains(secret), secret + " in " + stored);
             }
         }
@@ -105,11 +110,14 @@ class NotifierBlocksTests {
         assertTrue(bad.getMessage().startsWith("teams-webhook: 'url' is not a valid URL"), bad.getMessage());
         assertFalse(bad.getMessage().contains("sekrit"), bad.getMessage());
         BlockException method = assertThrows(BlockException.class,
-                () -> new Webhook(Secret.of("https://e.com/h"), "GET", null, null, null, null, null));
+                () -> new Webhook(Secret.of("https://e.com/h"), "GET", null, null, null, null, null, null));
         assertEquals("webhook: 'method' must be POST, PUT or PATCH, got 'GET'", method.getMessage());
         BlockException reserved = assertThrows(BlockException.class,
                 () -> Webhook.post(Secret.of("https://e.com/h"), null).withHeader("Flowcore-Event-Id", "x"));
         assertTrue(reserved.getMessage().contains("may not set 'Flowcore-Event-Id'"), reserved.getMessage());
+        BlockException twice = assertThrows(BlockException.class, () -> Webhook.post(Secret.of("https://e.com/h"), null)
+                .withHeader("Authorization", "x").withSecretHeader("authorization", Secret.of("y")));
+        assertEquals("webhook: header 'authorization' is set twice ('headers' and 'secretHeaders')", twice.getMessage());
         BlockException crlf = assertThrows(BlockException.class,
                 () -> Webhook.post(Secret.of("https://e.com/h"), null).withHeader("X-A", "a\r\nX-B: b"));
         assertEquals("webhook: header 'X-A' needs a value on one line", crlf.getMessage());

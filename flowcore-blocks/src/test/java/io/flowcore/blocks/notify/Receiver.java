@@ -29,7 +29,7 @@ final class Receiver implements AutoCloseable {
         }
     }
 
-    record Answer(int status, String body) {
+    record Answer(int status, String body, Map<String, String> headers) {
     }
 
     private final HttpServer server;
@@ -58,7 +58,8 @@ final class Receiver implements AutoCloseable {
                 }
             }
             Answer a = script.poll();
-            if (a == null) a = new Answer(200, "ok");
+            if (a == null) a = new Answer(200, "ok", Map.of());
+            a.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
             byte[] out = a.body().getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(a.status(), out.length == 0 ? -1 : out.length);
             if (out.length > 0) ex.getResponseBody().write(out);
@@ -74,7 +75,12 @@ final class Receiver implements AutoCloseable {
 
     /** Queues an answer for the next request not yet answered. */
     Receiver answer(int status, String body) {
-        script.add(new Answer(status, body));
+        return answer(status, body, Map.of());
+    }
+
+    /** Queues an answer with response headers. */
+    Receiver answer(int status, String body, Map<String, String> headers) {
+        script.add(new Answer(status, body, headers));
         return this;
     }
 

@@ -119,7 +119,7 @@ class WebhookNotifiersTests {
     void aWebhookRendersItsTemplateJsonEscapedWithCustomHeadersAndAnHmacOverTheExactBytes() throws Exception {
         String key = "hmac-key-" + UUID.randomUUID();
         Webhook hook = new Webhook(Secret.of(receiver.url("/hooks/flowcore?token=abc")), "PUT",
-                Map.of("X-Team", "data-eng", "Authorization", "Bearer not-a-secret-here"),
+                Map.of("X-Team", "data-eng"), Map.of("Authorization", Secret.of("Bearer tok-" + key)),
                 "{\"summary\": \"{{ flow }}/{{ run }} is {{ state }} ({{ stateType }})\", \"why\": \"{{ message }}\","
                         + " \"params\": \"{{ parameters }}\", \"id\": \"{{eventId}}\"}",
                 Secret.of(key), null, null);
@@ -133,7 +133,7 @@ class WebhookNotifiersTests {
                 + " \"why\": \"Task 'fetch' failed: HTTP 404 <not found> & \\\"gone\\\"\","
                 + " \"params\": \"month=1, color=yellow\", \"id\": \"6f1c1b5e-0000-4000-8000-000000000001\"}", r.body());
         assertEquals("data-eng", r.header("X-Team"));
-        assertEquals("Bearer not-a-secret-here", r.header("Authorization"));
+        assertEquals("Bearer tok-" + key, r.header("Authorization"));
         assertEquals(EVENT.toString(), r.header("Flowcore-Event-Id"));
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -186,6 +186,17 @@ class WebhookNotifiersTests {
         assertEquals(500, e.status());
         assertEquals("slack-webhook: event " + EVENT + " to " + receiver.url("") + " was refused: HTTP 500 upstream down"
                 + " (retryable)", e.getMessage());
+    }
+
+    @Test
+    void a429PassesOnHowLongTheReceiverAskedToWait() {
+        receiver.answer(429, "rate_limited", Map.of("Retry-After", "7"));
+        NotificationException e = assertThrows(NotificationException.class,
+                () -> SlackWebhook.of(Secret.of(receiver.url(SECRET_PATH))).send(failed()));
+        assertTrue(e.retryable());
+        assertEquals(429, e.status());
+        assertEquals(java.util.Optional.of(java.time.Duration.ofSeconds(7)), e.retryAfter());
+        assertTrue(e.getMessage().endsWith("HTTP 429 rate_limited (retryable); the receiver asks to wait 7 s"), e.getMessage());
     }
 
     @Test
