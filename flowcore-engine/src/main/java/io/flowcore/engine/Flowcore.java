@@ -29,6 +29,7 @@ public final class Flowcore implements AutoCloseable {
     private final FlowcoreConfig config;
     private Blocks blocks;
     private Deployments deployments;
+    private WorkQueues workQueues;
 
     private Flowcore(FlowcoreConfig config) {
         this.engine = new Engine(config.seal(new EngineSettings.BlockLoader() {
@@ -152,8 +153,17 @@ public final class Flowcore implements AutoCloseable {
 
     /** The deployments kept in this engine's store. */
     public synchronized Deployments deployments() {
-        if (deployments == null) deployments = new Deployments(new io.flowcore.engine.run.DeploymentService(engine));
+        if (deployments == null) {
+            var service = new io.flowcore.engine.run.DeploymentService(engine);
+            deployments = new Deployments(service, new io.flowcore.engine.run.DeploymentActions(engine, service));
+        }
         return deployments;
+    }
+
+    /** The work queues kept in this engine's store. */
+    public synchronized WorkQueues workQueues() {
+        if (workQueues == null) workQueues = new WorkQueues(new io.flowcore.engine.run.WorkQueueService(engine));
+        return workQueues;
     }
 
     /**

@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safety: all public methods may be called from any number of threads. close() applies what
  * is queued, then deletes the journal; writes after close() throw IllegalStateException.
  */
-final class JdbcStateStore implements StateStore, DeploymentStore {
+final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.api.spi.WorkQueueStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStateStore.class);
     private static final int REPLAY_CHUNK = 10_000;
     /** The n of a leftover-task sweep: after every seq its claim wrote. */
@@ -91,6 +91,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore {
     private final AutoCloseable resources;
     private final Path journalDir;
     private final JdbcDeployments deployments;
+    private final JdbcWorkQueues workQueues;
     /** The writer's lock: one lock orders seq numbers, journal records and the queue (and suits virtual threads). */
     private final java.util.concurrent.locks.ReentrantLock seqLock;
     private final Map<UUID, RunSeq> seqs = new HashMap<>();
@@ -104,6 +105,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore {
         this.dialect = dialect;
         this.reader = new StoreReader(readers);
         this.deployments = new JdbcDeployments(dialect, readers);
+        this.workQueues = new JdbcWorkQueues(dialect, readers);
         this.writer = writer;
         this.resources = resources;
         this.journalDir = journalDir;
@@ -357,6 +359,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore {
 
     @Override
     public DeploymentRecord applyDeployment(DeploymentRecord d) {
+        workQueues.create(io.flowcore.api.deployment.WorkQueue.of(d.workQueue(), d.createdAt())); // named: exists
         return deployments.apply(d);
     }
 
@@ -392,6 +395,57 @@ final class JdbcStateStore implements StateStore, DeploymentStore {
             seqLock.unlock();
         }
         return claimed;
+    }
+
+    @Override
+    public boolean createWorkQueue(io.flowcore.api.deployment.WorkQueue q) {
+        return workQueues.create(q);
+    }
+
+    @Override
+    public Optional<io.flowcore.api.deployment.WorkQueue> workQueue(String name) {
+        return workQueues.get(name);
+    }
+
+    @Override
+    public List<io.flowcore.api.deployment.WorkQueue> workQueues() {
+        return workQueues.all();
+    }
+
+    @Override
+    public boolean setWorkQueuePaused(String name, boolean paused) {
+        return workQueues.update(name, "paused", paused ? 1 : 0);
+    }
+
+    @Override
+    public boolean setWorkQueueConcurrencyLimit(String name, Integer limit) {
+        return workQueues.update(name, "concurrency_limit", limit);
+    }
+
+    @Override
+    public boolean setWorkQueuePriority(String name, int priority) {
+        return workQueues.update(name, "priority", priority);
+    }
+
+    @Override
+    public void setDeploymentPaused(String flowName, String name, boolean paused) {
+        workQueues.setDeploymentPaused(flowName, name, paused, java.time.Instant.now());
+    }
+
+    @Override
+    public java.util.Set<String> pausedDeployments() {
+        return workQueues.pausedDeployments();
+    }
+
+    @Override
+    public int removeDeployment(String flowName, String name) {
+        return workQueues.removeDeployment(flowName, name);
+    }
+
+    @Override
+    public Map<UUID, String> deploymentsOfRuns(java.util.Collection<UUID> flowRunIds) {
+        flush(); // a run this process just created or claimed is in the database
+        return workQueues.deploymentsOfRuns(flowRunIds);
     }
 
     @Override
