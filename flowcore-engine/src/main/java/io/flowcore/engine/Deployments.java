@@ -82,8 +82,14 @@ public final class Deployments {
         actions.resume(fullName);
     }
 
+    /** True while the deployment is paused. */
     public boolean isPaused(String fullName) {
         return actions.isPaused(fullName);
+    }
+
+    /** The full names of the paused deployments. */
+    public java.util.Set<String> paused() {
+        return actions.paused();
     }
 
     /**

@@ -45,6 +45,10 @@ public final class DeploymentActions {
         return queues.pausedDeployments().contains(existing(fullName).fullName());
     }
 
+    public java.util.Set<String> paused() {
+        return queues.pausedDeployments();
+    }
+
     /** Throws when the deployment is paused, naming how to resume it. */
     static void refuseIfPaused(WorkQueueStore queues, String fullName) {
         if (queues.pausedDeployments().contains(fullName)) {
