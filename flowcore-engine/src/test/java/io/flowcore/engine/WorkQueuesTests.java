@@ -185,6 +185,58 @@ class WorkQueuesTests {
             }
         }
 
+        @Test
+        void pausedDeploymentsRefuseRunsAndRemovingOneDropsOnlyItsWaitingRuns() throws Exception {
+            try (Flowcore fc = engine("a")) {
+                List<UUID> ran = runs(fc, "gone", "gone", 1);
+                try (Worker w = fc.worker(o -> o.pollInterval(Duration.ofMillis(10)))) {
+                    assertEquals(1, w.runOnce());
+                }
+                List<UUID> waiting = runs(fc, "gone", "gone", 2);
+                List<UUID> other = runs(fc, "kept", "gone", 1);
+
+                fc.deployments().pause("counted/kept");
+                assertEquals(java.util.Set.of("counted/kept"), fc.deployments().paused());
+                var e = assertThrows(IllegalStateException.class, () -> fc.deployments().run("counted/kept", Map.of()));
+                assertTrue(e.getMessage().contains("deployment resume counted/kept"), e.getMessage());
+                fc.deployments().resume("counted/kept");
+                assertFalse(fc.deployments().isPaused("counted/kept"));
+
+                assertEquals(2, fc.deployments().remove("counted/gone"));
+                assertTrue(fc.deployments().get("counted/gone").isEmpty());
+                for (UUID id : waiting) assertTrue(fc.history().flowRun(id).isEmpty(), "waiting run removed");
+                assertEquals(StateType.COMPLETED, fc.history().flowRun(ran.getFirst()).orElseThrow().state().type());
+                assertEquals(4, fc.history().stateHistory(ran.getFirst()).size(), "its history stays");
+                assertEquals(Map.of(ran.getFirst(), "counted/gone", other.getFirst(), "counted/kept"),
+                        fc.deployments().ofRuns(List.of(ran.getFirst(), other.getFirst(), waiting.getFirst())));
+                assertEquals(List.of(other.getFirst()), ids(claim(fc, 10)));
+                var missing = assertThrows(IllegalArgumentException.class, () -> fc.deployments().remove("counted/gone"));
+                assertTrue(missing.getMessage().contains("no deployment 'counted/gone'"), missing.getMessage());
+            }
+        }
+
+        @Test
+        void aRetryIsANewScheduledRunOnTheDeploymentsQueueThatResumesTheFailedOne() throws Exception {
+            try (Flowcore fc = engine("a")) {
+                UUID run = runs(fc, "retried", "retries", 1).getFirst();
+                ClaimedRun claimed = claim(fc, 1).getFirst();
+                var e = assertThrows(IllegalStateException.class, () -> fc.deployments().retry(run));
+                assertTrue(e.getMessage().contains("only a Failed or Crashed run"), e.getMessage());
+                var s = fc.engineForTest().store();
+                s.setFlowRunState(claimed.claim(), State.of(StateType.FAILED, Instant.now()));
+                s.flush();
+
+                FlowRunRecord retry = fc.deployments().retry(run);
+                assertEquals(run, retry.resumeOf());
+                assertEquals(StateType.SCHEDULED, fc.history().flowRun(retry.id()).orElseThrow().state().type());
+                assertEquals(Map.of(retry.id(), "counted/retried"), fc.deployments().ofRuns(List.of(retry.id())));
+                assertEquals(List.of(), claim(fc, 1, "elsewhere"));
+                ClaimedRun again = claim(fc, 1, "retries").getFirst();
+                assertEquals(retry.id(), again.run().id());
+                assertEquals(run, again.run().resumeOf());
+            }
+        }
+
         /** True when the store is a database two engines can share. */
         boolean sharesItsStore() {
             return true;
