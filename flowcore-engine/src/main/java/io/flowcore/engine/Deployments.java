@@ -110,7 +110,8 @@ public final class Deployments {
      *
      * @return the new, Scheduled run
      * @throws IllegalArgumentException when the run does not exist or was not created from a deployment
-     * @throws IllegalStateException    when the run is not Failed or Crashed, or its deployment is paused or removed
+     * @throws IllegalStateException    when the run is not Failed or Crashed, was retried already (retry the
+     *                                  retry), or its deployment is paused or removed
      */
     public FlowRunRecord retry(UUID flowRunId) {
         return actions.retry(flowRunId);

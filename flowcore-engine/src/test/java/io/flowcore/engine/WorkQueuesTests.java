@@ -234,6 +234,15 @@ class WorkQueuesTests {
                 ClaimedRun again = claim(fc, 1, "retries").getFirst();
                 assertEquals(retry.id(), again.run().id());
                 assertEquals(run, again.run().resumeOf());
+
+                var twice = assertThrows(IllegalStateException.class, () -> fc.deployments().retry(run));
+                assertTrue(twice.getMessage().contains("retried already, as flow run " + retry.id()), twice.getMessage());
+                // Two processes racing past that check: the store still takes one retry of a run.
+                FlowRunRecord second = new FlowRunRecord(UUID.randomUUID(), "racer", retry.flowName(), retry.flowClass(),
+                        retry.flowMethod(), retry.parametersJson(), null, run, null, retry.state(), retry.createdAt());
+                String deploymentId = fc.deployments().get("counted/retried").orElseThrow().id();
+                assertThrows(RuntimeException.class, () -> store(fc).insertScheduledRun(second, deploymentId, "retries"));
+                assertTrue(fc.history().flowRun(second.id()).isEmpty());
             }
         }
 

@@ -47,6 +47,9 @@ public interface WorkQueueStore {
      */
     int removeDeployment(String flowName, String name);
 
+    /** The run of a deployment queued to resume {@code flowRunId} (its retry), if there is one. */
+    Optional<UUID> retryOf(UUID flowRunId);
+
     /** The deployment ({@code <flow>/<deployment>}) of each of {@code flowRunIds} that was created from one. */
     Map<UUID, String> deploymentsOfRuns(Collection<UUID> flowRunIds);
 }

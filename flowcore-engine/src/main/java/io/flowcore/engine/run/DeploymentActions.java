@@ -81,7 +81,8 @@ public final class DeploymentActions {
      * Crashed run {@code flowRunId}: its completed tasks' results are reused and only the rest runs.
      *
      * @throws IllegalArgumentException when there is no such run, or it was not created from a deployment
-     * @throws IllegalStateException    when it is not Failed or Crashed, or its deployment is paused or gone
+     * @throws IllegalStateException    when it is not Failed or Crashed, was retried already, or its deployment is
+     *                                  paused or gone
      */
     public FlowRunRecord retry(UUID flowRunId) {
         FlowRunRecord r = engine.store.flowRun(flowRunId)
@@ -99,6 +100,10 @@ public final class DeploymentActions {
         DeploymentRecord d = deployments.get(fullName).orElseThrow(() -> new IllegalStateException("flow run '"
                 + r.name() + "' belongs to deployment '" + fullName + "', which was removed: apply it again to retry"));
         refuseIfPaused(queues, fullName);
+        queues.retryOf(flowRunId).ifPresent(earlier -> {
+            throw new IllegalStateException("flow run '" + r.name() + "' was retried already, as flow run " + earlier
+                    + ": retry that one if it failed too");
+        });
         Instant now = engine.clock.instant();
         State scheduled = States.scheduled(now, now);
         FlowRunRecord retry = new FlowRunRecord(Ids.next(), RunNames.randomFlowRunName(), r.flowName(), r.flowClass(),

@@ -203,6 +203,9 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
             throw new IllegalArgumentException("a run waiting for a worker must be Scheduled with a time: " + run.state());
         }
         synchronized (claims) {
+            if (run.resumeOf() != null && retryOf(run.resumeOf()).isPresent()) {
+                throw new IllegalStateException("flow run " + run.resumeOf() + " has a retry already");
+            }
             insertFlowRun(new FlowRunRecord(run.id(), run.name(), run.flowName(), run.flowClass(), run.flowMethod(),
                     run.parametersJson(), run.parentFlowRunId(), run.resumeOf(), null, run.state(), run.createdAt()));
             waiting.put(run.id(), workQueue);
@@ -311,6 +314,14 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
                 workQueues.runOf(id, null, null);
             }
             return unclaimed.size();
+        }
+    }
+
+    @Override
+    public Optional<UUID> retryOf(UUID flowRunId) {
+        synchronized (claims) {
+            return flowRuns.values().stream().filter(r -> flowRunId.equals(r.resumeOf())
+                    && workQueues.deploymentOf(r.id()) != null).map(FlowRunRecord::id).findFirst();
         }
     }
 

@@ -443,6 +443,11 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    public Optional<UUID> retryOf(UUID flowRunId) {
+        return workQueues.retryOf(flowRunId);
+    }
+
+    @Override
     public Map<UUID, String> deploymentsOfRuns(java.util.Collection<UUID> flowRunIds) {
         flush(); // a run this process just created or claimed is in the database
         return workQueues.deploymentsOfRuns(flowRunIds);

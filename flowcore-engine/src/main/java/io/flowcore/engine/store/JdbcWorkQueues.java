@@ -171,6 +171,18 @@ final class JdbcWorkQueues {
         });
     }
 
+    Optional<UUID> retryOf(UUID flowRunId) {
+        return inTransaction("look for a retry of flow run " + flowRunId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM flow_runs WHERE resume_of = ? "
+                    + "AND deployment_id IS NOT NULL")) {
+                ps.setString(1, flowRunId.toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(UUID.fromString(rs.getString(1))) : Optional.<UUID>empty();
+                }
+            }
+        });
+    }
+
     Map<UUID, String> deploymentsOfRuns(Collection<UUID> flowRunIds) {
         List<String> all = flowRunIds.stream().map(UUID::toString).distinct().toList();
         return inTransaction("read the deployments of flow runs", c -> {

@@ -26,3 +26,7 @@ CREATE TABLE deployment_pauses (
 -- here, so their history still says which deployment they were.
 ALTER TABLE flow_runs ADD COLUMN deployment_name TEXT;
 CREATE INDEX flow_runs_deployment ON flow_runs (deployment_id);
+
+-- A failed run of a deployment is retried by at most one new run (flow-run retry, later crash retries): the
+-- second insert of a retry of the same run fails here even when two processes race.
+CREATE UNIQUE INDEX flow_runs_one_retry ON flow_runs (resume_of) WHERE deployment_id IS NOT NULL;
