@@ -116,6 +116,8 @@ class WorkQueueCommandTests {
         assertEquals(1, run("work-queue", "create", "taxi"));
         assertTrue(err.toString().contains("'taxi' exists already"), err.toString());
         assertEquals(2, run("work-queue", "set-concurrency", "taxi", "3", "--clear"), "a limit or --clear, not both");
+        assertEquals(0, run("worker", "start", "--queue", "taxy", "--run-once"), err.toString());
+        assertTrue(err.toString().contains("no work queue 'taxy' yet (there are [reports, taxi])"), err.toString());
     }
 
     @Test

@@ -29,7 +29,8 @@ import javax.sql.DataSource;
  * the UPDATE moves each to Pending under claim_epoch + 1 with engine_id set. SQLite: BEGIN IMMEDIATE
  * takes the database's one write lock for the whole select-and-update, so two claimers are serialised.
  * Either way the UPDATE repeats the claim conditions (engine_id IS NULL AND the epoch read), so a row
- * can only be claimed once.
+ * can only be claimed once. Work queues (paused, concurrency limits, priority) shape what is selected:
+ * see JdbcWorkQueues.plan.
  */
 final class JdbcDeployments {
     private static final String COLS = "id, flow_name, name, version, flow_class, flow_method, parameters_json, tags, "
