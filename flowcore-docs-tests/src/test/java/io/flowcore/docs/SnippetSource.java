@@ -46,6 +46,7 @@ final class SnippetSource implements AutoCloseable {
             "io.flowcore.engine.*",
             "io.flowcore.blocks.aws.*", "io.flowcore.blocks.azure.*", "io.flowcore.blocks.gcp.*",
             "io.flowcore.blocks.local.*", "io.flowcore.blocks.sql.*",
+            "io.flowcore.blocks.notify.*",
             "io.flowcore.examples.taxi.*",
             "java.io.*", "java.net.*", "java.nio.file.*", "java.time.*", "java.util.*", "java.util.stream.*");
 

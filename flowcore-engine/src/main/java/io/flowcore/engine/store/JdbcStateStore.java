@@ -198,6 +198,11 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     /** Writes the writer could not apply and set aside (tests). */
+    /** The most bytes of writes that waited for the database at once (bounded by the writer's backpressure). */
+    long peakBacklogBytes() {
+        return writer.peakBacklogBytes();
+    }
+
     long quarantined() {
         return writer.quarantined();
     }
