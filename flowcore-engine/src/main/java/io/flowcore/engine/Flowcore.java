@@ -30,6 +30,7 @@ public final class Flowcore implements AutoCloseable {
     private Blocks blocks;
     private Deployments deployments;
     private final io.flowcore.engine.run.NotificationSender sender;
+    private WorkQueues workQueues;
 
     private Flowcore(FlowcoreConfig config) {
         this.engine = new Engine(config.seal(new EngineSettings.BlockLoader() {
@@ -159,8 +160,17 @@ public final class Flowcore implements AutoCloseable {
 
     /** The deployments kept in this engine's store. */
     public synchronized Deployments deployments() {
-        if (deployments == null) deployments = new Deployments(new io.flowcore.engine.run.DeploymentService(engine));
+        if (deployments == null) {
+            var service = new io.flowcore.engine.run.DeploymentService(engine);
+            deployments = new Deployments(service, new io.flowcore.engine.run.DeploymentActions(engine, service));
+        }
         return deployments;
+    }
+
+    /** The work queues kept in this engine's store. */
+    public synchronized WorkQueues workQueues() {
+        if (workQueues == null) workQueues = new WorkQueues(new io.flowcore.engine.run.WorkQueueService(engine));
+        return workQueues;
     }
 
     /**

@@ -97,6 +97,7 @@ public final class DeploymentService {
         DeploymentRecord d = get(fullName).orElseThrow(() -> new IllegalArgumentException("no deployment '" + fullName
                 + "'; there are " + store.deployments().stream().map(DeploymentRecord::fullName).toList()
                 + " (create one with Deployments.apply or 'flowcore deployment apply')"));
+        if (engine.store instanceof io.flowcore.api.spi.WorkQueueStore q) DeploymentActions.refuseIfPaused(q, fullName);
         ObjectNode merged;
         try {
             merged = (ObjectNode) ResultCodec.INSTANCE.mapper().readTree(d.parametersJson());

@@ -74,6 +74,11 @@ public final class Engine implements AutoCloseable {
         return store;
     }
 
+    /** The id this engine holds runs and its lease under. */
+    public String engineId() {
+        return engineId;
+    }
+
     /** Registers {@code r} to run when the JVM shuts down (SIGTERM), before the engine closes. */
     public void onShutdown(Runnable r) {
         beforeShutdown.add(r);
@@ -177,7 +182,8 @@ public final class Engine implements AutoCloseable {
             RunLogs.ENGINE.error("Flow run '{}' could not start: {}", r.name(), why);
             return new FlowOutcome(r.id(), r.name(), r.flowName(), stored, null, e);
         }
-        return execute(type, instance -> invoke(flow.method(), instance, args), null, claimed);
+        // A retry of a deployment run is queued with resume_of set: it reuses the completed tasks like resume().
+        return execute(type, instance -> invoke(flow.method(), instance, args), r.resumeOf(), claimed);
     }
 
     private static Object invoke(Method m, Object instance, Object[] args) {

@@ -68,7 +68,8 @@ import org.slf4j.LoggerFactory;
  * Thread-safety: all public methods may be called from any number of threads. close() applies what
  * is queued, then deletes the journal; writes after close() throw IllegalStateException.
  */
-final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.api.spi.NotificationStore {
+final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.api.spi.WorkQueueStore,
+        io.flowcore.api.spi.NotificationStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStateStore.class);
     private static final int REPLAY_CHUNK = 10_000;
     /** The n of a leftover-task sweep: after every seq its claim wrote. */
@@ -93,6 +94,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     private final Path journalDir;
     private final JdbcDeployments deployments;
     private final JdbcNotifications notifications;
+    private final JdbcWorkQueues workQueues;
     /** The writer's lock: one lock orders seq numbers, journal records and the queue (and suits virtual threads). */
     private final java.util.concurrent.locks.ReentrantLock seqLock;
     private final Map<UUID, RunSeq> seqs = new HashMap<>();
@@ -107,6 +109,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
         this.reader = new StoreReader(readers);
         this.deployments = new JdbcDeployments(dialect, readers);
         this.notifications = new JdbcNotifications(dialect, readers);
+        this.workQueues = new JdbcWorkQueues(dialect, readers);
         this.writer = writer;
         this.resources = resources;
         this.journalDir = journalDir;
@@ -365,6 +368,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
 
     @Override
     public DeploymentRecord applyDeployment(DeploymentRecord d) {
+        workQueues.create(io.flowcore.api.deployment.WorkQueue.of(d.workQueue(), d.createdAt())); // named: exists
         return deployments.apply(d);
     }
 
@@ -400,6 +404,62 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
             seqLock.unlock();
         }
         return claimed;
+    }
+
+    @Override
+    public boolean createWorkQueue(io.flowcore.api.deployment.WorkQueue q) {
+        return workQueues.create(q);
+    }
+
+    @Override
+    public Optional<io.flowcore.api.deployment.WorkQueue> workQueue(String name) {
+        return workQueues.get(name);
+    }
+
+    @Override
+    public List<io.flowcore.api.deployment.WorkQueue> workQueues() {
+        return workQueues.all();
+    }
+
+    @Override
+    public boolean setWorkQueuePaused(String name, boolean paused) {
+        return workQueues.update(name, "paused", paused ? 1 : 0);
+    }
+
+    @Override
+    public boolean setWorkQueueConcurrencyLimit(String name, Integer limit) {
+        return workQueues.update(name, "concurrency_limit", limit);
+    }
+
+    @Override
+    public boolean setWorkQueuePriority(String name, int priority) {
+        return workQueues.update(name, "priority", priority);
+    }
+
+    @Override
+    public void setDeploymentPaused(String flowName, String name, boolean paused) {
+        workQueues.setDeploymentPaused(flowName, name, paused, java.time.Instant.now());
+    }
+
+    @Override
+    public java.util.Set<String> pausedDeployments() {
+        return workQueues.pausedDeployments();
+    }
+
+    @Override
+    public int removeDeployment(String flowName, String name) {
+        return workQueues.removeDeployment(flowName, name);
+    }
+
+    @Override
+    public Optional<UUID> retryOf(UUID flowRunId) {
+        return workQueues.retryOf(flowRunId);
+    }
+
+    @Override
+    public Map<UUID, String> deploymentsOfRuns(java.util.Collection<UUID> flowRunIds) {
+        flush(); // a run this process just created or claimed is in the database
+        return workQueues.deploymentsOfRuns(flowRunIds);
     }
 
     @Override
