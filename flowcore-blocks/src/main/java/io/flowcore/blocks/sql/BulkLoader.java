@@ -3,6 +3,7 @@ package io.flowcore.blocks.sql;
 import io.flowcore.api.block.BlockException;
 import io.flowcore.api.block.PartitionShrinkException;
 import io.flowcore.api.block.ShrinkGuard;
+import io.flowcore.data.postgres.SqlIdentifiers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -39,7 +40,11 @@ final class BulkLoader {
     BulkLoader(SqlConnector db, String table, List<Column> columns) {
         this.db = db;
         this.table = table;
-        this.quotedTable = SqlIdentifiers.quoteQualified(table, "table name");
+        try {
+            this.quotedTable = SqlIdentifiers.quoteQualified(table, "table name");
+        } catch (IllegalArgumentException e) {
+            throw new BlockException(e.getMessage(), e);
+        }
         if (columns == null || columns.isEmpty()) throw new BlockException("load into '" + table + "': no columns given");
         this.columns = List.copyOf(columns);
     }
