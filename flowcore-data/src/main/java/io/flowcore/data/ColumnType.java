@@ -7,16 +7,16 @@ import org.apache.parquet.schema.Type.Repetition;
 import org.apache.parquet.schema.Types;
 
 /**
- * The type of one trip-record column, with its Parquet and PostgreSQL mappings.
+ * The type of one column, with its Parquet and PostgreSQL mappings and how a {@link RowBatch} holds it.
  *
- * <p>Canonical schemas use {@link Int64}, {@link Float64}, {@link Timestamp} and {@link Text};
- * {@link Int32} appears only in source files (e.g. an all-null {@code airport_fee} typed INT32).
- * Timestamps are local wall-clock times (the TLC files carry no zone): Parquet
+ * <p>Timestamps are local wall-clock times (files such as the TLC's carry no zone): Parquet
  * {@code TIMESTAMP(MICROS, isAdjustedToUTC=false)}, PostgreSQL {@code timestamp}, held in memory as
- * microseconds since 1970-01-01T00:00 local.
+ * microseconds since 1970-01-01T00:00 local. Dates are held as days since 1970-01-01 (negative before),
+ * booleans as 0/1, and decimals as their unscaled value in a {@code long}, so DECIMAL precision is at
+ * most 18 digits.
  */
 public sealed interface ColumnType permits ColumnType.Int32, ColumnType.Int64, ColumnType.Float64,
-        ColumnType.Timestamp, ColumnType.Text {
+        ColumnType.Timestamp, ColumnType.Text, ColumnType.Date, ColumnType.Bool, ColumnType.Decimal {
 
     /** 32-bit integer (source files only). */
     ColumnType INT32 = new Int32();
@@ -28,11 +28,27 @@ public sealed interface ColumnType permits ColumnType.Int32, ColumnType.Int64, C
     ColumnType TIMESTAMP = new Timestamp();
     /** UTF-8 text. */
     ColumnType TEXT = new Text();
+    /** Calendar date without a zone. */
+    ColumnType DATE = new Date();
+    /** True or false. */
+    ColumnType BOOLEAN = new Bool();
+
+    /**
+     * A fixed-point decimal with {@code precision} digits, {@code scale} of them after the point.
+     *
+     * @throws IllegalArgumentException unless 1 &lt;= precision &lt;= 18 and 0 &lt;= scale &lt;= precision
+     */
+    static Decimal decimal(int precision, int scale) {
+        return new Decimal(precision, scale);
+    }
 
     /** How a {@link RowBatch} holds values of this type. */
     enum Storage { LONG, DOUBLE, TEXT }
 
-    /** The name used in logs and error messages: {@code INT32}, {@code INT64}, {@code DOUBLE}, {@code TIMESTAMP}, {@code TEXT}. */
+    /**
+     * The name used in logs and error messages: {@code INT32}, {@code INT64}, {@code DOUBLE}, {@code TIMESTAMP},
+     * {@code TEXT}, {@code DATE}, {@code BOOLEAN}, {@code DECIMAL(p,s)}.
+     */
     String displayName();
 
     /** The PostgreSQL column type. */
@@ -94,6 +110,70 @@ public sealed interface ColumnType permits ColumnType.Int32, ColumnType.Int64, C
         @Override public PrimitiveType parquetField(String name) {
             return Types.primitive(PrimitiveTypeName.BINARY, Repetition.OPTIONAL)
                     .as(LogicalTypeAnnotation.stringType()).named(name);
+        }
+    }
+
+    /** Date: Parquet INT32 (DATE), PostgreSQL {@code date}; held as days since 1970-01-01. */
+    record Date() implements ColumnType {
+        @Override public String displayName() { return "DATE"; }
+        @Override public String postgresType() { return "date"; }
+        @Override public Storage storage() { return Storage.LONG; }
+        @Override public PrimitiveType parquetField(String name) {
+            return Types.primitive(PrimitiveTypeName.INT32, Repetition.OPTIONAL).as(LogicalTypeAnnotation.dateType()).named(name);
+        }
+    }
+
+    /** Boolean: Parquet BOOLEAN, PostgreSQL {@code boolean}; held as 1 (true) or 0 (false). */
+    record Bool() implements ColumnType {
+        @Override public String displayName() { return "BOOLEAN"; }
+        @Override public String postgresType() { return "boolean"; }
+        @Override public Storage storage() { return Storage.LONG; }
+        @Override public PrimitiveType parquetField(String name) {
+            return Types.primitive(PrimitiveTypeName.BOOLEAN, Repetition.OPTIONAL).named(name);
+        }
+    }
+
+    /**
+     * Decimal: Parquet DECIMAL(p,s) on INT32 (p &lt;= 9) or INT64, PostgreSQL {@code numeric(p,s)}; held as
+     * the unscaled value (12.34 in DECIMAL(10,2) is 1234).
+     *
+     * @param precision digits in all, 1..18
+     * @param scale     digits after the point, 0..precision
+     */
+    record Decimal(int precision, int scale) implements ColumnType {
+        /** @throws IllegalArgumentException naming the precision or scale out of range */
+        public Decimal {
+            if (precision < 1 || precision > 18) {
+                throw new IllegalArgumentException("DECIMAL precision must be within 1..18 (held in a long), was " + precision);
+            }
+            if (scale < 0 || scale > precision) {
+                throw new IllegalArgumentException("DECIMAL scale must be within 0.." + precision + ", was " + scale);
+            }
+        }
+
+        @Override public String displayName() { return "DECIMAL(" + precision + "," + scale + ")"; }
+        @Override public String postgresType() { return "numeric(" + precision + "," + scale + ")"; }
+        @Override public Storage storage() { return Storage.LONG; }
+        @Override public PrimitiveType parquetField(String name) {
+            return Types.primitive(precision <= 9 ? PrimitiveTypeName.INT32 : PrimitiveTypeName.INT64, Repetition.OPTIONAL)
+                    .as(LogicalTypeAnnotation.decimalType(scale, precision)).named(name);
+        }
+
+        /** The value of {@code unscaled} in this type, e.g. 12.34 for 1234 in DECIMAL(10,2). */
+        public java.math.BigDecimal value(long unscaled) {
+            return java.math.BigDecimal.valueOf(unscaled, scale);
+        }
+
+        /** Whether {@code unscaled} has at most {@link #precision()} digits. */
+        public boolean fits(long unscaled) {
+            return unscaled > -LIMITS[precision] && unscaled < LIMITS[precision];
+        }
+
+        private static final long[] LIMITS = new long[19];
+
+        static {
+            LIMITS[0] = 1;
+            for (int i = 1; i < LIMITS.length; i++) LIMITS[i] = LIMITS[i - 1] * 10;
         }
     }
 }

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 final class CsvBatchSource implements BatchSource {
     private static final Logger log = LoggerFactory.getLogger(CsvBatchSource.class);
-    private static final int KIND_SKIP = -1, KIND_LONG = 0, KIND_DOUBLE = 1, KIND_TIMESTAMP = 2, KIND_TEXT = 3;
+    private static final int KIND_SKIP = -1, KIND_LONG = 0, KIND_DOUBLE = 1, KIND_TIMESTAMP = 2, KIND_TEXT = 3,
+            KIND_DATE = 4, KIND_BOOLEAN = 5, KIND_DECIMAL = 6;
 
     private final String fileName;
     private final Schema schema;
@@ -141,6 +142,9 @@ final class CsvBatchSource implements BatchSource {
                 case ColumnType.Float64 t -> KIND_DOUBLE;
                 case ColumnType.Timestamp t -> KIND_TIMESTAMP;
                 case ColumnType.Text t -> KIND_TEXT;
+                case ColumnType.Date t -> KIND_DATE;
+                case ColumnType.Bool t -> KIND_BOOLEAN;
+                case ColumnType.Decimal t -> KIND_DECIMAL;
             };
         }
         for (int c = 0; c < seen.length; c++) {
@@ -213,12 +217,37 @@ final class CsvBatchSource implements BatchSource {
                     else bad(c, "unparseable timestamp", buf, off, len);
                 }
                 case KIND_TEXT -> batch.setText(c, row, text(buf, off, len));
+                case KIND_DATE -> {
+                    long micros = len == 10 ? TimestampCodec.parse(buf, off, len) : TimestampCodec.INVALID;
+                    if (micros != TimestampCodec.INVALID) batch.setLong(c, row, micros / TimestampCodec.MICROS_PER_DAY);
+                    else bad(c, "not a date (yyyy-MM-dd)", buf, off, len);
+                }
+                case KIND_BOOLEAN -> {
+                    int v = bool(buf, off, len);
+                    if (v >= 0) batch.setLong(c, row, v);
+                    else bad(c, "not a boolean (true/false, t/f, 1/0)", buf, off, len);
+                }
+                case KIND_DECIMAL -> {
+                    ColumnType.Decimal d = (ColumnType.Decimal) schema.column(c).type();
+                    if (num.parseDecimal(buf, off, len, d.precision(), d.scale())) batch.setLong(c, row, num.longValue);
+                    else bad(c, "not a " + d.displayName(), buf, off, len);
+                }
                 default -> { } // a dropped extra column
             }
         }
 
         private void bad(int c, String what, char[] buf, int off, int len) {
             badReason = schema.column(c).name() + ": " + what + " '" + new String(buf, off, len) + "'";
+        }
+
+        /* 1 for true, 0 for false, -1 for neither. */
+        private static int bool(char[] buf, int off, int len) {
+            String s = new String(buf, off, len).toLowerCase(java.util.Locale.ROOT);
+            return switch (s) {
+                case "true", "t", "1" -> 1;
+                case "false", "f", "0" -> 0;
+                default -> -1;
+            };
         }
 
         private String text(char[] buf, int off, int len) {

@@ -11,8 +11,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes rows as gzip-compressed CSV in the TLC's layout: a header of the file schema's column names,
- * timestamps as {@code yyyy-MM-dd HH:mm:ss}, empty fields for nulls, doubles as "12.5" / "1.0".
+ * Writes rows as gzip-compressed CSV: a header of the schema's column names, timestamps as
+ * {@code yyyy-MM-dd HH:mm:ss}, dates as {@code yyyy-MM-dd}, booleans as {@code true}/{@code false},
+ * decimals in plain notation, empty fields for nulls, doubles as "12.5" / "1.0", text quoted when it
+ * holds a comma, quote or line break.
  * Output goes to a temporary file that {@link #commit()} moves into place.
  */
 public final class CsvGzBatchWriter implements BatchSink {
@@ -53,12 +55,35 @@ public final class CsvGzBatchWriter implements BatchSink {
                     case ColumnType.Int32 i -> line.append(batch.getLong(c, r));
                     case ColumnType.Int64 i -> line.append(batch.getLong(c, r));
                     case ColumnType.Float64 d -> NumberText.formatDouble(batch.getDouble(c, r), line);
-                    case ColumnType.Text t -> line.append(batch.getText(c, r));
+                    case ColumnType.Text t -> text(batch.getText(c, r));
+                    case ColumnType.Date d -> line.append(java.time.LocalDate.ofEpochDay(batch.getLong(c, r)));
+                    case ColumnType.Bool b -> line.append(batch.getLong(c, r) != 0);
+                    case ColumnType.Decimal d -> line.append(d.value(batch.getLong(c, r)).toPlainString());
                 }
             }
             line.append('\n');
             out.append(line);
         }
+    }
+
+    /* RFC 4180: a field holding a comma, quote or line break is quoted, its quotes doubled. */
+    private void text(String s) {
+        boolean quote = false;
+        for (int i = 0; i < s.length() && !quote; i++) {
+            char ch = s.charAt(i);
+            quote = ch == ',' || ch == '"' || ch == '\n' || ch == '\r';
+        }
+        if (!quote) {
+            line.append(s);
+            return;
+        }
+        line.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '"') line.append('"');
+            line.append(ch);
+        }
+        line.append('"');
     }
 
     @Override

@@ -33,6 +33,46 @@ final class NumberText {
         return true;
     }
 
+    /**
+     * Parses a plain decimal ({@code -12.5}, {@code 7}, {@code .25}) into the unscaled {@link #longValue} of
+     * DECIMAL({@code precision},{@code scale}); false when the text is not one, has more than {@code scale}
+     * digits after the point (nothing is rounded away) or more than {@code precision} digits in all.
+     */
+    boolean parseDecimal(char[] b, int off, int len, int precision, int scale) {
+        if (len == 0) return false;
+        int i = off, end = off + len;
+        boolean neg = b[i] == '-';
+        if (neg || b[i] == '+') if (++i == end) return false;
+        long v = 0;
+        int intDigits = 0, fracDigits = 0, digits = 0;
+        boolean point = false;
+        for (; i < end; i++) {
+            char ch = b[i];
+            if (ch == '.' && !point) {
+                point = true;
+                continue;
+            }
+            int c = ch - '0';
+            if (c < 0 || c > 9) return false;
+            digits++;
+            if (point) {
+                if (++fracDigits > scale) {
+                    if (c != 0) return false; // a trailing zero beyond the scale loses nothing
+                    continue;
+                }
+            } else {
+                if (v == 0 && c == 0) continue; // leading zeros
+                intDigits++;
+            }
+            if (intDigits > precision - scale) return false;
+            v = v * 10 + c;
+        }
+        if (digits == 0) return false;
+        for (int f = Math.min(fracDigits, scale); f < scale; f++) v *= 10;
+        longValue = neg ? -v : v;
+        return true;
+    }
+
     /** Parses any decimal number into {@link #doubleValue}; false when the text is not a number. */
     boolean parseNumber(char[] b, int off, int len) {
         if (len == 0) return false;

@@ -1,6 +1,8 @@
 package io.flowcore.data;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +34,10 @@ import org.slf4j.LoggerFactory;
  *   INT32 -> INT64, INT -> DOUBLE   -> widened (logged)
  *   DOUBLE/FLOAT -> INT64           -> mapped value by value when whole (logged), refused on 1.5
  *   TIMESTAMP(MILLIS|NANOS)         -> converted to MICROS (logged)
+ *   DECIMAL(p,s) (INT32, INT64, FIXED, BINARY) -> DECIMAL with scale >= s: rescaled exactly, each value
+ *                                      checked against the target precision; -> DOUBLE: the value
+ *                                      (never the unscaled integer); -> INT64 when s = 0
+ *   INT32/INT64 -> DECIMAL           -> scaled, each value checked; DATE -> DATE; BOOLEAN -> BOOLEAN
  *   column absent                   -> NULL (logged); extra column -> dropped (logged)
  *   anything else (text <-> number, INT96, number -> timestamp) -> SchemaDriftException at once
  * A damaged or cut-short file (unreadable footer, column chunks outside the file, undecodable pages)
@@ -144,7 +150,7 @@ final class ParquetBatchSource implements BatchSource {
     }
 
     /** How one file field maps: target canonical column and conversion. */
-    private enum Conv { SKIP, LONG, INT_TO_DOUBLE, DOUBLE, DOUBLE_TO_LONG, TEXT, MILLIS, MICROS, NANOS }
+    private enum Conv { SKIP, LONG, INT_TO_DOUBLE, DOUBLE, DOUBLE_TO_LONG, TEXT, MILLIS, MICROS, NANOS, BOOLEAN, DECIMAL, DECIMAL_TO_DOUBLE }
 
     private Conv[] plan(MessageType fileSchema) {
         Conv[] plan = new Conv[fileSchema.getFieldCount()];
@@ -182,6 +188,25 @@ final class ParquetBatchSource implements BatchSource {
         LogicalTypeAnnotation logical = p.getLogicalTypeAnnotation();
         boolean ts = logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation;
         boolean string = logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation;
+        if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation dec) {
+            // the stored integer is unscaled: never read it as the value itself
+            return switch (to) {
+                case ColumnType.Decimal d -> dec.getScale() <= d.scale() ? Conv.DECIMAL : null; // fewer places would round
+                case ColumnType.Float64 t -> Conv.DECIMAL_TO_DOUBLE;
+                case ColumnType.Int64 t -> dec.getScale() == 0 ? Conv.DECIMAL : null;
+                default -> null;
+            };
+        }
+        if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
+            return to instanceof ColumnType.Date ? Conv.LONG : null;
+        }
+        if (logical != null && !ts && !string && !(logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation)) {
+            return null; // TIME, JSON, UUID, ...: no safe mapping
+        }
+        if (to instanceof ColumnType.Decimal) {
+            return p.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT32
+                    || p.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT64 && !ts ? Conv.DECIMAL : null;
+        }
         return switch (p.getPrimitiveTypeName()) {
             case INT32 -> switch (to) {
                 case ColumnType.Int64 t -> Conv.LONG;
@@ -210,7 +235,8 @@ final class ParquetBatchSource implements BatchSource {
                 default -> null;
             };
             case BINARY -> string && to instanceof ColumnType.Text ? Conv.TEXT : null;
-            default -> null; // INT96, BOOLEAN, FIXED_LEN_BYTE_ARRAY
+            case BOOLEAN -> to instanceof ColumnType.Bool ? Conv.BOOLEAN : null;
+            default -> null; // INT96, FIXED_LEN_BYTE_ARRAY without DECIMAL
         };
     }
 
@@ -220,6 +246,10 @@ final class ParquetBatchSource implements BatchSource {
             return t.getUnit() == LogicalTypeAnnotation.TimeUnit.MICROS ? "TIMESTAMP" : "TIMESTAMP(" + t.getUnit() + ")";
         }
         if (logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation) return "TEXT";
+        if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) return "DATE";
+        if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d) {
+            return "DECIMAL(" + d.getPrecision() + "," + d.getScale() + ")";
+        }
         return p.getPrimitiveTypeName().name();
     }
 
@@ -234,7 +264,7 @@ final class ParquetBatchSource implements BatchSource {
             Converter[] fields = new Converter[plan.length];
             for (int f = 0; f < plan.length; f++) {
                 String name = fileSchema.getType(f).getName();
-                fields[f] = new FieldConverter(plan[f], plan[f] == Conv.SKIP ? -1 : schema.indexOf(name));
+                fields[f] = new FieldConverter(plan[f], plan[f] == Conv.SKIP ? -1 : schema.indexOf(name), fileSchema.getType(f));
             }
             root = new GroupConverter() {
                 @Override
@@ -267,10 +297,17 @@ final class ParquetBatchSource implements BatchSource {
         private final class FieldConverter extends PrimitiveConverter {
             private final Conv conv;
             private final int col;
+            private final int fileScale;          // DECIMAL in the file: its scale, else 0
+            private final ColumnType.Decimal decimal; // DECIMAL target, else null
+            private final BigInteger multiplier;  // 10^(target scale - file scale)
 
-            FieldConverter(Conv conv, int col) {
+            FieldConverter(Conv conv, int col, Type field) {
                 this.conv = conv;
                 this.col = col;
+                this.fileScale = field.isPrimitive() && field.getLogicalTypeAnnotation()
+                        instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d ? d.getScale() : 0;
+                this.decimal = col >= 0 && schema.column(col).type() instanceof ColumnType.Decimal d ? d : null;
+                this.multiplier = BigInteger.TEN.pow(decimal == null ? 0 : decimal.scale() - fileScale);
             }
 
             @Override
@@ -279,7 +316,32 @@ final class ParquetBatchSource implements BatchSource {
             }
 
             @Override
+            public void addBoolean(boolean value) {
+                if (conv == Conv.BOOLEAN) batch.setLong(col, row, value ? 1 : 0);
+            }
+
+            /* A DECIMAL's unscaled value (or an integer's) onto the target: rescaled exactly, range-checked. */
+            private void decimal(BigInteger unscaled) {
+                if (conv == Conv.DECIMAL_TO_DOUBLE) {
+                    batch.setDouble(col, row, new BigDecimal(unscaled, fileScale).doubleValue());
+                    return;
+                }
+                BigInteger v = unscaled.multiply(multiplier);
+                if (v.bitLength() > 63 || decimal != null && !decimal.fits(v.longValue())) {
+                    ColumnType to = schema.column(col).type();
+                    throw new SchemaDriftException(fileName, schema.column(col).name(), fileScale > 0 || conv == Conv.DECIMAL
+                            ? "DECIMAL" : "INT64", to.displayName(), "row " + rowNumber + " has "
+                            + new BigDecimal(unscaled, fileScale).toPlainString() + ", which does not fit");
+                }
+                batch.setLong(col, row, v.longValue());
+            }
+
+            @Override
             public void addLong(long v) {
+                if (conv == Conv.DECIMAL || conv == Conv.DECIMAL_TO_DOUBLE) {
+                    decimal(BigInteger.valueOf(v));
+                    return;
+                }
                 switch (conv) {
                     case LONG, MICROS -> batch.setLong(col, row, v);
                     case INT_TO_DOUBLE -> batch.setDouble(col, row, v);
@@ -310,6 +372,10 @@ final class ParquetBatchSource implements BatchSource {
 
             @Override
             public void addBinary(Binary value) {
+                if (conv == Conv.DECIMAL || conv == Conv.DECIMAL_TO_DOUBLE) { // FIXED_LEN_BYTE_ARRAY / BINARY: big-endian two's complement
+                    decimal(new BigInteger(value.getBytes()));
+                    return;
+                }
                 if (conv == Conv.TEXT) {
                     byte[] b = value.getBytesUnsafe();
                     batch.setText(col, row, b.length == 1 && b[0] == 'N' ? "N" : b.length == 1 && b[0] == 'Y' ? "Y"

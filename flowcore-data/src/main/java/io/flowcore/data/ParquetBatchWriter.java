@@ -35,7 +35,7 @@ public final class ParquetBatchWriter implements BatchSink {
      * groups are cut the way parquet-java's InternalParquetRecordWriter cuts them: when the column
      * store's buffered size reaches the row-group size, the pages are flushed to the file writer.
      */
-    private static final int INT32 = 0, INT64 = 1, DOUBLE = 2, TEXT = 3;
+    private static final int INT32 = 0, INT64 = 1, DOUBLE = 2, TEXT = 3, BOOLEAN = 4;
 
     private final Path target;
     private final Path temp;
@@ -81,6 +81,9 @@ public final class ParquetBatchWriter implements BatchSink {
                 case ColumnType.Timestamp t -> INT64;
                 case ColumnType.Float64 t -> DOUBLE;
                 case ColumnType.Text t -> TEXT;
+                case ColumnType.Date t -> INT32;
+                case ColumnType.Bool t -> BOOLEAN;
+                case ColumnType.Decimal t -> t.precision() <= 9 ? INT32 : INT64;
             };
         }
         this.props = ParquetProperties.builder()
@@ -110,6 +113,7 @@ public final class ParquetBatchWriter implements BatchSink {
                     case INT32 -> w[c].write((int) batch.getLong(c, r), 0, 1);
                     case INT64 -> w[c].write(batch.getLong(c, r), 0, 1);
                     case DOUBLE -> w[c].write(batch.getDouble(c, r), 0, 1);
+                    case BOOLEAN -> w[c].write(batch.getLong(c, r) != 0, 0, 1);
                     default -> w[c].write(binary(batch.getText(c, r)), 0, 1);
                 }
             }

@@ -3,8 +3,8 @@ package io.flowcore.data;
 import java.util.Arrays;
 
 /**
- * A column-major block of up to {@link #capacity()} rows laid out by a {@link Schema}: integer and
- * timestamp columns in {@code long[]}, doubles in {@code double[]}, text in {@code String[]}, plus a
+ * A column-major block of up to {@link #capacity()} rows laid out by a {@link Schema}: integer,
+ * timestamp, date (days since 1970-01-01), boolean (0/1) and decimal (unscaled) columns in {@code long[]}, doubles in {@code double[]}, text in {@code String[]}, plus a
  * null flag per cell. Batches travel between the parsing and the writing thread; one batch is
  * touched by one thread at a time. Not thread-safe.
  */
@@ -81,6 +81,18 @@ public final class RowBatch {
 
     /** The value of a TEXT-stored cell; null when null. */
     public String getText(int col, int row) { return texts[col][row]; }
+
+    /**
+     * The value of a DECIMAL cell (its unscaled long at the column's scale); null when null.
+     *
+     * @throws IllegalArgumentException when the column is not a DECIMAL
+     */
+    public java.math.BigDecimal getDecimal(int col, int row) {
+        if (!(schema.column(col).type() instanceof ColumnType.Decimal d)) {
+            throw new IllegalArgumentException("column " + schema.column(col) + " is not a DECIMAL");
+        }
+        return nulls[col][row] ? null : d.value(longs[col][row]);
+    }
 
     /** The cell as a long whatever its storage (doubles truncated); for filters and tests. */
     public long getAsLong(int col, int row) {

@@ -1,6 +1,7 @@
 /**
  * Typed, streaming file conversion: a {@link io.flowcore.data.Schema} of {@link io.flowcore.data.Column}s
- * (sealed {@link io.flowcore.data.ColumnType}: integers, doubles, timestamps, text), read from CSV, CSV.gz or Parquet into column-major {@link io.flowcore.data.RowBatch}es and
+ * (sealed {@link io.flowcore.data.ColumnType}: integers, doubles, timestamps, text, dates, booleans,
+ * decimals), read from CSV, CSV.gz or Parquet into column-major {@link io.flowcore.data.RowBatch}es and
  * written to a {@link io.flowcore.data.BatchSink} (a Parquet file, a CSV.gz file, a PostgreSQL COPY).
  *
  * <p>{@link io.flowcore.data.FileConverter} parses on one thread and writes on the caller's, through a
