@@ -119,6 +119,43 @@ public final class RowBatch {
         nulls[col][row] = value == null;
     }
 
+    /**
+     * Sets a cell from a Java value, converted to the column's type: integers from integral
+     * {@link Number}s, doubles from any {@code Number}, text from any value's {@code toString()},
+     * timestamps from {@link java.time.LocalDateTime} or {@link java.sql.Timestamp}, dates from
+     * {@link java.time.LocalDate} or {@link java.sql.Date}, booleans from {@link Boolean}, decimals from
+     * {@link java.math.BigDecimal} or integral numbers (rescaled exactly); each also from its text
+     * ({@code "42"}, {@code "2021-01-02"}, {@code "2021-01-02 03:04:05"}, {@code "true"}, {@code "12.30"}).
+     * {@code null} sets null.
+     *
+     * @throws IllegalArgumentException naming the column, the value and the type when the value does
+     *                                  not convert without loss
+     */
+    public void setValue(int col, int row, Object value) {
+        if (value == null) {
+            setNull(col, row);
+            return;
+        }
+        ColumnType type = schema.column(col).type();
+        try {
+            switch (type) {
+                case ColumnType.Int32 t -> setLong(col, row, Math.toIntExact(JavaValues.integral(value)));
+                case ColumnType.Int64 t -> setLong(col, row, JavaValues.integral(value));
+                case ColumnType.Float64 t -> setDouble(col, row,
+                        value instanceof Number n ? n.doubleValue() : Double.parseDouble(value.toString()));
+                case ColumnType.Text t -> setText(col, row, value.toString());
+                case ColumnType.Timestamp t -> setLong(col, row, JavaValues.micros(value));
+                case ColumnType.Date t -> setLong(col, row, JavaValues.days(value));
+                case ColumnType.Bool t -> setLong(col, row, JavaValues.bool(value) ? 1 : 0);
+                case ColumnType.Decimal d -> setLong(col, row, JavaValues.unscaled(value, d));
+            }
+        } catch (ArithmeticException | IllegalArgumentException | java.time.DateTimeException e) {
+            throw new IllegalArgumentException("column " + schema.column(col).name() + " (" + type.displayName()
+                    + ") cannot hold " + (value instanceof String ? "'" + value + "'" : value) + " ("
+                    + value.getClass().getSimpleName() + ")" + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        }
+    }
+
     /** Sets the cell to null. */
     public void setNull(int col, int row) {
         nulls[col][row] = true;
