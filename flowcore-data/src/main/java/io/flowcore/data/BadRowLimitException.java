@@ -3,7 +3,7 @@ package io.flowcore.data;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** A month with more bad rows than the configured share; nothing was written. */
+/** A file with more bad rows than the configured share; nothing was written. */
 public final class BadRowLimitException extends RuntimeException {
     private final long rejected;
     private final long read;

@@ -3,9 +3,9 @@ package io.flowcore.data;
 import java.io.IOException;
 import java.util.List;
 
-/* Reads a source file batch by batch into the canonical schema (package-private: FileConverter's). */
+/* Reads a source file batch by batch into the target schema (package-private: FileConverter's). */
 interface BatchSource extends AutoCloseable {
-    /** The canonical schema the batches follow. */
+    /** The target schema the batches follow. */
     Schema schema();
 
     /** How the file's columns were mapped; complete once the source is exhausted. */

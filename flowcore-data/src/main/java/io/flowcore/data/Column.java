@@ -3,9 +3,9 @@ package io.flowcore.data;
 import java.util.Objects;
 
 /**
- * One named, typed, nullable column of a trip-record file.
+ * One named, typed, nullable column of a {@link Schema}.
  *
- * @param name the column name exactly as in the TLC files (case matters for output, not for matching)
+ * @param name the column name as written in files and tables (case matters for output, not for matching)
  * @param type its type
  */
 public record Column(String name, ColumnType type) {

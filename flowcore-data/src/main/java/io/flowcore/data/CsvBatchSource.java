@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /*
  * Reads a TLC CSV (.csv or .csv.gz) with FastCSV's callback API: fields arrive as slices of the
  * parser's char buffer and are parsed straight into the batch, so no String is made per field.
- * A byte-order mark at the start is skipped. Header names are matched to the canonical columns ignoring case; missing columns become nulls,
+ * A byte-order mark at the start is skipped. Header names are matched to the target columns ignoring case; missing columns become nulls,
  * extra ones are dropped, both logged as schema changes. A decimal in an integer column is mapped
  * when whole ("1.0" → 1, logged once as DOUBLE → INT64) and refused when not (1.5 passengers).
  * Unparseable values and wrong field counts make the row a reject (file, line, reason, fields).
@@ -43,7 +43,7 @@ final class CsvBatchSource implements BatchSource {
     private final Iterator<Boolean> records;
     private final Handler handler = new Handler();
     private final Set<SchemaChange> changes = new LinkedHashSet<>();
-    private int[] target; // file field -> canonical column, -1 = dropped
+    private int[] target; // file field -> target column, -1 = dropped
     private int[] kinds;  // file field -> KIND_*
     private int headerFields;
     private long rowsRead;

@@ -14,11 +14,11 @@ import org.slf4j.LoggerFactory;
  * Converts one file (CSV, CSV.gz or Parquet) into typed rows of a target {@link Schema} and
  * streams them into a {@link BatchSink} (Parquet file, PostgreSQL COPY, ...), using two threads:
  * a parser fills batches, the caller's thread filters and writes them. A bounded pool of batches
- * circulates between the two, so memory stays flat whatever the month's size.
+ * circulates between the two, so memory stays flat whatever the file's size.
  *
  * <p>Schema drift (a column retyped, missing or extra) is mapped and logged; what cannot be mapped safely fails with a
  * {@link SchemaDriftException}. Bad rows go to a rejects file; above
- * {@link ConversionOptions#maxBadRowShare()} the month fails with a {@link BadRowLimitException}.
+ * {@link ConversionOptions#maxBadRowShare()} the conversion fails with a {@link BadRowLimitException}.
  * On any failure the sink is closed without commit, so no partial output becomes visible.
  */
 public final class FileConverter {

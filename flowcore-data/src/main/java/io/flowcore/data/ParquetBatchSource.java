@@ -28,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
- * Reads a Parquet trip file with parquet-java straight into batches of the canonical schema.
- * The footer's schema is compared with the canonical one before any row is read:
+ * Reads a Parquet file with parquet-java straight into batches of the target schema.
+ * The footer's schema is compared with the target one before any row is read:
  *   same type                       -> as is
  *   INT32 -> INT64, INT -> DOUBLE   -> widened (logged)
  *   DOUBLE/FLOAT -> INT64           -> mapped value by value when whole (logged), refused on 1.5
@@ -149,7 +149,7 @@ final class ParquetBatchSource implements BatchSource {
         reader.close();
     }
 
-    /** How one file field maps: target canonical column and conversion. */
+    /** How one file field maps: target column and conversion. */
     private enum Conv { SKIP, LONG, INT_TO_DOUBLE, DOUBLE, DOUBLE_TO_LONG, TEXT, MILLIS, MICROS, NANOS, BOOLEAN, DECIMAL, DECIMAL_TO_DOUBLE }
 
     private Conv[] plan(MessageType fileSchema) {
@@ -300,6 +300,7 @@ final class ParquetBatchSource implements BatchSource {
             private final int fileScale;          // DECIMAL in the file: its scale, else 0
             private final ColumnType.Decimal decimal; // DECIMAL target, else null
             private final BigInteger multiplier;  // 10^(target scale - file scale)
+            private final String fileType;
 
             FieldConverter(Conv conv, int col, Type field) {
                 this.conv = conv;
@@ -308,6 +309,7 @@ final class ParquetBatchSource implements BatchSource {
                         instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d ? d.getScale() : 0;
                 this.decimal = col >= 0 && schema.column(col).type() instanceof ColumnType.Decimal d ? d : null;
                 this.multiplier = BigInteger.TEN.pow(decimal == null ? 0 : decimal.scale() - fileScale);
+                this.fileType = field.isPrimitive() ? typeName(field.asPrimitiveType()) : field.getName();
             }
 
             @Override
@@ -329,8 +331,8 @@ final class ParquetBatchSource implements BatchSource {
                 BigInteger v = unscaled.multiply(multiplier);
                 if (v.bitLength() > 63 || decimal != null && !decimal.fits(v.longValue())) {
                     ColumnType to = schema.column(col).type();
-                    throw new SchemaDriftException(fileName, schema.column(col).name(), fileScale > 0 || conv == Conv.DECIMAL
-                            ? "DECIMAL" : "INT64", to.displayName(), "row " + rowNumber + " has "
+                    throw new SchemaDriftException(fileName, schema.column(col).name(), fileType, to.displayName(),
+                            "row " + rowNumber + " has "
                             + new BigDecimal(unscaled, fileScale).toPlainString() + ", which does not fit");
                 }
                 batch.setLong(col, row, v.longValue());

@@ -2,7 +2,7 @@ package io.flowcore.data;
 
 /*
  * Local timestamps as microseconds since 1970-01-01T00:00, parsed from and formatted to the TLC's
- * "yyyy-MM-dd HH:mm:ss" without creating objects: the CSV path handles ~2.7 M timestamps a month.
+ * "yyyy-MM-dd HH:mm:ss" without creating objects: a taxi month holds ~2.7 M of them.
  * Day arithmetic is Howard Hinnant's days_from_civil / civil_from_days.
  */
 final class TimestampCodec {

@@ -55,7 +55,7 @@ public final class PostgresLoader {
 
     /**
      * Loads {@code source} into {@code table}, replacing the table's rows whose {@code column} lies in
-     * [{@code from}, {@code to}) in the same transaction: loading a month twice leaves one copy of it
+     * [{@code from}, {@code to}) in the same transaction: loading a range twice leaves one copy of it
      * (also when two loads of it overlap: they take turns on an advisory lock), and a load that fails
      * leaves the previous copy.
      *
@@ -104,7 +104,7 @@ public final class PostgresLoader {
                     throw new IOException("line " + b.lineNumber(r) + " of " + source.getFileName() + " has "
                             + replacement.column() + " = " + (b.isNull(col, r) ? "null" : timestamp(b.getLong(col, r)))
                             + ", outside " + replacement.range() + " being replaced; nothing was written"
-                            + " (filter the rows to the range, or load the file under its own month)");
+                            + " (filter the rows to the range, or load the file under its own range)");
                 }
             }
             sink.write(b);

@@ -146,8 +146,8 @@ class FileConverterTests {
         Path out = dir.resolve("never.parquet");
         SchemaDriftException e = assertThrows(SchemaDriftException.class,
                 () -> DEFAULT.toParquet(csv, TaxiSchema.canonical(Service.YELLOW), out, ParquetOptions.defaults()));
-        assertEquals("cannot map yellow_tripdata_2021-01.csv onto the canonical schema: column passenger_count is DOUBLE"
-                + " in the file but INT64 in the canonical schema, and line 42 has 1.5, which is not a whole number", e.getMessage());
+        assertEquals("cannot map yellow_tripdata_2021-01.csv onto the target schema: column passenger_count is DOUBLE"
+                + " in the file but INT64 in the target schema, and line 42 has 1.5, which is not a whole number", e.getMessage());
         assertFalse(Files.exists(out), "no partial output");
     }
 
@@ -185,8 +185,8 @@ class FileConverterTests {
         }
         SchemaDriftException e = assertThrows(SchemaDriftException.class,
                 () -> DEFAULT.toParquet(src, TaxiSchema.canonical(Service.FHV), dir.resolve("x.parquet"), ParquetOptions.defaults()));
-        assertEquals("cannot map fhv_tripdata_2021-01.parquet onto the canonical schema: column PUlocationID is TEXT in the"
-                + " file but INT64 in the canonical schema, and there is no safe conversion between them", e.getMessage());
+        assertEquals("cannot map fhv_tripdata_2021-01.parquet onto the target schema: column PUlocationID is TEXT in the"
+                + " file but INT64 in the target schema, and there is no safe conversion between them", e.getMessage());
     }
 
     @Test
