@@ -136,6 +136,38 @@ class DeploymentCommandTests {
     }
 
     @Test
+    void theExamplesMonthlyTaxiDeploymentRunsThroughAWorkerAgainstTheLocalSetUp() throws Exception {
+        Path examples = Path.of("..", "flowcore-taxi-examples", "flowcore.yaml");
+        JsonNode monthly = null;
+        for (JsonNode d : new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(examples.toFile()).get("deployments")) {
+            if (d.get("name").asText().equals("monthly")) monthly = d;
+        }
+        assertTrue(monthly != null, "flowcore.yaml has etl-parent-flow/monthly");
+        assertEquals("http://127.0.0.1:" + io.flowcore.examples.taxi.data.ServerOptions.DEFAULT_PORT,
+                monthly.get("parameters").get("settings").get("sourceBaseUrl").asText(), "the local set-up's source");
+
+        assertEquals(0, run("deployment", "apply", examples.toString()), err.toString());
+        assertTrue(out.toString().contains("etl-parent-flow/monthly version 1 (applied)"), out.toString());
+        try (var server = io.flowcore.examples.taxi.data.TaxiDataServer.start(io.flowcore.examples.taxi.data.ServerOptions
+                .defaults(home.resolve("taxi-source")).withMonths(io.flowcore.examples.taxi.data.GeneratorOptions.rows(2_000)))) {
+            try (io.flowcore.engine.Blocks blocks = io.flowcore.engine.Blocks.open(home)) {
+                io.flowcore.examples.taxi.TaxiLocal.saveLocalBlocks(blocks, home);
+            }
+            // the same settings as the file's, on the test server's free port and a work folder of this test
+            String settings = "{\"sourceBaseUrl\": \"" + server.baseUri() + "\", \"workDir\": \""
+                    + home.resolve("taxi") + "\", \"lakeBlock\": \"taxi-lake\", \"warehouseBlock\": \"taxi-warehouse\", "
+                    + "\"warehouseTable\": \"rides\", \"sqlBlock\": \"taxi-postgres\"}";
+            assertEquals(0, run("deployment", "run", "etl-parent-flow/monthly", "--param", "settings=" + settings),
+                    err.toString());
+            assertEquals(0, run("worker", "start", "--queue", "taxi", "--run-once"), err.toString());
+        }
+        assertEquals(0, run("flow-run", "ls", "--flow", "etl-parent-flow", "--json"));
+        JsonNode r = new ObjectMapper().readTree(out.toString()).get(0);
+        assertEquals("COMPLETED", r.get("state").get("type").asText(), r.toString());
+        assertEquals("etl-parent-flow/monthly", r.get("deployment").asText(), r.toString());
+    }
+
+    @Test
     void badFilesAndNamesAreOneClearErrorNamingTheThing() throws Exception {
         assertEquals(1, run("deployment", "apply", yaml(GREETER.replace("tags:", "tagz:")).toString()));
         assertTrue(err.toString().contains("deployments[0]: unknown field 'tagz'"), err.toString());

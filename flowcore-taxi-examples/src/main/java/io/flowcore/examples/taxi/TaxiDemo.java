@@ -3,8 +3,6 @@ package io.flowcore.examples.taxi;
 import io.flowcore.api.block.Secret;
 import io.flowcore.api.deployment.Deployment;
 import io.flowcore.api.run.FlowRunRecord;
-import io.flowcore.blocks.local.DuckDbWarehouse;
-import io.flowcore.blocks.local.LocalLake;
 import io.flowcore.blocks.sql.SqlConnector;
 import io.flowcore.engine.Blocks;
 import io.flowcore.engine.FlowRun;
@@ -44,15 +42,9 @@ public final class TaxiDemo {
         try (TaxiDataServer server = TaxiDataServer.start(serverOptions);
              Flowcore fc = Flowcore.create(cfg -> cfg.home(home))) {
             Blocks blocks = fc.blocks();
-            if (blocks.list(LocalLake.class).isEmpty()) blocks.save("taxi-lake", LocalLake.at(home.resolve("lake")));
-            if (blocks.list(DuckDbWarehouse.class).isEmpty()) {
-                blocks.save("taxi-warehouse", DuckDbWarehouse.at(home.resolve("warehouse.duckdb")));
-            }
             String pgUrl = System.getenv("FLOWCORE_PG_URL");
-            if (pgUrl != null && !pgUrl.isBlank()) {
-                blocks.save("taxi-postgres", SqlConnector.ofUrl(pgUrl, env("FLOWCORE_PG_USER", "flowcore"),
-                        Secret.of(env("FLOWCORE_PG_PASSWORD", "flowcore"))), true);
-            } else {
+            TaxiLocal.saveLocalBlocks(blocks, home);
+            if (pgUrl == null || pgUrl.isBlank()) {
                 System.out.println("FLOWCORE_PG_URL is not set: starting an embedded PostgreSQL");
                 embedded = EmbeddedPostgres.builder().start();
                 blocks.save("taxi-postgres", SqlConnector.ofUrl(embedded.getJdbcUrl("postgres", "postgres"), "postgres",
@@ -109,10 +101,4 @@ public final class TaxiDemo {
                         .collect(java.util.stream.Collectors.joining(" -> ")));
         return done.state().type() == io.flowcore.api.state.StateType.COMPLETED;
     }
-
-    private static String env(String name, String fallback) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? fallback : v;
-    }
-
 }

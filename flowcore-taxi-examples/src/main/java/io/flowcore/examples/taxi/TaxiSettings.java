@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param sourceBaseUrl  base URL of the course's CSV backup layout ({@code …/{color}/{color}_tripdata_{yyyy}-{mm}.csv.gz});
  *                       the demo's local data server, or the real one
- * @param workDir        local folder: downloads, {@code data/{color}/…parquet} (the lesson's write_local), rejects
+ * @param workDir        local folder: downloads, {@code data/{color}/…parquet} (the lesson's write_local), rejects;
+ *                       {@code taxi} under the flowcore home when not given (a deployment's worker has its own home)
  * @param lakeBlock      name of the saved object-storage block (GCS, S3 or a local lake)
  * @param warehouseBlock name of the saved warehouse block (BigQuery or the embedded DuckDB)
  * @param warehouseTable the warehouse table (the lesson's {@code dezoomcamp.rides})
@@ -20,7 +21,7 @@ public record TaxiSettings(String sourceBaseUrl, Path workDir, String lakeBlock,
 
     public TaxiSettings {
         Objects.requireNonNull(sourceBaseUrl, "sourceBaseUrl");
-        Objects.requireNonNull(workDir, "workDir");
+        if (workDir == null) workDir = io.flowcore.engine.FlowcoreHome.resolve().resolve("taxi");
         sourceBaseUrl = sourceBaseUrl.endsWith("/") ? sourceBaseUrl.substring(0, sourceBaseUrl.length() - 1) : sourceBaseUrl;
     }
 

@@ -23,6 +23,14 @@ public record ServerOptions(int port, Path cacheDir, Function<MonthSpec, Generat
         Objects.requireNonNull(parquet, "parquet");
     }
 
+    /** The port the examples' deployments file expects the local data server on ({@code FLOWCORE_TAXI_PORT} overrides it). */
+    public static final int DEFAULT_PORT = 18770;
+
+    /** A copy that listens on {@code p} (0: a free port). */
+    public ServerOptions withPort(int p) {
+        return new ServerOptions(p, cacheDir, months, parquet);
+    }
+
     /** A free port, real month sizes, no drift, default Parquet settings. */
     public static ServerOptions defaults(Path cacheDir) {
         return new ServerOptions(0, cacheDir, m -> GeneratorOptions.realSize(), ParquetOptions.defaults());
