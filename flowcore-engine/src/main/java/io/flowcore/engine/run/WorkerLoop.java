@@ -31,8 +31,22 @@ public final class WorkerLoop implements AutoCloseable {
     private long executed;
     private volatile boolean stopping;
     private Thread loop;
+    /** Creates the runs of schedules; null when this worker does not schedule. */
+    private final io.flowcore.engine.schedule.Scheduler scheduler;
+    private final Duration schedulerInterval;
+    private java.time.Instant nextSchedulerPass = java.time.Instant.MIN;
 
     public WorkerLoop(Engine engine, Set<String> queues, int limit, Duration poll, Duration shutdownGrace) {
+        this(engine, queues, limit, poll, shutdownGrace, io.flowcore.engine.schedule.Scheduler.Settings.DEFAULT,
+                Duration.ofSeconds(10));
+    }
+
+    /**
+     * @param scheduling        how far ahead this worker's scheduler creates runs; null: it does not schedule
+     * @param schedulerInterval how often (on the engine's clock) it runs a scheduler pass
+     */
+    public WorkerLoop(Engine engine, Set<String> queues, int limit, Duration poll, Duration shutdownGrace,
+                      io.flowcore.engine.schedule.Scheduler.Settings scheduling, Duration schedulerInterval) {
         if (limit < 1) throw new IllegalArgumentException("a worker's limit must be >= 1: " + limit);
         this.engine = engine;
         this.store = new DeploymentService(engine).store();
@@ -40,6 +54,23 @@ public final class WorkerLoop implements AutoCloseable {
         this.limit = limit;
         this.poll = poll;
         this.shutdownGrace = shutdownGrace;
+        this.scheduler = scheduling == null ? null
+                : new io.flowcore.engine.schedule.Scheduler(new DeploymentService(engine), scheduling);
+        this.schedulerInterval = schedulerInterval;
+    }
+
+    /** A scheduler pass when one is due on the engine's clock (every worker runs one; they never create duplicates). */
+    private synchronized void scheduleIfDue() {
+        if (scheduler == null) return;
+        java.time.Instant now = engine.clock.instant();
+        if (now.isBefore(nextSchedulerPass)) return;
+        nextSchedulerPass = now.plus(schedulerInterval);
+        try {
+            scheduler.pass();
+        } catch (RuntimeException e) {
+            RunLogs.ENGINE.warn("worker: the scheduler pass failed, retrying in {} s: {}", schedulerInterval.toSeconds(),
+                    Errors.describe(e));
+        }
     }
 
     /** Starts claiming in the background. */
@@ -63,6 +94,7 @@ public final class WorkerLoop implements AutoCloseable {
     private void loop() {
         while (!stopping) {
             try {
+                scheduleIfDue();
                 int claimed = claimOnce();
                 lock.lock();
                 try {
@@ -134,6 +166,10 @@ public final class WorkerLoop implements AutoCloseable {
      */
     public long runOnce() throws InterruptedException {
         long before = executedCount();
+        synchronized (this) {
+            nextSchedulerPass = java.time.Instant.MIN;
+            scheduleIfDue();
+        }
         while (claimOnce() > 0 || running() > 0) {
             lock.lock();
             try {
