@@ -206,12 +206,38 @@ class SchedulesTests {
         }
     }
 
-    /** Two engines on one database, each with its own scheduler, racing over the same instants. */
+    /** Engines on one database: two schedulers racing over the same instants, and a claim racing a new version. */
     abstract static class TwoSchedulers {
         @TempDir
         Path home;
 
         abstract Consumer<FlowcoreConfig> store();
+
+        /** Another store object on the same database, as another process would open it. */
+        abstract StateStore openStore(String name);
+
+        @Test
+        void aNewVersionDeletesOnlyTheFutureRunsNoWorkerClaimed() {
+            FakeClock clock = new FakeClock(ny("2021-01-15T00:00"));
+            try (Flowcore fc = Flowcore.create(cfg -> { cfg.home(home.resolve("a")).clock(clock); store().accept(cfg); });
+                 StateStore other = openStore("worker")) {
+                fc.deployments().apply(monthly());
+                // A worker whose clock runs ahead claims the February run while it is still in the future here.
+                var claimed = ((DeploymentStore) other).claimDue("ahead", List.of(), ny("2021-02-01T05:00"), 10);
+                assertEquals(1, claimed.size());
+                fc.deployments().apply(monthly().withSchedules(monthly().schedules().getFirst().paused()));
+                List<FlowRunRecord> left = runs(fc);
+                assertEquals(List.of(claimed.getFirst().run().id()), left.stream().map(FlowRunRecord::id).toList(),
+                        "the claimed run stays, the two unclaimed future runs are deleted");
+                assertEquals(StateType.PENDING, left.getFirst().state().type());
+                fc.deployments().apply(monthly());
+                List<FlowRunRecord> resumed = runs(fc);
+                assertEquals(3, resumed.size(), resumed.toString());
+                assertEquals(List.of(ny("2021-03-01T05:00"), ny("2021-04-01T05:00")), resumed.stream()
+                        .filter(r -> r.state().type() == StateType.SCHEDULED).map(r -> r.state().scheduledTime()).toList(),
+                        "resuming recreates the deleted ones, once each, beside the claimed one");
+            }
+        }
 
         @Test
         void twoSchedulersOnOneStoreNeverCreateADuplicate() throws Exception {
@@ -260,6 +286,11 @@ class SchedulesTests {
             Path db = home.resolve("shared.db");
             return cfg -> cfg.store(StateStores.sqlite(db));
         }
+
+        @Override
+        StateStore openStore(String name) {
+            return StateStores.sqlite(home.resolve("shared.db"));
+        }
     }
 
     @Nested
@@ -273,6 +304,12 @@ class SchedulesTests {
             String url = schema.url();
             TestInfra.Postgres pg = schema.pg();
             return cfg -> cfg.database(url, pg.user(), pg.password());
+        }
+
+        @Override
+        StateStore openStore(String name) {
+            store();
+            return StateStores.jdbc(schema.url(), schema.pg().user(), schema.pg().password(), home.resolve(name + "-journal"));
         }
 
         @AfterEach
