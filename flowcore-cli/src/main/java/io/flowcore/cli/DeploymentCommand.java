@@ -161,6 +161,7 @@ final class DeploymentCommand extends Subcommand {
         ArrayNode a = JSON.createArrayNode();
         for (Schedule s : d.schedules()) {
             ObjectNode o = ScheduleJson.toJson(s);
+            o.put("description", ScheduleTimes.describe(s));
             ArrayNode next = o.putArray("next");
             java.time.ZoneId zone = java.time.ZoneId.of(s.timezone());
             for (java.time.Instant i : ScheduleTimes.of(s).next(now, 5)) {

@@ -63,12 +63,14 @@ class ScheduleCommandTests {
         JsonNode schedules = new ObjectMapper().readTree(out.toString()).get("schedules");
         assertEquals(2, schedules.size(), out.toString());
         assertEquals("0 5 1 * *", schedules.get(0).get("cron").asText());
+        assertTrue(schedules.get(0).get("description").asText().endsWith("(America/New_York)"), schedules.toString());
         JsonNode next = schedules.get(0).get("next");
         assertEquals(5, next.size());
         assertTrue(next.get(0).get("local").asText().matches("\\d{4}-\\d\\d-01T05:00-0[45]:00"), next.toString());
         assertTrue(next.get(0).get("utc").asText().matches("\\d{4}-\\d\\d-01T0[9]:00:00Z|\\d{4}-\\d\\d-01T10:00:00Z"), next.toString());
         assertEquals("PT1H", schedules.get(1).get("interval").asText());
         assertTrue(!schedules.get(1).get("active").asBoolean());
+        assertEquals("every 1h from 2000-01-01T00:00 (UTC, paused)", schedules.get(1).get("description").asText());
     }
 
     @Test

@@ -58,6 +58,17 @@ public interface ScheduleTimes {
         return Optional.empty();
     }
 
+    /** {@code s} in words for people, e.g. {@code at 05:00 at 1 day (America/New_York)}. */
+    static String describe(Schedule s) {
+        String what = switch (s) {
+            case Schedule.Cron c -> CronSequence.parse(c.expression()).describe();
+            case Schedule.Interval i -> "every " + i.every().toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+                    + " from " + i.anchor();
+            case Schedule.RRule r -> r.rule() + " from " + r.start();
+        };
+        return what + " (" + s.timezone() + (s.active() ? ")" : ", paused)");
+    }
+
     /**
      * The times of {@code s}.
      *
