@@ -3,7 +3,8 @@
 # here: their tests use in-process stand-ins, named StandIn; SQLite and DuckDB are embedded):
 #   up    PostgreSQL (the Debian/Ubuntu cluster) with role+db flowcore/flowcore, S3Mock on 127.0.0.1:19090
 #         with bucket flowcore-test, the awscli/s3cmd clients, Azurite's blob service on 127.0.0.1:10000
-#         (installed once with npm); then writes $STATE/env.sh for the tests.
+#         (installed once with npm), python3-aiosmtpd (a STARTTLS SMTP server the email tests start);
+#         then writes $STATE/env.sh for the tests.
 #   down  stops S3Mock and Azurite (PostgreSQL is a system service and stays up).
 #   env   prints the env file, for `eval "$(bash .ci/test-infra.sh env)"`.
 # Idempotent: `up` on a running set-up only re-checks it.
@@ -194,6 +195,8 @@ clients_up() {
   local missing=()
   [ -x /usr/bin/aws ] || missing+=(awscli)
   command -v s3cmd >/dev/null || missing+=(s3cmd)
+  # The STARTTLS SMTP server of EmailNotifierStartTlsTests (GreenMail has no STARTTLS); Debian's python3 only.
+  /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
   if ((${#missing[@]})); then
     [ -n "$APT_UPDATED" ] || { as_root apt-get update -qq; APT_UPDATED=1; }
     local p ok=()

@@ -53,6 +53,7 @@ public record TaskOptions(String name, String taskRunName, Set<String> tags, Ret
                 t.refreshCache(), t.persistResult(), t.logPrints());
     }
 
+    /** Seconds as a Duration, for the annotations' values; negative is refused. */
     static Duration seconds(double s) {
         if (s < 0) throw new IllegalArgumentException("seconds cannot be negative: " + s);
         return Duration.ofNanos(Math.round(s * 1e9));

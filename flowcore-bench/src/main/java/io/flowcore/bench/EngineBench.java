@@ -4,29 +4,48 @@ import io.flowcore.api.Flow;
 import io.flowcore.api.Task;
 import io.flowcore.api.TaskFuture;
 import io.flowcore.api.Tasks;
+import io.flowcore.bench.orchestration.BenchStore;
 import io.flowcore.engine.FlowRun;
 import io.flowcore.engine.Flowcore;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
- * Engine overhead per task run, with states, and logs persisted to the embedded store (the default
- * configuration), beside a plain method-call loop measured in the same run.
+ * Engine overhead per task run, with states, logs and results persisted to the store, beside a plain
+ * method-call loop measured in the same run. Four cases: a {@code void} task and a task that takes an
+ * argument and returns a value (the usual case: its result is persisted), each called sequentially and
+ * through {@code Tasks.submit}/{@code Tasks.map}. Then memory: 100,000 task runs each returning 4 KiB,
+ * whose results wait in the store writer's backlog, bounded at 64 MiB.
  *
- * <p>Usage: {@code ./flowcore-bench/run.sh engine [tasks] [memoryTasks]} (defaults 10000 and 100000).
+ * <p>Usage: {@code ./flowcore-bench/run.sh engine [tasks] [memoryTasks] [sqlite|postgresql|both]}
+ * (defaults 10000, 100000, and both when {@code FLOWCORE_PG_URL} is set). Median of 5 flows per figure.
  */
 public final class EngineBench {
     private static long sink;
+    private static final int RESULT_BYTES = 4096;
 
-    public static class NoOps {
+    public static class Tasks4 {
         @Task
         public void noop() {
             sink++;
+        }
+
+        @Task
+        public Integer square(Integer x) {
+            return x * x;
+        }
+
+        @Task
+        public String page(Integer i) {
+            char[] c = new char[RESULT_BYTES];
+            Arrays.fill(c, (char) ('a' + i % 26));
+            return new String(c);
         }
 
         @Flow
@@ -37,65 +56,99 @@ public final class EngineBench {
 
         @Flow
         public int concurrent(int n) {
-            List<TaskFuture<Object>> futures = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                futures.add(Tasks.submit(() -> {
-                    noop();
-                    return null;
-                }));
-            }
-            for (TaskFuture<Object> f : futures) f.get();
+            List<TaskFuture<Void>> futures = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) futures.add(Tasks.submit(this::noop));
+            for (TaskFuture<Void> f : futures) f.get();
             return n;
         }
 
         @Flow
-        public long memory(int n) {
-            long before = usedHeapAfterGc();
-            for (int i = 0; i < n; i++) noop();
-            return usedHeapAfterGc() - before;
+        public long valueSequential(int n) {
+            long sum = 0;
+            for (int i = 0; i < n; i++) sum += square(i);
+            return sum;
+        }
+
+        @Flow
+        public long valueConcurrent(int n) {
+            long sum = 0;
+            for (Integer v : Tasks.results(Tasks.map(IntStream.range(0, n).boxed().toList(), this::square))) sum += v;
+            return sum;
+        }
+
+        @Flow
+        public long pages(int n) {
+            long chars = 0;
+            for (int i = 0; i < n; i++) chars += page(i).length();
+            return chars;
         }
     }
 
-    public static void main(String[] args) throws IOException {
+    enum Case { SEQUENTIAL, CONCURRENT, VALUE_SEQUENTIAL, VALUE_CONCURRENT }
+
+    public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int memoryN = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
-        Path home = Files.createTempDirectory("flowcore-bench-");
-        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home))) {
-            String store = fc.history().storeName();
-            // warm up the JIT and the store
-            for (int i = 0; i < 3; i++) {
-                fc.execute(NoOps.class, f -> f.sequential(n));
-                fc.execute(NoOps.class, f -> f.concurrent(n));
+        String pgUrl = System.getenv("FLOWCORE_PG_URL");
+        String which = args.length > 2 ? args[2] : pgUrl != null ? "both" : "sqlite";
+        double plainUs = plainCallUs(n);
+        List<String> lines = new ArrayList<>();
+        if (!which.equals("postgresql")) {
+            Path home = Files.createTempDirectory("flowcore-bench-");
+            lines.add(measure(BenchStore.sqlite(home.resolve("flowcore.db")), home, n, memoryN, plainUs));
+        }
+        if (!which.equals("sqlite")) {
+            if (pgUrl == null) throw new IllegalStateException("FLOWCORE_PG_URL is not set: start .ci/test-infra.sh up");
+            BenchStore pg = BenchStore.freshPostgresSchema(pgUrl, System.getenv("FLOWCORE_PG_USER"), "engine_bench");
+            try {
+                lines.add(measure(pg, Files.createTempDirectory("flowcore-bench-"), n, memoryN, plainUs));
+            } finally {
+                pg.drop();
             }
-            double plainUs = plainCallUs(n);
-            double seqUs = best(3, () -> perTaskUs(fc, n, false));
-            double concUs = best(3, () -> perTaskUs(fc, n, true));
+        }
+        System.out.println("Anchors measured separately on the machines flowcore is developed on, for scale (not by this run):");
+        System.out.println("  Prefect 3 task call ~14,000 us | Spring Batch + JDBC repo 290-630 us/job | "
+                + "JobRunr >= 190 us/job | SQLite 3 inserts, no fsync per commit 35-60 us, group-committed ~4 us");
+        for (String l : lines) System.out.println(l);
+    }
+
+    private static String measure(BenchStore where, Path home, int n, int memoryN, double plainUs) throws Exception {
+        try (Flowcore fc = Flowcore.create(cfg -> where.configure(cfg.home(home)))) {
+            String store = fc.history().storeName();
+            for (int i = 0; i < 3; i++) for (Case c : Case.values()) perTaskUs(fc, n, c); // warm the JIT and the store
+            double[] us = new double[Case.values().length];
+            for (Case c : Case.values()) us[c.ordinal()] = median(5, () -> perTaskUs(fc, n, c));
             long t0 = System.nanoTime();
             waitForStore(fc);
             double drainMs = (System.nanoTime() - t0) / 1e6;
+
             long heapBefore = usedHeapAfterGc();
-            FlowRun<Long> mem = fc.execute(NoOps.class, f -> f.memory(memoryN));
-            double growthMb = mem.result() / 1024.0 / 1024.0;
-            waitForStore(fc);
             long t1 = System.nanoTime();
-            fc.execute(NoOps.class, f -> f.sequential(memoryN));
-            waitForStore(fc); // until every state is committed
+            long peakMb;
+            try (PeakHeap peak = new PeakHeap()) {
+                FlowRun<Long> run = fc.execute(Tasks4.class, f -> f.pages(memoryN));
+                if (!run.isCompleted()) throw new IllegalStateException("memory flow failed: " + run.state(), run.error());
+                waitForStore(fc); // until every result is committed
+                peakMb = peak.peakMb();
+            }
             double sustainedUs = (System.nanoTime() - t1) / 1e3 / memoryN;
             double afterMb = (usedHeapAfterGc() - heapBefore) / 1024.0 / 1024.0;
 
-            System.out.printf(Locale.ROOT, "%n%d no-op tasks in one flow, states + logs persisted to the '%s' store%n", n, store);
-            System.out.printf(Locale.ROOT, "  plain method call        %10.3f us/call   (measured in this run)%n", plainUs);
-            System.out.printf(Locale.ROOT, "  flowcore sequential      %10.3f us/task   target <= 20%n", seqUs);
-            System.out.printf(Locale.ROOT, "  flowcore submit (vthreads)%9.3f us/task   target <= 20%n", concUs);
-            System.out.printf(Locale.ROOT, "  store catch-up after the last run %4.1f ms%n", drainMs);
-            System.out.printf(Locale.ROOT, "  %d task runs in one flow: heap growth %.1f MB at its end (writes still queued,"
-                    + " bounded), %.1f MB once the store caught up (after GC)%n", memoryN, growthMb, afterMb);
-            System.out.printf(Locale.ROOT, "  sustained, %d tasks until every state is committed to the database: %.1f us/task%n", memoryN, sustainedUs);
-            System.out.println("Anchors measured separately on the machines flowcore is developed on, for scale (not by this run):");
-            System.out.println("  Prefect 3 task call ~14,000 us | Spring Batch + JDBC repo 290-630 us/job | "
-                    + "JobRunr >= 190 us/job | SQLite 3 inserts, no fsync per commit 35-60 us, group-committed ~4 us");
-            System.out.printf(Locale.ROOT, "engine-overhead sequential_us=%.2f concurrent_us=%.2f plain_call_us=%.4f store=%s%n",
-                    seqUs, concUs, plainUs, store);
+            System.out.printf(Locale.ROOT, "%n%d tasks per flow, states + logs + results persisted to the '%s' store "
+                    + "(median of 5 flows)%n", n, store);
+            System.out.printf(Locale.ROOT, "  plain method call              %9.3f us/call   (measured in this run)%n", plainUs);
+            System.out.printf(Locale.ROOT, "  void task, sequential          %9.3f us/task   target <= 20%n", us[0]);
+            System.out.printf(Locale.ROOT, "  void task, Tasks.submit        %9.3f us/task   target <= 20%n", us[1]);
+            System.out.printf(Locale.ROOT, "  value task, sequential         %9.3f us/task   target <= 20%n", us[2]);
+            System.out.printf(Locale.ROOT, "  value task, Tasks.map          %9.3f us/task   target <= 20%n", us[3]);
+            System.out.printf(Locale.ROOT, "  store catch-up after the last flow %.1f ms%n", drainMs);
+            System.out.printf(Locale.ROOT, "  %d task runs each returning %d bytes (%d MB of results): peak heap %d MB "
+                            + "(the writer's backlog is bounded at 64 MiB), %.1f MB retained after GC, %.1f us/task until "
+                            + "all committed%n", memoryN, RESULT_BYTES, (long) memoryN * RESULT_BYTES >> 20, peakMb, afterMb,
+                    sustainedUs);
+            return String.format(Locale.ROOT, "engine-overhead sequential_us=%.2f concurrent_us=%.2f value_sequential_us=%.2f "
+                            + "value_concurrent_us=%.2f plain_call_us=%.4f memory_tasks=%d memory_peak_heap_mb=%d store=%s",
+                    us[0], us[1], us[2], us[3], plainUs, memoryN, peakMb, store);
         }
     }
 
@@ -103,18 +156,23 @@ public final class EngineBench {
         double run();
     }
 
-    private static double best(int tries, Measure m) {
-        double best = Double.MAX_VALUE;
-        for (int i = 0; i < tries; i++) best = Math.min(best, m.run());
-        return best;
+    private static double median(int tries, Measure m) {
+        double[] v = new double[tries];
+        for (int i = 0; i < tries; i++) v[i] = m.run();
+        Arrays.sort(v);
+        return v[tries / 2];
     }
 
     /** One flow of n tasks, timed from the call until the flow run ended (the store's writer may still be busy). */
-    private static double perTaskUs(Flowcore fc, int n, boolean concurrent) {
+    private static double perTaskUs(Flowcore fc, int n, Case c) {
         waitForStore(fc); // start each measurement with an empty write queue (not timed)
         long t0 = System.nanoTime();
-        FlowRun<Integer> run = concurrent ? fc.execute(NoOps.class, f -> f.concurrent(n))
-                : fc.execute(NoOps.class, f -> f.sequential(n));
+        FlowRun<?> run = switch (c) {
+            case SEQUENTIAL -> fc.execute(Tasks4.class, f -> f.sequential(n));
+            case CONCURRENT -> fc.execute(Tasks4.class, f -> f.concurrent(n));
+            case VALUE_SEQUENTIAL -> fc.execute(Tasks4.class, f -> f.valueSequential(n));
+            case VALUE_CONCURRENT -> fc.execute(Tasks4.class, f -> f.valueConcurrent(n));
+        };
         long t = System.nanoTime() - t0;
         if (!run.isCompleted()) throw new IllegalStateException("benchmark flow failed: " + run.state(), run.error());
         return t / 1e3 / n;
@@ -125,11 +183,11 @@ public final class EngineBench {
     }
 
     private static double plainCallUs(int n) {
-        NoOps plain = new NoOps();
+        Tasks4 plain = new Tasks4();
         double best = Double.MAX_VALUE;
         for (int r = 0; r < 5; r++) {
             long t0 = System.nanoTime();
-            for (int i = 0; i < n; i++) plain.noop();
+            for (int i = 0; i < n; i++) sink += plain.square(i);
             best = Math.min(best, (System.nanoTime() - t0) / 1e3 / n);
         }
         return best;

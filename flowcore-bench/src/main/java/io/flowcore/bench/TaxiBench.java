@@ -1,13 +1,15 @@
 package io.flowcore.bench;
 
-import io.flowcore.examples.taxi.data.ConversionOptions;
-import io.flowcore.examples.taxi.data.ConversionSummary;
+import io.flowcore.data.ConversionOptions;
+import io.flowcore.data.ConversionSummary;
+import io.flowcore.data.FileConverter;
+import io.flowcore.data.ParquetOptions;
+import io.flowcore.data.Schema;
+import io.flowcore.data.postgres.PostgresLoader;
+import io.flowcore.data.postgres.PostgresSql;
 import io.flowcore.examples.taxi.data.GeneratorOptions;
-import io.flowcore.examples.taxi.data.MonthConverter;
 import io.flowcore.examples.taxi.data.MonthFiles;
 import io.flowcore.examples.taxi.data.MonthSpec;
-import io.flowcore.examples.taxi.data.ParquetOptions;
-import io.flowcore.examples.taxi.data.PostgresLoader;
 import io.flowcore.examples.taxi.data.Service;
 import io.flowcore.examples.taxi.data.TaxiSchema;
 import java.io.IOException;
@@ -61,14 +63,14 @@ public final class TaxiBench {
         long flowcoreRows = 0, duckRows = 0;
         try (PeakHeap heap = new PeakHeap()) {
             // 1. CSV.gz -> filtered Parquet
-            MonthConverter converter = new MonthConverter(ConversionOptions.defaults().droppingZeroPassengerCount()
+            FileConverter converter = new FileConverter(ConversionOptions.defaults().withFilter(TaxiSchema::dropZeroPassengerCount)
                     .withRejectsFile(DIR.resolve("rejects.csv")));
             Path ours = DIR.resolve("flowcore.parquet"), theirs = DIR.resolve("duckdb.parquet");
             flowcoreParquet = Double.MAX_VALUE;
             duckdbParquet = Double.MAX_VALUE;
             for (int r = 0; r < rounds; r++) {
                 long t0 = System.nanoTime();
-                ConversionSummary s = converter.toParquet(csv, Service.YELLOW, ours, ParquetOptions.defaults());
+                ConversionSummary s = converter.toParquet(csv, TaxiSchema.canonical(Service.YELLOW), ours, ParquetOptions.defaults());
                 double ourSecs = secs(t0);
                 flowcoreParquet = Math.min(flowcoreParquet, ourSecs);
                 flowcoreRows = s.rowsWritten();
@@ -137,20 +139,20 @@ public final class TaxiBench {
     /** Best-of-rounds seconds of {flowcore binary COPY, psql \copy}, each into an emptied table. */
     private static double[] postgres(Path csv, String url, String user, String password, int rounds, long rows)
             throws Exception {
-        TaxiSchema schema = TaxiSchema.canonical(Service.YELLOW);
+        Schema schema = TaxiSchema.canonical(Service.YELLOW);
         double ours = Double.MAX_VALUE, psql = Double.MAX_VALUE;
         try (Connection pg = DriverManager.getConnection(url, user, password)) {
             for (String t : List.of("taxibench_flowcore", "taxibench_psql")) {
                 try (Statement st = pg.createStatement()) {
                     st.execute("DROP TABLE IF EXISTS " + t);
-                    st.execute(schema.postgresCreateTable(t));
+                    st.execute(PostgresSql.createTableIfNotExists(t, schema));
                 }
             }
             PostgresLoader loader = new PostgresLoader(ConversionOptions.defaults().withRejectsFile(DIR.resolve("rejects-pg.csv")));
             for (int r = 0; r < rounds; r++) {
                 truncate(pg, "taxibench_flowcore");
                 long t0 = System.nanoTime();
-                loader.load(pg, "taxibench_flowcore", csv, Service.YELLOW, false);
+                loader.load(pg, "taxibench_flowcore", csv, TaxiSchema.canonical(Service.YELLOW), false);
                 double ourSecs = secs(t0);
                 ours = Math.min(ours, ourSecs);
                 check(pg, "taxibench_flowcore", rows);
@@ -168,7 +170,7 @@ public final class TaxiBench {
         return new double[] {ours, psql};
     }
 
-    private static void psqlCopy(String jdbcUrl, String user, String password, Path csv, String table, TaxiSchema schema)
+    private static void psqlCopy(String jdbcUrl, String user, String password, Path csv, String table, Schema schema)
             throws IOException, InterruptedException {
         // jdbc:postgresql://host:port/db -> host, port, db
         String rest = jdbcUrl.substring("jdbc:postgresql://".length());
@@ -177,7 +179,7 @@ public final class TaxiBench {
         String host = hostPort.contains(":") ? hostPort.substring(0, hostPort.indexOf(':')) : hostPort;
         String port = hostPort.contains(":") ? hostPort.substring(hostPort.indexOf(':') + 1) : "5432";
         List<String> cmd = new ArrayList<>(List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", host, "-p", port,
-                "-U", user, "-d", db, "-c", "\\copy " + table + " " + schema.postgresColumnList()
+                "-U", user, "-d", db, "-c", "\\copy " + table + " " + PostgresSql.columnList(schema)
                         + " FROM PROGRAM 'gzip -dc " + csv + "' WITH (FORMAT csv, HEADER true)"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("PGPASSWORD", password);

@@ -11,6 +11,11 @@ import io.flowcore.blocks.gcp.GcpCredentials;
 import io.flowcore.blocks.gcp.GcsBucket;
 import io.flowcore.blocks.local.DuckDbWarehouse;
 import io.flowcore.blocks.local.LocalLake;
+import io.flowcore.blocks.notify.EmailNotifier;
+import io.flowcore.blocks.notify.EmailServer;
+import io.flowcore.blocks.notify.SlackWebhook;
+import io.flowcore.blocks.notify.TeamsWebhook;
+import io.flowcore.blocks.notify.Webhook;
 import io.flowcore.blocks.sql.SqlConnector;
 import java.util.List;
 
@@ -21,6 +26,7 @@ public final class FlowcoreBlockTypes implements BlockTypeProvider {
     public List<Class<? extends Block>> blockTypes() {
         return List.of(SqlConnector.class, LocalLake.class, DuckDbWarehouse.class, AwsCredentials.class, S3Bucket.class,
                 GcpCredentials.class, GcsBucket.class, BigQueryWarehouse.class,
-                AzureBlobStorageCredentials.class, AzureBlobContainer.class);
+                AzureBlobStorageCredentials.class, AzureBlobContainer.class,
+                SlackWebhook.class, TeamsWebhook.class, Webhook.class, EmailServer.class, EmailNotifier.class);
     }
 }

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /*
- * flowcore deployment apply|ls|inspect|run|set-schedule|backfill. A deployments file is YAML (or JSON):
+ * flowcore deployment apply|ls|inspect|run|pause|resume|rm|set-schedule|backfill. A deployments file is YAML (or JSON):
  *
  *   deployments:
  *     - name: nightly
@@ -48,7 +48,7 @@ import picocli.CommandLine.Parameters;
  * `apply` needs the flow classes (--classpath or $FLOWCORE_CLASSPATH) to find each flow's name.
  */
 @Command(name = "deployment", mixinStandardHelpOptions = true,
-        description = "Apply, list, inspect, run, schedule and backfill deployments.")
+        description = "Apply, list, inspect, run, pause, resume, remove, schedule and backfill deployments.")
 final class DeploymentCommand extends Subcommand {
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
@@ -113,15 +113,16 @@ final class DeploymentCommand extends Subcommand {
     int ls(@Option(names = "--json", description = "Print JSON.") boolean json) throws IOException {
         try (Flowcore fc = cli.engine()) {
             List<DeploymentRecord> all = fc.deployments().list();
+            java.util.Set<String> paused = fc.deployments().paused();
             if (json) {
                 ArrayNode a = JSON.createArrayNode();
-                for (DeploymentRecord d : all) a.add(toJson(d));
+                for (DeploymentRecord d : all) a.add(toJson(d).put("paused", paused.contains(d.fullName())));
                 out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(a));
             } else {
-                out().printf("%-40s %-8s %-12s %s%n", "DEPLOYMENT", "VERSION", "QUEUE", "FLOW");
+                out().printf("%-40s %-8s %-12s %-7s %s%n", "DEPLOYMENT", "VERSION", "QUEUE", "PAUSED", "FLOW");
                 for (DeploymentRecord d : all) {
-                    out().printf("%-40s %-8d %-12s %s#%s%n", d.fullName(), d.version(), d.workQueue(), d.flowClass(),
-                            d.flowMethod());
+                    out().printf("%-40s %-8d %-12s %-7s %s#%s%n", d.fullName(), d.version(), d.workQueue(),
+                            paused.contains(d.fullName()) ? "yes" : "no", d.flowClass(), d.flowMethod());
                 }
             }
         }
@@ -135,6 +136,7 @@ final class DeploymentCommand extends Subcommand {
                     .orElseThrow(() -> new IllegalArgumentException("no deployment '" + fullName + "'"));
             ObjectNode o = toJson(d);
             o.put("versions", fc.deployments().versions(fullName).size());
+            o.put("paused", fc.deployments().isPaused(fullName));
             o.set("schedules", schedulesWithNextInstants(d, java.time.Instant.now()));
             out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o));
         }
@@ -232,6 +234,34 @@ final class DeploymentCommand extends Subcommand {
             out().flush();
             return watch ? FlowRunCommand.follow(fc, run.id(), out()) : 0;
         }
+    }
+
+    @Command(name = "pause", description = "Pause a deployment: its schedules create no runs and 'run' refuses it.")
+    int pause(@Parameters(paramLabel = "FLOW/DEPLOYMENT") String fullName) {
+        try (Flowcore fc = cli.engine()) {
+            fc.deployments().pause(fullName);
+            out().printf("Paused deployment %s%n", fullName);
+        }
+        return 0;
+    }
+
+    @Command(name = "resume", description = "Resume a paused deployment.")
+    int resume(@Parameters(paramLabel = "FLOW/DEPLOYMENT") String fullName) {
+        try (Flowcore fc = cli.engine()) {
+            fc.deployments().resume(fullName);
+            out().printf("Resumed deployment %s%n", fullName);
+        }
+        return 0;
+    }
+
+    @Command(name = "rm", description = "Remove a deployment (all versions) and its runs no worker has claimed; "
+            + "finished runs keep their history.")
+    int rm(@Parameters(paramLabel = "FLOW/DEPLOYMENT") String fullName) {
+        try (Flowcore fc = cli.engine()) {
+            int runs = fc.deployments().remove(fullName);
+            out().printf("Removed deployment %s and %d scheduled run%s%n", fullName, runs, runs == 1 ? "" : "s");
+        }
+        return 0;
     }
 
     /** Prints the log lines after {@code seen} and returns how many there are now. */

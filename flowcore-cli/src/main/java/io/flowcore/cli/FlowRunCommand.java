@@ -12,32 +12,51 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code flowcore flow-run ls|inspect|logs|cancel}. */
-@Command(name = "flow-run", mixinStandardHelpOptions = true, description = "List, inspect, follow and cancel flow runs.")
+/** {@code flowcore flow-run ls|inspect|logs|cancel|retry}. */
+@Command(name = "flow-run", mixinStandardHelpOptions = true,
+        description = "List, inspect, follow, cancel and retry flow runs.")
 final class FlowRunCommand extends Subcommand {
 
     @Command(name = "ls", description = "List flow runs, newest first.")
     int ls(@Option(names = "--state", paramLabel = "S", description = "A state type or name, any case (repeatable).")
            List<String> states,
            @Option(names = "--flow", paramLabel = "F") String flow,
+           @Option(names = "--deployment", paramLabel = "FLOW/DEPLOYMENT", description = "Only runs of this "
+                   + "deployment.") String deployment,
            @Option(names = "--limit", defaultValue = "50") int limit,
            @Option(names = "--json", description = "Print JSON.") boolean json) throws IOException {
         try (Flowcore fc = cli.engine()) {
             List<FlowRunRecord> runs = fc.history().flowRuns(FlowRunQuery.all().flow(flow).limit(10_000)).stream()
                     .filter(r -> states == null || states.stream().anyMatch(s -> matches(r.state(), s)))
-                    .limit(limit).toList();
+                    .toList();
+            Map<UUID, String> deployments;
+            if (deployment != null) {
+                deployments = fc.deployments().ofRuns(runs.stream().map(FlowRunRecord::id).toList());
+                runs = runs.stream().filter(r -> deployment.equals(deployments.get(r.id()))).limit(limit).toList();
+                if (runs.isEmpty() && fc.deployments().get(deployment).isEmpty()) {
+                    throw new IllegalArgumentException("no deployment '" + deployment + "' and no runs of one; there are "
+                            + fc.deployments().list().stream().map(d -> d.fullName()).toList());
+                }
+            } else {
+                runs = runs.stream().limit(limit).toList();
+                deployments = fc.deployments().ofRuns(runs.stream().map(FlowRunRecord::id).toList());
+            }
             if (json) {
                 ArrayNode a = DeploymentCommand.JSON.createArrayNode();
-                for (FlowRunRecord r : runs) a.add(toJson(fc, r));
+                for (FlowRunRecord r : runs) a.add(toJson(fc, r, deployments.get(r.id())));
                 out().println(DeploymentCommand.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(a));
             } else {
-                out().printf("%-36s %-24s %-24s %s%n", "ID", "NAME", "FLOW", "STATE");
-                for (FlowRunRecord r : runs) out().printf("%-36s %-24s %-24s %s%n", r.id(), r.name(), r.flowName(), r.state());
+                out().printf("%-36s %-24s %-24s %-32s %s%n", "ID", "NAME", "FLOW", "DEPLOYMENT", "STATE");
+                for (FlowRunRecord r : runs) {
+                    out().printf("%-36s %-24s %-24s %-32s %s%n", r.id(), r.name(), r.flowName(),
+                            deployments.getOrDefault(r.id(), "-"), r.state());
+                }
             }
         }
         return 0;
@@ -48,13 +67,14 @@ final class FlowRunCommand extends Subcommand {
         return s.type().name().equalsIgnoreCase(wanted) || s.name().equalsIgnoreCase(wanted);
     }
 
-    static ObjectNode toJson(Flowcore fc, FlowRunRecord r) {
+    /** The fields scripts rely on: id, name, flow, deployment (full name or null), state, the times. */
+    static ObjectNode toJson(Flowcore fc, FlowRunRecord r, String deployment) {
         List<StateChange> history = fc.history().stateHistory(r.id());
         ObjectNode o = DeploymentCommand.JSON.createObjectNode();
         o.put("id", r.id().toString());
         o.put("name", r.name());
         o.put("flow", r.flowName());
-        o.putNull("deployment"); // not yet recorded per run in this version
+        o.put("deployment", deployment);
         ObjectNode st = o.putObject("state");
         st.put("type", r.state().type().name());
         st.put("name", r.state().name());
@@ -71,7 +91,8 @@ final class FlowRunCommand extends Subcommand {
     int inspect(@Parameters(paramLabel = "ID") UUID id) throws IOException {
         try (Flowcore fc = cli.engine()) {
             FlowRunRecord r = fc.history().flowRun(id).orElseThrow(() -> new IllegalArgumentException("no flow run " + id));
-            ObjectNode o = toJson(fc, r);
+            ObjectNode o = toJson(fc, r, fc.deployments().ofRuns(List.of(id)).get(id));
+            if (r.resumeOf() != null) o.put("resumeOf", r.resumeOf().toString());
             o.set("parameters", DeploymentCommand.JSON.readTree(r.parametersJson()));
             ArrayNode h = o.putArray("history");
             for (StateChange c : fc.history().stateHistory(id)) h.add(c.state().toString());
@@ -103,6 +124,17 @@ final class FlowRunCommand extends Subcommand {
             out().println(cancelled ? "Cancelling flow run " + id : "Flow run " + id + " had already ended");
             return cancelled ? 0 : 1;
         }
+    }
+
+    @Command(name = "retry", description = "Run a Failed or Crashed run of a deployment again from its failed task: "
+            + "a new run on the deployment's work queue reuses the results of the tasks that completed.")
+    int retry(@Parameters(paramLabel = "ID") UUID id) {
+        try (Flowcore fc = cli.engine()) {
+            FlowRunRecord retry = fc.deployments().retry(id);
+            out().printf("Created flow run '%s' (%s) retrying %s; a worker of its deployment's queue runs it%n",
+                    retry.name(), retry.id(), id);
+        }
+        return 0;
     }
 
     /** Prints state changes and log lines until the run ends; 0 when it ends Completed, else 1. */

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "flowcore", mixinStandardHelpOptions = true, version = "flowcore 0.1.0",
         description = "Embedded workflow orchestration for the JVM.",
-        subcommands = {BlockCommand.class, DeploymentCommand.class, WorkerCommand.class, FlowRunCommand.class})
+        subcommands = {BlockCommand.class, DeploymentCommand.class, WorkerCommand.class, FlowRunCommand.class,
+                NotificationCommand.class, WorkQueueCommand.class})
 public final class FlowcoreCli {
 
     @Option(names = "--home",
@@ -49,11 +50,17 @@ public final class FlowcoreCli {
      * class loader (deployments and workers load flow classes through it).
      */
     io.flowcore.engine.Flowcore engine() {
+        return engine(false);
+    }
+
+    /** @param sendNotifications whether this engine delivers due notifications in the background (workers do) */
+    io.flowcore.engine.Flowcore engine(boolean sendNotifications) {
         installClasspath();
         String url = database != null ? database : env.get("FLOWCORE_DATABASE_URL");
         Path h = home();
         return io.flowcore.engine.Flowcore.create(cfg -> {
             cfg.home(h);
+            if (!sendNotifications) cfg.notificationPolling(java.time.Duration.ZERO);
             if (url != null && !url.isBlank()) {
                 cfg.database(url, env.getOrDefault("FLOWCORE_DATABASE_USER", null),
                         env.getOrDefault("FLOWCORE_DATABASE_PASSWORD", null));

@@ -27,7 +27,8 @@ final class WorkerCommand extends Subcommand {
               @Option(names = "--no-scheduler", description = "Do not create the runs of deployments' schedules "
                       + "(other workers do).") boolean noScheduler) throws InterruptedException {
         var out = out();
-        try (Flowcore fc = cli.engine()) {
+        try (Flowcore fc = cli.engine(true)) {
+            warnAboutUnknownQueues(fc, queues);
             Worker w = fc.worker(o -> {
                 o.queues(queues == null ? new String[0] : queues.toArray(String[]::new))
                         .limit(limit).shutdownGrace(Duration.ofSeconds(grace));
@@ -44,6 +45,18 @@ final class WorkerCommand extends Subcommand {
             out.flush();
             new CountDownLatch(1).await(); // until SIGTERM: the engine's shutdown stops the worker gracefully
             return 0;
+        }
+    }
+
+    /** A queue named by no deployment yet is served (one may come), but a typo should not wait silently. */
+    private void warnAboutUnknownQueues(Flowcore fc, List<String> queues) {
+        if (queues == null) return;
+        for (String q : queues) {
+            if (fc.workQueues().get(q).isEmpty()) {
+                err().printf("worker: warning: there is no work queue '%s' yet (there are %s); its runs start once a "
+                        + "deployment names it or 'flowcore work-queue create %s' creates it%n", q,
+                        fc.workQueues().list().stream().map(io.flowcore.api.deployment.WorkQueue::name).toList(), q);
+            }
         }
     }
 }

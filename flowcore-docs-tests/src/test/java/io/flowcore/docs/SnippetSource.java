@@ -42,10 +42,11 @@ final class SnippetSource implements AutoCloseable {
 
     /** The imports every wrapped snippet gets; docs/README.md lists the same packages. */
     static final List<String> COMMON_IMPORTS = List.of(
-            "io.flowcore.api.*", "io.flowcore.api.block.*", "io.flowcore.api.deployment.*", "io.flowcore.api.run.*", "io.flowcore.api.state.*",
+            "io.flowcore.api.*", "io.flowcore.api.block.*", "io.flowcore.api.deployment.*", "io.flowcore.api.notification.*", "io.flowcore.api.run.*", "io.flowcore.api.state.*",
             "io.flowcore.engine.*",
             "io.flowcore.blocks.aws.*", "io.flowcore.blocks.azure.*", "io.flowcore.blocks.gcp.*",
             "io.flowcore.blocks.local.*", "io.flowcore.blocks.sql.*",
+            "io.flowcore.blocks.notify.*",
             "io.flowcore.examples.taxi.*",
             "java.io.*", "java.net.*", "java.nio.file.*", "java.time.*", "java.util.*", "java.util.stream.*");
 

@@ -3,12 +3,14 @@ package io.flowcore.engine;
 import io.flowcore.api.deployment.Deployment;
 import io.flowcore.api.deployment.DeploymentRecord;
 import io.flowcore.api.run.FlowRunRecord;
+import io.flowcore.engine.run.DeploymentActions;
 import io.flowcore.engine.run.DeploymentService;
 import io.flowcore.engine.schedule.Scheduler;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The deployments of an engine's store: apply them, look them up, create runs of them for workers to
@@ -23,10 +25,12 @@ import java.util.Optional;
 public final class Deployments {
     private final DeploymentService service;
     private final Scheduler scheduler;
+    private final DeploymentActions actions;
 
-    Deployments(DeploymentService service) {
+    Deployments(DeploymentService service, DeploymentActions actions) {
         this.service = service;
         this.scheduler = new Scheduler(service, Scheduler.Settings.DEFAULT);
+        this.actions = actions;
     }
 
     /**
@@ -90,8 +94,67 @@ public final class Deployments {
      *
      * @return the run as created
      * @throws IllegalArgumentException when there is no such deployment (the message lists those there are)
+     * @throws IllegalStateException    when the deployment is paused
      */
     public FlowRunRecord run(String fullName, Map<String, ?> parameters) {
         return service.run(fullName, parameters);
+    }
+
+    /**
+     * Pauses the deployment, whichever its version: its schedules create no runs and {@link #run} refuses
+     * it until {@link #resume}; the future runs its schedules created that no worker claimed are removed (and
+     * recreated on resume); other runs already created still run.
+     *
+     * @throws IllegalArgumentException when there is no such deployment
+     */
+    public void pause(String fullName) {
+        actions.pause(fullName);
+        get(fullName).ifPresent(d -> scheduler.schedule(d, service.now())); // its schedules' future runs go now
+    }
+
+    /** Ends a {@link #pause}. */
+    public void resume(String fullName) {
+        actions.resume(fullName);
+        get(fullName).ifPresent(d -> scheduler.schedule(d, service.now())); // and come back
+    }
+
+    /** True while the deployment is paused. */
+    public boolean isPaused(String fullName) {
+        return actions.isPaused(fullName);
+    }
+
+    /** The full names of the paused deployments. */
+    public java.util.Set<String> paused() {
+        return actions.paused();
+    }
+
+    /**
+     * Removes every version of the deployment and, in the same transaction, its Scheduled runs that no worker
+     * claimed; runs that started keep their history and still name the deployment.
+     *
+     * @return how many waiting runs it removed
+     * @throws IllegalArgumentException when there is no such deployment
+     */
+    public int remove(String fullName) {
+        return actions.remove(fullName);
+    }
+
+    /**
+     * Queues a new run of the deployment that resumes the Failed or Crashed run {@code flowRunId} (like
+     * {@link Flowcore#resume}, but executed by a worker serving the deployment's queue): tasks that completed
+     * are not run again.
+     *
+     * @return the new, Scheduled run
+     * @throws IllegalArgumentException when the run does not exist or was not created from a deployment
+     * @throws IllegalStateException    when the run is not Failed or Crashed, was retried already (retry the
+     *                                  retry), or its deployment is paused or removed
+     */
+    public FlowRunRecord retry(UUID flowRunId) {
+        return actions.retry(flowRunId);
+    }
+
+    /** The deployment ({@code <flow>/<deployment>}) of each of these runs that was created from one. */
+    public Map<UUID, String> ofRuns(java.util.Collection<UUID> flowRunIds) {
+        return actions.deploymentsOf(flowRunIds);
     }
 }

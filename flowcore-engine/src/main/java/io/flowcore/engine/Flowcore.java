@@ -29,6 +29,8 @@ public final class Flowcore implements AutoCloseable {
     private final FlowcoreConfig config;
     private Blocks blocks;
     private Deployments deployments;
+    private final io.flowcore.engine.run.NotificationSender sender;
+    private WorkQueues workQueues;
 
     private Flowcore(FlowcoreConfig config) {
         this.engine = new Engine(config.seal(new EngineSettings.BlockLoader() {
@@ -46,6 +48,12 @@ public final class Flowcore implements AutoCloseable {
         }));
         this.history = new RunHistory(engine.store());
         this.config = config;
+        if (engine.store() instanceof io.flowcore.api.spi.NotificationStore n) {
+            sender = new io.flowcore.engine.run.NotificationSender(engine, n, config.notifierFailureLimit);
+            if (config.notificationPolling.isPositive()) sender.start(config.notificationPolling);
+        } else {
+            sender = null;
+        }
     }
 
     /** An engine with the default settings. */
@@ -152,8 +160,17 @@ public final class Flowcore implements AutoCloseable {
 
     /** The deployments kept in this engine's store. */
     public synchronized Deployments deployments() {
-        if (deployments == null) deployments = new Deployments(new io.flowcore.engine.run.DeploymentService(engine));
+        if (deployments == null) {
+            var service = new io.flowcore.engine.run.DeploymentService(engine);
+            deployments = new Deployments(service, new io.flowcore.engine.run.DeploymentActions(engine, service));
+        }
         return deployments;
+    }
+
+    /** The work queues kept in this engine's store. */
+    public synchronized WorkQueues workQueues() {
+        if (workQueues == null) workQueues = new WorkQueues(new io.flowcore.engine.run.WorkQueueService(engine));
+        return workQueues;
     }
 
     /**
@@ -163,6 +180,19 @@ public final class Flowcore implements AutoCloseable {
      */
     public Worker worker(Consumer<Worker.Options> options) {
         return Worker.create(engine, options);
+    }
+
+    /**
+     * Notification rules and their outbox in this engine's store.
+     *
+     * @throws IllegalStateException on a store that keeps no notifications (the in-memory one)
+     */
+    public Notifications notifications() {
+        if (sender == null) {
+            throw new IllegalStateException("the " + engine.store().name() + " store keeps no notification rules: use "
+                    + "the SQLite or PostgreSQL store");
+        }
+        return new Notifications((io.flowcore.api.spi.NotificationStore) engine.store(), sender);
     }
 
     /** What this engine's store recorded. */
@@ -182,6 +212,7 @@ public final class Flowcore implements AutoCloseable {
     /** Closes the engine: flushes and closes its store, releases its lease. */
     @Override
     public void close() {
+        if (sender != null) sender.stop();
         synchronized (this) {
             if (blocks != null) blocks.close();
             blocks = null;

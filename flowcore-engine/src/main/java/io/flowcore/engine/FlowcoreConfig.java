@@ -1,10 +1,12 @@
 package io.flowcore.engine;
 
+import io.flowcore.api.FlowOptions;
 import io.flowcore.api.TaskOptions;
 import io.flowcore.api.spi.ResultStore;
 import io.flowcore.api.spi.Sleeper;
 import io.flowcore.api.spi.StateStore;
 import io.flowcore.engine.run.EngineSettings;
+import io.flowcore.engine.run.FlowOverride;
 import io.flowcore.engine.run.TaskOverride;
 import io.flowcore.engine.store.FileResultStore;
 import io.flowcore.engine.store.StateStores;
@@ -32,12 +34,18 @@ public final class FlowcoreConfig {
     private String databasePassword;
     private StateStore store;
     private ResultStore resultStore;
+    /** Up to 1 MiB: the journal and the writer's backlog hold inline results in memory and on disk. */
+    private static final int MAX_INLINE_RESULT = 1 << 20;
+    private int inlineResultLimit = 64 << 10;
+    Duration notificationPolling = Duration.ofSeconds(2);
+    int notifierFailureLimit = 10;
     private InstantSource clock = InstantSource.system();
     private Sleeper sleeper = Sleeper.SYSTEM;
     private Duration heartbeatInterval = Duration.ofSeconds(5);
     private Duration leaseTimeout = Duration.ofSeconds(30);
     private final Map<String, Integer> tagLimits = new LinkedHashMap<>();
     private final List<TaskOverride> overrides = new ArrayList<>();
+    private final List<FlowOverride> flowOverrides = new ArrayList<>();
     private Level storedLogLevel = Level.INFO;
     private boolean sealed;
 
@@ -72,10 +80,38 @@ public final class FlowcoreConfig {
         return this;
     }
 
-    /** Persist results here instead of {@code <home>/results}. */
+    /**
+     * Persist large results here instead of {@code <home>/results}. Results up to
+     * {@link #inlineResultLimit(int)} bytes are kept in the run store with the task run's state and never
+     * reach this store.
+     */
     public FlowcoreConfig resultStore(ResultStore s) {
         checkNotSealed();
         this.resultStore = Objects.requireNonNull(s, "resultStore");
+        return this;
+    }
+
+    /**
+     * Persist large results as objects under {@code prefix} in an object storage block (an S3, GCS or
+     * Azure bucket, or a local lake), so that workers on other machines can read them — as Prefect's
+     * result storage blocks do.
+     */
+    public FlowcoreConfig resultStore(io.flowcore.api.block.ObjectStorageBlock storage, String prefix) {
+        return resultStore(new io.flowcore.engine.store.ObjectStorageResults(storage, prefix));
+    }
+
+    /**
+     * Results whose JSON is at most this many bytes (default 64 KiB) are kept in the run store with the
+     * task run's Completed state, written through its journal and group commit; larger ones go to the
+     * {@linkplain #resultStore(ResultStore) result store}. 0 sends every result to the result store.
+     */
+    public FlowcoreConfig inlineResultLimit(int bytes) {
+        checkNotSealed();
+        if (bytes < 0 || bytes > MAX_INLINE_RESULT) {
+            throw new IllegalArgumentException("inlineResultLimit must be between 0 and " + MAX_INLINE_RESULT
+                    + " bytes, not " + bytes);
+        }
+        this.inlineResultLimit = bytes;
         return this;
     }
 
@@ -130,6 +166,38 @@ public final class FlowcoreConfig {
         return this;
     }
 
+    /**
+     * Changes the options of the {@code @Flow} method {@code method} of {@code flowClass} (and of subclasses
+     * that inherit it), e.g. {@code cfg.flowOptions(Pipeline.class, "etl", o -> o.withRetries(2))}.
+     *
+     * @throws IllegalArgumentException at once when the class has no {@code @Flow} method of that name; the
+     *                                  message lists its flows
+     */
+    public FlowcoreConfig flowOptions(Class<?> flowClass, String method, UnaryOperator<FlowOptions> change) {
+        checkNotSealed();
+        flowOverrides.add(new FlowOverride(flowClass, method, change));
+        return this;
+    }
+
+    /**
+     * How often this engine's notification sender looks for due notifications (default 2 s); zero turns
+     * it off (tests deliver with {@code notifications().deliverDue()}).
+     */
+    public FlowcoreConfig notificationPolling(Duration every) {
+        checkNotSealed();
+        if (every.isNegative()) throw new IllegalArgumentException("notificationPolling must not be negative: " + every);
+        this.notificationPolling = every;
+        return this;
+    }
+
+    /** After this many failed deliveries in a row a notifier is paused (default 10). */
+    public FlowcoreConfig notifierFailureLimit(int failures) {
+        checkNotSealed();
+        if (failures < 1) throw new IllegalArgumentException("notifierFailureLimit must be at least 1: " + failures);
+        this.notifierFailureLimit = failures;
+        return this;
+    }
+
     /** Run log lines at or above this level are stored with their run (default INFO). */
     public FlowcoreConfig storedLogLevel(Level level) {
         checkNotSealed();
@@ -155,7 +223,7 @@ public final class FlowcoreConfig {
                     : StateStores.sqlite(h.resolve("flowcore.db"));
         }
         ResultStore r = resultStore != null ? resultStore : new FileResultStore(h.resolve("results"));
-        return new EngineSettings(s, r, clock, sleeper, heartbeatInterval, leaseTimeout, tagLimits, overrides,
+        return new EngineSettings(s, r, inlineResultLimit, clock, sleeper, heartbeatInterval, leaseTimeout, tagLimits, overrides, flowOverrides,
                 storedLogLevel, blocks);
     }
 }

@@ -178,6 +178,50 @@ class CachingAndResumeTests {
     }
 
     @Test
+    void aSmallResultIsKeptInTheRunStoreWithItsStateAndNoFileIsWritten() throws Exception {
+        FlowRun<Csv> run = fc.execute(Pipeline.class, f -> f.fetch(6));
+
+        String ref = fc.history().taskRuns(run.id()).getFirst().resultRef();
+        assertTrue(ref.startsWith("json:"), ref);
+        assertEquals(new Csv(Path.of("/data/2021-6.csv"), 6000),
+                new com.fasterxml.jackson.databind.ObjectMapper().readValue(ref.substring(5), Csv.class));
+        assertEquals(List.of(), listResults(home.resolve("results")));
+    }
+
+    @Test
+    void aResultOverTheInlineLimitGoesToTheResultStoreAndIsReadBackFromThere() throws Exception {
+        var store = StateStores.inMemory();
+        try (Flowcore small = Flowcore.create(cfg -> cfg.home(home.resolve("h")).inlineResultLimit(16)
+                .store(new TestEngines.Unclosable(store)))) {
+            FlowRun<Csv> run = small.execute(Pipeline.class, f -> f.fetch(7));
+            String ref = small.history().taskRuns(run.id()).getFirst().resultRef();
+            assertEquals(run.taskRuns().getFirst().id().toString(), ref, "a result store key");
+            assertEquals(List.of(ref + ".json"), listResults(home.resolve("h/results")));
+        }
+        // A store written before results were inlined holds only keys: a new engine still reads them.
+        try (Flowcore later = Flowcore.create(cfg -> cfg.home(home.resolve("h")).store(new TestEngines.Unclosable(store)))) {
+            FlowRun<Csv> again = later.execute(Pipeline.class, f -> f.fetch(7));
+            assertEquals("Cached", again.taskRuns().getFirst().state().name());
+            assertEquals(new Csv(Path.of("/data/2021-7.csv"), 7000), again.result());
+        }
+        assertEquals(1, downloads.get());
+    }
+
+    @Test
+    void anInlineLimitOutsideItsRangeIsRefusedNamingIt() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Flowcore.create(cfg -> cfg.home(home).inlineResultLimit(-1)));
+        assertTrue(e.getMessage().contains("inlineResultLimit"), e.getMessage());
+    }
+
+    private static List<String> listResults(Path folder) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(folder)) return List.of();
+        try (var files = java.nio.file.Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
     void anInputWithoutAStableValueFailsWithAnErrorNamingTheParameter() {
         FlowRun<Integer> run = fc.execute(Pipeline.class, Pipeline::unhashable);
         assertEquals(StateType.FAILED, run.state().type());

@@ -36,12 +36,19 @@ class CrashDetectionTests {
             Thread.sleep(600_000);
         }
 
-        @Flow(name = "stuck")
+        @Flow(name = "stuck", onCrashed = "crashed")
         public void stuck(String marker) throws Exception {
             prepare();
             hang(marker);
         }
+
+        /** A crash hook: runs in the engine that marks the run Crashed (this test's JVM), not in the dead child. */
+        public void crashed(FlowRunRecord run, io.flowcore.api.state.State state) {
+            crashHook.complete(run.name() + ":" + state.name());
+        }
     }
+
+    static final java.util.concurrent.CompletableFuture<String> crashHook = new java.util.concurrent.CompletableFuture<>();
 
     /** The child process: runs the stuck flow on the store under {@code args[0]}. */
     public static void main(String[] args) {
@@ -52,7 +59,7 @@ class CrashDetectionTests {
 
     @Test
     void aFlowRunWhoseProcessWasKilledIsMarkedCrashedWithItsRunningTaskRunWhenAnEngineOpensTheStore()
-            throws IOException, InterruptedException {
+            throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                 CrashDetectionTests.class.getName(), home.toString())
@@ -76,6 +83,7 @@ class CrashDetectionTests {
             assertEquals(List.of("prepare-0:COMPLETED", "hang-0:CRASHED"),
                     tasks.stream().map(t -> t.name() + ":" + t.state().type()).toList());
             assertEquals(List.of("Pending", "Running", "Crashed"), TestEngines.names(fc, run.id()));
+            assertEquals(run.name() + ":Crashed", crashHook.get(30, TimeUnit.SECONDS), "the crash hook ran here");
         }
     }
 

@@ -50,6 +50,15 @@ class DeploymentsAndWorkersTests {
         }
     }
 
+    public static class Parent {
+        @Flow(name = "parent")
+        public String parent(int n, long waitMillis) {
+            FlowRunRecord child = io.flowcore.api.Flows.runDeployment("counted/nightly", Map.of("n", n, "batch", "child"),
+                    Duration.ofMillis(waitMillis));
+            return child.id() + " " + child.state().type();
+        }
+    }
+
     @TempDir
     Path home;
 
@@ -109,6 +118,34 @@ class DeploymentsAndWorkersTests {
             assertEquals(List.of("Scheduled", "Pending", "Running", "Completed"), TestEngines.names(fc, run.id()));
             assertEquals(1, EXECUTIONS.get("params/21").get());
             assertEquals(List.of("work-0"), fc.history().taskRuns(run.id()).stream().map(t -> t.name()).toList());
+        }
+    }
+
+    @Test
+    void aFlowRunsADeploymentAsItsChildAndWaitsForItsFinalState() throws Exception {
+        try (Flowcore fc = memory(); Worker w = fc.worker(o -> o.pollInterval(Duration.ofMillis(20)))) {
+            fc.deployments().apply(Deployment.of(Counted.class, "counted", "nightly"));
+            w.start();
+            FlowRun<String> parent = fc.execute(Parent.class, f -> f.parent(7, 60_000));
+
+            String[] child = parent.result().split(" ");
+            assertEquals("COMPLETED", child[1]);
+            FlowRunRecord record = fc.history().flowRun(java.util.UUID.fromString(child[0])).orElseThrow();
+            assertEquals(parent.id(), record.parentFlowRunId());
+            assertEquals(1, EXECUTIONS.get("child/7").get());
+        }
+    }
+
+    @Test
+    void aFlowThatDoesNotWaitGetsTheScheduledChildAndACallOutsideAFlowIsRefused() {
+        try (Flowcore fc = memory()) {
+            fc.deployments().apply(Deployment.of(Counted.class, "counted", "nightly"));
+            FlowRun<String> parent = fc.execute(Parent.class, f -> f.parent(8, 0));
+            assertEquals("SCHEDULED", parent.result().split(" ")[1]);
+
+            IllegalStateException outside = assertThrows(IllegalStateException.class,
+                    () -> io.flowcore.api.Flows.runDeployment("counted/nightly", Map.of(), Duration.ZERO));
+            assertTrue(outside.getMessage().contains("outside a flow run"), outside.getMessage());
         }
     }
 

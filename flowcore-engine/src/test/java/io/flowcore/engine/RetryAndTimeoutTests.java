@@ -106,6 +106,14 @@ class RetryAndTimeoutTests {
             }
         }
 
+        @Flow(retries = 3, retryDelaySeconds = 1, retryBackoffFactor = 2, retryOn = IllegalStateException.class)
+        public String flowBackoff(int failures, boolean fatal) {
+            if (calls.incrementAndGet() <= failures) {
+                throw fatal ? new IllegalArgumentException("not retried") : new IllegalStateException("retried");
+            }
+            return "attempt " + calls.get();
+        }
+
         @Flow(retries = 1)
         public String flowRetry() {
             if (calls.incrementAndGet() == 1) throw new IllegalStateException("first attempt fails");
@@ -198,6 +206,35 @@ class RetryAndTimeoutTests {
         FlowRun<String> run = fc.execute(Flaky.class, Flaky::flowRetry);
         assertEquals("second attempt", run.result());
         assertEquals(List.of("Pending", "Running", "AwaitingRetry", "Retrying", "Completed"), names(fc, run.id()));
+    }
+
+    @Test
+    void aFlowRetriesWithTheTasksModelBackoffAndRetryOn() {
+        FlowRun<String> run = fc.execute(Flaky.class, f -> f.flowBackoff(3, false));
+        assertEquals("attempt 4", run.result());
+        assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4)), sleeper.sleeps);
+
+        calls.set(0);
+        sleeper.sleeps.clear();
+        FlowRun<String> fatal = fc.execute(Flaky.class, f -> f.flowBackoff(1, true));
+        assertEquals(StateType.FAILED, fatal.state().type());
+        assertEquals(1, calls.get(), "an exception retryOn does not name is not retried");
+        assertEquals(List.of(), sleeper.sleeps);
+    }
+
+    @Test
+    void flowOptionsSetInCodeWinOverTheAnnotationAndATypoFailsAtOnce() {
+        try (Flowcore custom = TestEngines.inMemory(home.resolve("flows"), cfg -> cfg.sleeper(sleeper)
+                .flowOptions(Flaky.class, "flowBackoff", o -> o.withRetry(RetryPolicy.fixed(1, Duration.ofMillis(10)))))) {
+            FlowRun<String> run = custom.execute(Flaky.class, f -> f.flowBackoff(3, false));
+            assertEquals(StateType.FAILED, run.state().type());
+            assertEquals(2, calls.get());
+            assertEquals(List.of(Duration.ofMillis(10)), sleeper.sleeps);
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TestEngines.inMemory(home.resolve("typo"), cfg -> cfg.flowOptions(Flaky.class, "flowBakcoff", o -> o)));
+        assertTrue(e.getMessage().contains("has no @Flow method named 'flowBakcoff'"), e.getMessage());
+        assertTrue(e.getMessage().contains("flowBackoff"), e.getMessage());
     }
 
     @Test

@@ -159,6 +159,25 @@ class SchedulesTests {
     }
 
     @Test
+    void pausingTheDeploymentRemovesItsFutureScheduledRunsAndResumingRecreatesThem() {
+        try (Flowcore fc = engine()) {
+            fc.deployments().apply(monthly());
+            assertEquals(3, runs(fc).size());
+            fc.deployments().pause("monthly-load/monthly");
+            assertEquals(List.of(), runs(fc));
+            assertEquals(0, fc.deployments().schedule(), "a paused deployment gets no runs");
+            var refused = assertThrows(IllegalStateException.class, () -> fc.deployments().backfill("monthly-load/monthly",
+                    LocalDate.parse("2021-01-01"), LocalDate.parse("2021-01-02"), false));
+            assertTrue(refused.getMessage().contains("is paused"), refused.getMessage());
+            fc.deployments().resume("monthly-load/monthly");
+            assertEquals(3, runs(fc).size());
+            fc.deployments().remove("monthly-load/monthly");
+            fc.deployments().apply(monthly());
+            assertEquals(3, runs(fc).size(), "a removed deployment's instants are free again when it is applied anew");
+        }
+    }
+
+    @Test
     void aBackfillCreatesOneRunPerInstantOnceAndADryRunCreatesNothing() {
         clock.set(ny("2021-12-10T00:00"));
         try (Flowcore fc = engine()) {

@@ -16,7 +16,7 @@ import java.util.Locale;
  * {@code RunContext.current().block("zoom-gcs", GcsBucket.class)}.
  * A block type is a record (or another Jackson-serializable class) that implements this interface and
  * one or more capability interfaces ({@link DatabaseBlock}, {@link ObjectStorageBlock},
- * {@link CredentialsBlock}, {@link WarehouseBlock}). Secret values are {@link Secret} components;
+ * {@link CredentialsBlock}, {@link WarehouseBlock}, {@link NotifierBlock}). Secret values are {@link Secret} components;
  * other blocks are referenced by name with {@link BlockRef}. Block types are configuration, not
  * workflow logic, and are registered for discovery with a {@link BlockTypeProvider}.
  *

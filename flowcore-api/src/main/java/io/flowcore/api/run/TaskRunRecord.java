@@ -17,7 +17,8 @@ import java.util.UUID;
  * @param cacheKey   the cache key, or null when the task is not cached
  * @param upstream   task runs whose results were passed in as arguments (the task graph's edges)
  * @param state      the current state
- * @param resultRef  where the result is persisted (a result store key), or null
+ * @param resultRef  the persisted result: {@code "null"}, {@code "json:"} followed by the result's JSON when it
+ *                   is small enough to keep in the run store, else a result store key; null when not persisted
  * @param createdAt  creation time
  */
 public record TaskRunRecord(UUID id, UUID flowRunId, String taskKey, String name, int dynamicKey, String cacheKey,

@@ -7,7 +7,7 @@ import java.util.UUID;
  * A cached task result.
  *
  * @param cacheKey  the key
- * @param resultRef the result store key of the persisted result
+ * @param resultRef the persisted result, as in {@link io.flowcore.api.run.TaskRunRecord#resultRef()}
  * @param taskRunId the task run that produced it
  * @param expiresAt when it stops being valid, or null for never
  */

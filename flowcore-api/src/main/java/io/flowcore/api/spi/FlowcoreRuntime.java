@@ -21,6 +21,10 @@ public interface FlowcoreRuntime {
     <T> T newFlowInstance(Class<T> flowClass);
 
     /** The runtime found on the classpath. */
+    /** Creates a run of a deployment from inside a flow run, as its child; see {@code Flows.runDeployment}. */
+    io.flowcore.api.run.FlowRunRecord runDeployment(String fullName, java.util.Map<String, ?> parameters,
+                                                    java.time.Duration timeout);
+
     static FlowcoreRuntime get() {
         return Holder.RUNTIME;
     }

@@ -9,9 +9,11 @@ public enum StateType {
     COMPLETED(true), FAILED(true), CANCELLED(true), CRASHED(true);
 
     private final boolean terminal;
+    private final String displayName;
 
     StateType(boolean terminal) {
         this.terminal = terminal;
+        this.displayName = name().charAt(0) + name().substring(1).toLowerCase(java.util.Locale.ROOT);
     }
 
     /** True for COMPLETED, FAILED, CANCELLED and CRASHED: a run in such a state has ended. */
@@ -21,7 +23,6 @@ public enum StateType {
 
     /** The display name of the plain state of this type, e.g. {@code Running}. */
     public String displayName() {
-        String n = name();
-        return n.charAt(0) + n.substring(1).toLowerCase(java.util.Locale.ROOT);
+        return displayName;
     }
 }

@@ -15,15 +15,15 @@ import java.util.UUID;
  * database. It travels to the worker processes as a {@link #spec()} string; the PostgreSQL password
  * travels in the environment ({@value #PASSWORD_ENV}), never on a command line.
  */
-record BenchStore(String name, Path sqliteFile, String url, String user) {
+public record BenchStore(String name, Path sqliteFile, String url, String user) {
     static final String PASSWORD_ENV = "FLOWCORE_PG_PASSWORD";
 
-    static BenchStore sqlite(Path file) {
+    public static BenchStore sqlite(Path file) {
         return new BenchStore("sqlite", file, null, null);
     }
 
     /** A new schema named {@code <prefix>_<random>} in the database at {@code baseUrl}. */
-    static BenchStore freshPostgresSchema(String baseUrl, String user, String prefix) throws SQLException {
+    public static BenchStore freshPostgresSchema(String baseUrl, String user, String prefix) throws SQLException {
         String schema = prefix + "_" + UUID.randomUUID().toString().replace("-", "");
         try (Connection c = DriverManager.getConnection(baseUrl, user, password());
              Statement s = c.createStatement()) {
@@ -43,7 +43,7 @@ record BenchStore(String name, Path sqliteFile, String url, String user) {
     }
 
     /** Points an engine's configuration at this store. */
-    void configure(FlowcoreConfig cfg) {
+    public void configure(FlowcoreConfig cfg) {
         if (isPostgres()) cfg.database(url, user, password());
         else cfg.store(StateStores.sqlite(sqliteFile));
     }
@@ -53,7 +53,7 @@ record BenchStore(String name, Path sqliteFile, String url, String user) {
     }
 
     /** Drops the PostgreSQL schema (a SQLite file goes with the bench's temporary folder). */
-    void drop() throws SQLException {
+    public void drop() throws SQLException {
         if (!isPostgres()) return;
         String schema = url.substring(url.indexOf("currentSchema=") + "currentSchema=".length());
         try (Connection c = connect(); Statement s = c.createStatement()) {

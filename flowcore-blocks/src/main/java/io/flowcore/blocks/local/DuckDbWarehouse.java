@@ -6,7 +6,7 @@ import io.flowcore.api.block.DatabaseBlock;
 import io.flowcore.api.block.PartitionShrinkException;
 import io.flowcore.api.block.WarehouseBlock;
 import io.flowcore.api.block.WriteMode;
-import io.flowcore.blocks.sql.SqlIdentifiers;
+import io.flowcore.data.postgres.SqlIdentifiers;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +66,13 @@ public record DuckDbWarehouse(String databaseFile) implements WarehouseBlock, Da
     }
 
     private long loadFrom(String path, String table, WriteMode mode) {
-        String t = SqlIdentifiers.quoteQualified(table, "table name");
+        String t, partitionColumn;
+        try { // names checked before anything runs
+            t = SqlIdentifiers.quoteQualified(table, "table name");
+            partitionColumn = mode instanceof WriteMode.ReplacePartition p ? SqlIdentifiers.quote(p.column(), "partition column") : null;
+        } catch (IllegalArgumentException e) {
+            throw new BlockException(e.getMessage(), e);
+        }
         String src = "read_parquet('" + path.replace("'", "''") + "')";
         try (Connection c = connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
@@ -77,7 +83,7 @@ public record DuckDbWarehouse(String databaseFile) implements WarehouseBlock, Da
                     case WriteMode.Append a -> { }
                     case WriteMode.Truncate tr -> s.execute("DELETE FROM " + t);
                     case WriteMode.ReplacePartition p -> {
-                        String col = SqlIdentifiers.quote(p.column(), "partition column");
+                        String col = partitionColumn;
                         String fmt = p.monthly() ? "%Y%m" : "%Y%m%d";
                         String inPart = "strftime(CAST(" + col + " AS TIMESTAMP), '" + fmt + "')";
                         long outside = count(s, "SELECT count(*) FROM " + src + " WHERE " + inPart + " IS DISTINCT FROM '"

@@ -3,8 +3,12 @@ package io.flowcore.blocks.sql;
 import io.flowcore.api.block.BlockException;
 import io.flowcore.api.block.PartitionShrinkException;
 import io.flowcore.api.block.ShrinkGuard;
+import io.flowcore.data.RowBatch;
+import io.flowcore.data.Schema;
+import io.flowcore.data.postgres.PostgresCopySink;
+import io.flowcore.data.postgres.PostgresSql;
+import io.flowcore.data.postgres.SqlIdentifiers;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -17,19 +21,17 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /*
  * One bulk load of SqlConnector: DDL (per IfExists), an optional partition delete and the rows, all in
- * one transaction. PostgreSQL gets the rows as CSV through COPY FROM STDIN, written in 64 KiB chunks
- * as the stream is read (memory stays bounded); other databases get batched INSERTs of 1000 rows.
+ * one transaction. PostgreSQL gets the rows through the data module's binary COPY (PostgresCopySink), in
+ * batches of 1000 as the stream is read (memory stays bounded); other databases get batched INSERTs of 1000 rows.
  *
  * A partition replacement on PostgreSQL first takes an advisory lock on (table, partition), and every
  * replacement is checked by its ShrinkGuard before the commit (old rows = the DELETE's count).
  */
 final class BulkLoader {
     private static final int BATCH = 1000;
-    private static final int CHUNK = 64 * 1024;
 
     private final SqlConnector db;
     private final String table;
@@ -39,7 +41,11 @@ final class BulkLoader {
     BulkLoader(SqlConnector db, String table, List<Column> columns) {
         this.db = db;
         this.table = table;
-        this.quotedTable = SqlIdentifiers.quoteQualified(table, "table name");
+        try {
+            this.quotedTable = SqlIdentifiers.quoteQualified(table, "table name");
+        } catch (IllegalArgumentException e) {
+            throw new BlockException(e.getMessage(), e);
+        }
         if (columns == null || columns.isEmpty()) throw new BlockException("load into '" + table + "': no columns given");
         this.columns = List.copyOf(columns);
     }
@@ -164,39 +170,41 @@ final class BulkLoader {
         };
     }
 
+    /*
+     * PostgreSQL: the data module's binary COPY, typed by the table as it is in the catalog (an existing table
+     * may differ from the declared columns), in batches of BATCH rows; a value that does not convert names its row.
+     */
     private long copy(Connection c, Iterator<? extends List<?>> rows) throws SQLException, IOException {
-        String cols = columns.stream().map(col -> SqlIdentifiers.quote(col.name(), "column name")).collect(Collectors.joining(", "));
-        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + quotedTable + " (" + cols + ") FROM STDIN (FORMAT csv)");
-        StringBuilder buf = new StringBuilder(CHUNK + 1024);
+        Schema schema;
         try {
+            schema = PostgresSql.describe(c, table, columns.stream().map(Column::name).toList());
+        } catch (IllegalArgumentException e) {
+            throw new BlockException(e.getMessage(), e);
+        }
+        RowBatch batch = new RowBatch(schema, BATCH);
+        long n = 0;
+        try (PostgresCopySink sink = new PostgresCopySink(c, table, schema)) {
             while (rows.hasNext()) {
-                csv(buf, rows.next());
-                if (buf.length() >= CHUNK) {
-                    byte[] b = buf.toString().getBytes(StandardCharsets.UTF_8);
-                    in.writeToCopy(b, 0, b.length);
-                    buf.setLength(0);
+                List<?> row = rows.next();
+                n++;
+                int r = batch.beginRow(n);
+                for (int col = 0; col < row.size(); col++) {
+                    try {
+                        batch.setValue(col, r, row.get(col));
+                    } catch (IllegalArgumentException e) {
+                        throw new BlockException("row " + n + ": " + e.getMessage(), e);
+                    }
+                }
+                batch.commitRow();
+                if (batch.isFull()) {
+                    sink.write(batch);
+                    batch.clear();
                 }
             }
-            byte[] b = buf.toString().getBytes(StandardCharsets.UTF_8);
-            if (b.length > 0) in.writeToCopy(b, 0, b.length);
-            return in.endCopy();
-        } finally {
-            if (in.isActive()) in.cancelCopy();
+            if (batch.size() > 0) sink.write(batch);
+            sink.commit();
+            return sink.rows();
         }
-    }
-
-    private static void csv(StringBuilder out, List<?> row) {
-        for (int i = 0; i < row.size(); i++) {
-            if (i > 0) out.append(',');
-            Object v = row.get(i);
-            if (v == null) continue;    // unquoted empty = NULL
-            if (v instanceof Number || v instanceof Boolean) {
-                out.append(v);
-            } else {
-                out.append('"').append(String.valueOf(v).replace("\"", "\"\"")).append('"');
-            }
-        }
-        out.append('\n');
     }
 
     private long insert(Connection c, Iterator<? extends List<?>> rows) throws SQLException {

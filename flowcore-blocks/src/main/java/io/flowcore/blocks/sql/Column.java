@@ -1,5 +1,8 @@
 package io.flowcore.blocks.sql;
 
+import io.flowcore.api.block.BlockException;
+import io.flowcore.data.postgres.SqlIdentifiers;
+
 /**
  * A column of a table that {@link SqlConnector#load} writes: its name and SQL type (used when the
  * table is created).
@@ -9,8 +12,12 @@ package io.flowcore.blocks.sql;
  */
 public record Column(String name, String sqlType) {
     public Column {
-        SqlIdentifiers.quote(name, "column name");
-        SqlIdentifiers.checkType(sqlType, name);
+        try {
+            SqlIdentifiers.quote(name, "column name");
+            SqlIdentifiers.checkType(sqlType, name);
+        } catch (IllegalArgumentException e) {
+            throw new BlockException(e.getMessage(), e);
+        }
     }
 
     /** Shorthand for {@code new Column(name, sqlType)}. */

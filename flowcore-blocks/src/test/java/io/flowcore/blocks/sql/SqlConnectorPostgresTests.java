@@ -95,6 +95,36 @@ class SqlConnectorPostgresTests {
     }
 
     @Test
+    void copyTypesValuesByTheTableAsItIsAndNamesTheRowOfAValueThatDoesNotFit() {
+        // the table exists with narrower types than the declared columns: values go in as the table has them
+        db.execute("CREATE TABLE " + table + " (id integer, flag boolean, fare numeric(6, 2), at timestamp)");
+        List<Column> cols = List.of(Column.of("id", "BIGINT"), Column.of("flag", "BOOLEAN"), Column.of("fare", "NUMERIC(10, 2)"),
+                Column.of("at", "TIMESTAMP"));
+        db.load(table, cols, Stream.of(List.of(1, true, new java.math.BigDecimal("-1234.5"), java.time.LocalDateTime.parse("1969-07-20T20:17:40")),
+                java.util.Arrays.asList(2, "false", "0.01", null)), IfExists.APPEND);
+        assertEquals(List.of(Map.of("id", 1, "flag", true, "fare", new java.math.BigDecimal("-1234.50"), "at",
+                        java.sql.Timestamp.valueOf("1969-07-20 20:17:40")),
+                        Map.of("id", 2, "flag", false, "fare", new java.math.BigDecimal("0.01"))),
+                db.query("SELECT id, flag, fare, at FROM " + table + " ORDER BY id").stream()
+                        .map(r -> { var m = new java.util.HashMap<>(r); m.values().removeIf(java.util.Objects::isNull); return m; }).toList());
+        BlockException e = assertThrows(BlockException.class, () -> db.load(table, cols,
+                Stream.of(List.of(3, true, "1.5", "2021-01-01 00:00:00"), List.of(4, true, "12345.678", "2021-01-01 00:00:00")),
+                IfExists.APPEND));
+        assertTrue(e.getMessage().contains("row 2: column fare (DECIMAL(6,2)) cannot hold '12345.678'"), e.getMessage());
+        assertTrue(e.getMessage().contains("nothing was written"), e.getMessage());
+        assertEquals(2, count(""));
+    }
+
+    @Test
+    void aColumnTypeThatBinaryCopyCannotWriteIsNamed() {
+        db.execute("CREATE TABLE " + table + " (id bigint, doc jsonb)");
+        BlockException e = assertThrows(BlockException.class, () -> db.load(table,
+                List.of(Column.of("id", "BIGINT"), Column.of("doc", "JSONB")), Stream.of(List.of(1, "{}")), IfExists.APPEND));
+        assertTrue(e.getMessage().contains("column doc of table " + table + " is jsonb, which binary COPY does not write"),
+                e.getMessage());
+    }
+
+    @Test
     void replacingAMonthTwiceLeavesOneCopy() {
         db.replacePartition(table, TRIPS, month("2021-01", 1000, 0), "month", "2021-01");
         db.replacePartition(table, TRIPS, month("2021-02", 500, 10_000), "month", "2021-02");
@@ -176,7 +206,8 @@ class SqlConnectorPostgresTests {
     @Test
     void badTableNameIsAnErrorNeverAnInjection() {
         db.load(table, TRIPS, month("2021-01", 5, 0), IfExists.FAIL);
-        for (String evil : List.of(table + "; DROP TABLE " + table, table + "\" ; drop table x; --", "1abc", "a.b.c", "")) {
+        for (String evil : List.of(table + "; DROP TABLE " + table, table + "\" ; drop table x; --", "1abc", "a.b.c", "", "it's",
+                "t".repeat(90))) {
             BlockException e = assertThrows(BlockException.class, () -> db.load(evil, TRIPS, month("2021-01", 1, 0), IfExists.APPEND));
             assertTrue(e.getMessage().startsWith("invalid table name"), e.getMessage());
         }

@@ -74,7 +74,7 @@ public final class FlowClass {
                     errors.addAll(e);
                     continue;
                 }
-                definitions.put(m, isTask ? task(m) : flow(m));
+                definitions.put(m, isTask ? task(m) : flow(type, m, errors));
             }
         }
         if (definitions.values().stream().noneMatch(d -> d instanceof FlowDefinition) && errors.isEmpty()) {
@@ -95,10 +95,11 @@ public final class FlowClass {
         return new TaskDefinition(key, m, TaskOptions.from(m.getName(), m.getAnnotation(Task.class)), names(m));
     }
 
-    private static FlowDefinition flow(Method m) {
+    private static FlowDefinition flow(Class<?> type, Method m, List<String> errors) {
         Flow f = m.getAnnotation(Flow.class);
         String name = f.name().isEmpty() ? dashed(m.getName()) : f.name();
-        return new FlowDefinition(name, signature(m), m, f, names(m));
+        return new FlowDefinition(name, signature(m), m, io.flowcore.api.FlowOptions.from(f), names(m),
+                FlowHooks.of(type, m, f, errors));
     }
 
     static String dashed(String camel) {

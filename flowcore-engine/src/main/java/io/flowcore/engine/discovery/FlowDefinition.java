@@ -1,8 +1,7 @@
 package io.flowcore.engine.discovery;
 
-import io.flowcore.api.Flow;
+import io.flowcore.api.FlowOptions;
 import java.lang.reflect.Method;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -11,19 +10,17 @@ import java.util.List;
  * @param name        the flow's name
  * @param signature   {@code method(paramTypes)}, used to find the method again when resuming
  * @param method      the user's method
- * @param annotation  the annotation
+ * @param options     the annotation's options, with overrides set in code once the engine resolved it
  * @param paramNames  parameter names
+ * @param hooks       state hooks by the final state they follow
  */
-public record FlowDefinition(String name, String signature, Method method, Flow annotation, List<String> paramNames) {
+public record FlowDefinition(String name, String signature, Method method, FlowOptions options, List<String> paramNames,
+                             FlowHooks hooks) {
     public FlowDefinition {
         paramNames = List.copyOf(paramNames);
     }
 
-    public Duration timeout() {
-        return annotation.timeoutSeconds() > 0 ? Duration.ofNanos(Math.round(annotation.timeoutSeconds() * 1e9)) : null;
-    }
-
-    public Duration retryDelay() {
-        return Duration.ofNanos(Math.round(annotation.retryDelaySeconds() * 1e9));
+    public FlowDefinition withOptions(FlowOptions o) {
+        return new FlowDefinition(name, signature, method, o, paramNames, hooks);
     }
 }

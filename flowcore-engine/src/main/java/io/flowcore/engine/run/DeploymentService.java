@@ -120,9 +120,15 @@ public final class DeploymentService {
      * @throws IllegalArgumentException when there is no such deployment, naming the ones there are
      */
     public FlowRunRecord run(String fullName, Map<String, ?> parameters) {
+        return run(fullName, parameters, null);
+    }
+
+    /** A run of the deployment whose parent is the flow run {@code parentId} (null for none). */
+    FlowRunRecord run(String fullName, Map<String, ?> parameters, java.util.UUID parentId) {
         DeploymentRecord d = get(fullName).orElseThrow(() -> new IllegalArgumentException("no deployment '" + fullName
                 + "'; there are " + store.deployments().stream().map(DeploymentRecord::fullName).toList()
                 + " (create one with Deployments.apply or 'flowcore deployment apply')"));
+        if (engine.store instanceof io.flowcore.api.spi.WorkQueueStore q) DeploymentActions.refuseIfPaused(q, fullName);
         ObjectNode merged;
         try {
             merged = (ObjectNode) ResultCodec.INSTANCE.mapper().readTree(d.parametersJson());
@@ -135,10 +141,10 @@ public final class DeploymentService {
         Instant now = engine.clock.instant();
         State scheduled = States.scheduled(now, now);
         FlowRunRecord run = new FlowRunRecord(Ids.next(), RunNames.randomFlowRunName(), d.flowName(), d.flowClass(),
-                d.flowMethod(), merged.toString(), null, null, null, scheduled, now);
+                d.flowMethod(), merged.toString(), parentId, null, null, scheduled, now);
         store.insertScheduledRun(run, d.id(), d.workQueue());
-        RunLogs.ENGINE.info("Created flow run '{}' of deployment '{}' in work queue '{}'", run.name(), fullName,
-                d.workQueue());
+        RunLogs.ENGINE.info("Created flow run '{}' of deployment '{}' in work queue '{}'{}", run.name(), fullName,
+                d.workQueue(), parentId == null ? "" : " (child of " + parentId + ")");
         return run;
     }
 

@@ -34,14 +34,17 @@ public final class Engine implements AutoCloseable {
     final Sleeper sleeper;
     final Transitions transitions;
     final RunLogs logs;
-    final ResultFiles results;
+    final Results results;
     final TagLimits limits;
     final EngineSettings.BlockLoader blocks;
     final FlowRunner flows = new FlowRunner(this);
     final TaskRunner tasks = new TaskRunner(this);
+    final StateHooks hooks = new StateHooks(this);
     final Map<UUID, FlowScope> active = new ConcurrentHashMap<>();
     final String engineId = Ids.next().toString();
     private final List<TaskOverride> overrides;
+    private final List<FlowOverride> flowOverrides;
+    private final Map<FlowDefinition, FlowDefinition> resolvedFlows = new ConcurrentHashMap<>();
     private final Map<TaskDefinition, TaskDefinition> resolved = new ConcurrentHashMap<>();
     private final Leases leases;
     /** Run by the JVM's shutdown (SIGTERM) before the engine closes: workers stop claiming and let runs finish. */
@@ -56,10 +59,11 @@ public final class Engine implements AutoCloseable {
         this.sleeper = s.sleeper();
         this.transitions = new Transitions(store);
         this.logs = new RunLogs(store, clock, s.storedLogLevel());
-        this.results = new ResultFiles(s.resultStore(), logs);
+        this.results = new Results(s.resultStore(), s.inlineResultLimit());
         this.limits = new TagLimits(s.tagLimits());
         this.blocks = s.blocks();
         this.overrides = s.taskOverrides();
+        this.flowOverrides = s.flowOverrides();
         this.leases = new Leases(this, s.heartbeatInterval(), s.leaseTimeout());
         store.onClaimLost(this::claimLost);
         leases.start();
@@ -68,6 +72,11 @@ public final class Engine implements AutoCloseable {
 
     public StateStore store() {
         return store;
+    }
+
+    /** The id this engine holds runs and its lease under. */
+    public String engineId() {
+        return engineId;
     }
 
     /** Registers {@code r} to run when the JVM shuts down (SIGTERM), before the engine closes. */
@@ -173,7 +182,8 @@ public final class Engine implements AutoCloseable {
             RunLogs.ENGINE.error("Flow run '{}' could not start: {}", r.name(), why);
             return new FlowOutcome(r.id(), r.name(), r.flowName(), stored, null, e);
         }
-        return execute(type, instance -> invoke(flow.method(), instance, args), null, claimed);
+        // A retry of a deployment run is queued with resume_of set: it reuses the completed tasks like resume().
+        return execute(type, instance -> invoke(flow.method(), instance, args), r.resumeOf(), claimed);
     }
 
     private static Object invoke(Method m, Object instance, Object[] args) {
@@ -298,6 +308,21 @@ public final class Engine implements AutoCloseable {
     /** The run's state as the store has it (for a run taken over by another process). */
     State storedState(FlowScope scope) {
         return store.flowRun(scope.id).map(FlowRunRecord::state).orElse(scope.state);
+    }
+
+    /** The flow with the options set in code applied over its annotation's. */
+    FlowDefinition resolve(FlowDefinition d) {
+        if (flowOverrides.isEmpty()) return d;
+        return resolvedFlows.computeIfAbsent(d, def -> {
+            io.flowcore.api.FlowOptions o = def.options();
+            for (FlowOverride ov : flowOverrides) {
+                if (ov.flowClass().isAssignableFrom(def.method().getDeclaringClass())
+                        && ov.method().equals(def.method().getName())) {
+                    o = ov.change().apply(o);
+                }
+            }
+            return def.withOptions(o);
+        });
     }
 
     TaskDefinition resolve(TaskDefinition d) {

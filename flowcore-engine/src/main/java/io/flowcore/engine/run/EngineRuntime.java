@@ -86,6 +86,33 @@ public final class EngineRuntime implements FlowcoreRuntime, CallDispatcher {
         return flowClass.cast(FlowClass.of(flowClass).newInstance());
     }
 
+    private static final java.time.Duration POLL = java.time.Duration.ofMillis(100);
+
+    @Override
+    public io.flowcore.api.run.FlowRunRecord runDeployment(String fullName, java.util.Map<String, ?> parameters,
+                                                           java.time.Duration timeout) {
+        ExecutionContext ctx = CURRENT.get();
+        if (ctx == null) {
+            throw new IllegalStateException("Flows.runDeployment(\"" + fullName + "\", ...) is called outside a flow run; "
+                    + "outside one, use Flowcore.deployments().run(...)");
+        }
+        Engine engine = ctx.scope.engine;
+        io.flowcore.api.run.FlowRunRecord run = new DeploymentService(engine).run(fullName, parameters, ctx.scope.id);
+        ctx.log().info("Created flow run '{}' of deployment '{}'", run.name(), fullName);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!run.state().isFinal() && System.nanoTime() < deadline) {
+            if (ctx.scope.cancelRequested) break;
+            try {
+                Thread.sleep(POLL.compareTo(timeout) < 0 ? POLL : timeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            run = engine.store.flowRun(run.id()).orElse(run);
+        }
+        return run;
+    }
+
     @Override
     public Object onTask(TaskDefinition task, Object self, Object[] args, Callable<?> body) throws Exception {
         ExecutionContext ctx = CURRENT.get();

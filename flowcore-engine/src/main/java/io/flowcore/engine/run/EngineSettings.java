@@ -13,22 +13,25 @@ import org.slf4j.event.Level;
  * Everything an engine is built from, resolved and checked by {@code FlowcoreConfig}.
  *
  * @param store             run store (owned: closed with the engine)
- * @param resultStore       persisted results
+ * @param resultStore       persisted results too large to keep with the task run's state
+ * @param inlineResultLimit results up to this many bytes of JSON are kept in the run store with the state
  * @param clock             time source for states and leases
  * @param sleeper           waits between retries
  * @param heartbeatInterval how often the engine renews its lease
  * @param leaseTimeout      after how long without a heartbeat another engine marks this one's runs Crashed
  * @param tagLimits         per-tag concurrency limits
- * @param taskOverrides     options set in code
+ * @param taskOverrides     task options set in code
+ * @param flowOverrides     flow options set in code
  * @param storedLogLevel    run log lines at or above this level are stored
  * @param blocks            loads saved blocks for {@code RunContext.block}
  */
-public record EngineSettings(StateStore store, ResultStore resultStore, InstantSource clock, Sleeper sleeper,
+public record EngineSettings(StateStore store, ResultStore resultStore, int inlineResultLimit, InstantSource clock, Sleeper sleeper,
                              Duration heartbeatInterval, Duration leaseTimeout, Map<String, Integer> tagLimits,
-                             List<TaskOverride> taskOverrides, Level storedLogLevel, BlockLoader blocks) {
+                             List<TaskOverride> taskOverrides, List<FlowOverride> flowOverrides, Level storedLogLevel, BlockLoader blocks) {
     public EngineSettings {
         tagLimits = Map.copyOf(tagLimits);
         taskOverrides = List.copyOf(taskOverrides);
+        flowOverrides = List.copyOf(flowOverrides);
     }
 
     /** Loads a saved block by name and type. */

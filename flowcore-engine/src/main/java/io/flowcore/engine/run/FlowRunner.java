@@ -12,6 +12,7 @@ import io.flowcore.engine.state.States;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,7 @@ final class FlowRunner {
     /** @param claimed a run a worker claimed, executed as is; null to create a new run */
     FlowOutcome run(FlowDefinition flow, Object[] args, Callable<?> body, FlowScope parent, UUID resumeOf,
                     io.flowcore.api.spi.DeploymentStore.ClaimedRun claimed) {
+        flow = engine.resolve(flow);
         Instant now = engine.clock.instant();
         Map<String, Object> params = RunNames.parameters(flow.paramNames(), args);
         FlowScope scope;
@@ -65,8 +67,8 @@ final class FlowRunner {
             scope.claim = claimed.claim();
             RunLogs.ENGINE.info("Running flow run '{}' for flow '{}' (claimed from its work queue)", r.name(), flow.name());
         } else {
-            String name = flow.annotation().flowRunName().isEmpty() ? RunNames.randomFlowRunName()
-                    : RunNames.fill(flow.annotation().flowRunName(), flow.paramNames(), args);
+            String name = flow.options().flowRunName().isEmpty() ? RunNames.randomFlowRunName()
+                    : RunNames.fill(flow.options().flowRunName(), flow.paramNames(), args);
             scope = new FlowScope(engine, Ids.next(), name, flow, parent, params, resumeOf, States.pending(now));
             engine.store.insertFlowRun(new FlowRunRecord(scope.id, name, flow.name(),
                     flow.method().getDeclaringClass().getName(), flow.signature(), parametersJson(params),
@@ -91,12 +93,12 @@ final class FlowRunner {
             if (scope.cancelRequested) return end(scope, null, new RunCancelledException(scope.label() + " was cancelled"));
             Instant now = engine.clock.instant();
             move(scope, attempt == 1 ? States.running(now) : States.retrying(now));
-            ExecutionContext ctx = new ExecutionContext(scope, null, attempt, flow.annotation().logPrints());
+            ExecutionContext ctx = new ExecutionContext(scope, null, attempt, flow.options().logPrints());
             if (ctx.logPrints) OutputCapture.install();
             Object value = null;
             Throwable error = null;
             try {
-                value = runBody(scope, ctx, body, flow.timeout());
+                value = runBody(scope, ctx, body, flow.options().timeout());
             } catch (Throwable t) {
                 error = t;
             }
@@ -108,8 +110,8 @@ final class FlowRunner {
             }
             if (error == null) return end(scope, value, null);
             if (scope.cancelRequested || error instanceof RunTimeoutException) return end(scope, null, error);
-            if (attempt <= flow.annotation().retries()) {
-                Duration delay = flow.retryDelay();
+            if (flow.options().retry().shouldRetry(attempt, error)) {
+                Duration delay = flow.options().retry().delayBefore(attempt, ThreadLocalRandom.current()::nextDouble);
                 Instant at = engine.clock.instant();
                 move(scope, States.awaitingRetry(at, at.plus(delay), Errors.describe(error)));
                 engine.logs.forFlow(scope).warn("Received non-final state 'AwaitingRetry' when proposing final state "
@@ -173,7 +175,8 @@ final class FlowRunner {
             end = States.failed(now, "Flow run encountered an exception: " + Errors.describe(error));
         }
         State stored = scope.takenOver ? engine.storedState(scope) : commitEnd(scope, end);
-        if (stored.type() != end.type()) {
+        boolean ours = stored.type() == end.type();
+        if (!ours) {
             // Another process took the run over meanwhile: the store's word is final, and the caller hears it.
             engine.logs.forFlow(scope).warn("{} was taken over by another process, which recorded {}; this engine's "
                     + "result ({}) is not recorded", scope.label(), stored, end);
@@ -187,6 +190,8 @@ final class FlowRunner {
         if (error == null) log.info("Finished in state {}", end);
         else if (end.type() == StateType.CANCELLED) log.info("Finished in state {}", end);
         else log.error("Finished in state {}", end, error);
+        // Hooks follow a state this engine committed; a crash verdict's hooks run where it was made.
+        if (ours) engine.hooks.afterEnd(scope.flow, scope.id, scope.name, end);
         return new FlowOutcome(scope.id, scope.name, scope.flow.name(), end, value, error);
     }
 

@@ -137,6 +137,7 @@ final class Leases implements AutoCloseable {
                     crashed.add(run.claim().flowRunId());
                     RunLogs.ENGINE.warn("Flow run '{}' was marked Crashed: its engine {} {}", run.runName(),
                             run.engineId(), why);
+                    engine.hooks.afterCrash(run.claim().flowRunId(), state);
                 }
             }
         }

@@ -35,7 +35,12 @@ final class RunLogs {
     }
 
     Logger forFlow(FlowScope scope) {
-        return new RunLogger(scope.id, null, "Flow run '" + scope.name + "' - ", FLOW_RUNS);
+        return forFlowRun(scope.id, scope.name);
+    }
+
+    /** Lines stored with a flow run this engine does not execute (a crashed run's hooks). */
+    Logger forFlowRun(UUID flowRunId, String name) {
+        return new RunLogger(flowRunId, null, "Flow run '" + name + "' - ", FLOW_RUNS);
     }
 
     Logger forTask(FlowScope scope, TaskRun task) {

@@ -23,35 +23,38 @@ public record TaskOverride(Class<?> flowClass, String method, UnaryOperator<Task
         Objects.requireNonNull(flowClass, "flowClass");
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(change, "change");
-        check(flowClass, method);
+        check(flowClass, method, Task.class, "taskOptions");
     }
 
-    private static void check(Class<?> flowClass, String method) {
-        String call = "taskOptions(" + flowClass.getSimpleName() + ".class, \"" + method + "\", ...): ";
-        // @Task methods of the class and its superclasses by name, nearest declaration first
+    /** Fails unless {@code flowClass} declares a method named {@code method} annotated with {@code kind}. */
+    static void check(Class<?> flowClass, String method, Class<? extends java.lang.annotation.Annotation> kind,
+                      String configMethod) {
+        String call = configMethod + "(" + flowClass.getSimpleName() + ".class, \"" + method + "\", ...): ";
+        String at = "@" + kind.getSimpleName();
+        // annotated methods of the class and its superclasses by name, nearest declaration first
         TreeMap<String, Class<?>> tasks = new TreeMap<>();
         for (Class<?> c = flowClass; c != null && c != Object.class; c = c.getSuperclass()) {
             for (Method m : c.getDeclaredMethods()) {
-                if (m.isAnnotationPresent(Task.class)) tasks.putIfAbsent(m.getName(), c);
+                if (m.isAnnotationPresent(kind)) tasks.putIfAbsent(m.getName(), c);
             }
         }
         Class<?> declaring = tasks.get(method);
         if (declaring == flowClass) return;
         if (declaring != null) {
-            throw new IllegalArgumentException(call + "@Task method '" + method + "' is declared in "
-                    + declaring.getName() + ", and options given for " + flowClass.getName() + " apply only to tasks "
+            throw new IllegalArgumentException(call + at + " method '" + method + "' is declared in "
+                    + declaring.getName() + ", and options given for " + flowClass.getName() + " apply only to methods "
                     + "declared there or in its subclasses: pass " + declaring.getSimpleName() + ".class");
         }
         if (tasks.isEmpty()) {
-            throw new IllegalArgumentException(call + flowClass.getName() + " has no @Task methods: "
-                    + "pass the class that declares the task");
+            throw new IllegalArgumentException(call + flowClass.getName() + " has no " + at + " methods: "
+                    + "pass the class that declares it");
         }
-        String list = "its @Task methods are: " + String.join(", ", new TreeSet<>(tasks.keySet()));
+        String list = "its " + at + " methods are: " + String.join(", ", new TreeSet<>(tasks.keySet()));
         if (hasMethod(flowClass, method)) {
-            throw new IllegalArgumentException(call + flowClass.getName() + "." + method + "() is not a @Task method: "
-                    + "annotate it with @Task or name a task; " + list);
+            throw new IllegalArgumentException(call + flowClass.getName() + "." + method + "() is not a " + at + " method: "
+                    + "annotate it with " + at + " or name one; " + list);
         }
-        throw new IllegalArgumentException(call + flowClass.getName() + " has no @Task method named '" + method
+        throw new IllegalArgumentException(call + flowClass.getName() + " has no " + at + " method named '" + method
                 + "'; " + list);
     }
 

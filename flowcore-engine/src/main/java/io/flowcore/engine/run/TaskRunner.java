@@ -134,7 +134,7 @@ final class TaskRunner {
     }
 
     private Optional<Object> hit(FlowScope scope, TaskRun run, Object value) {
-        if (value == ResultFiles.NULL_VALUE) return Optional.of(NULL);
+        if (value == Results.NULL_VALUE) return Optional.of(NULL);
         scope.lineage.record(value, run.id);
         return Optional.of(value);
     }

@@ -5,6 +5,7 @@ import io.flowcore.api.deployment.Schedule;
 import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.spi.DeploymentStore;
 import io.flowcore.api.spi.DeploymentStore.ScheduleRun;
+import io.flowcore.api.spi.WorkQueueStore;
 import io.flowcore.engine.run.DeploymentService;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,10 +69,11 @@ public final class Scheduler {
     /** One pass over every deployment; returns how many runs it created. A deployment that fails is logged and skipped. */
     public int pass() {
         Instant now = deployments.now();
+        Set<String> paused = paused();
         int created = 0;
         for (DeploymentRecord d : store.deployments()) {
             try {
-                created += schedule(d, now);
+                created += schedule(d, now, paused.contains(d.fullName()));
             } catch (RuntimeException e) {
                 LOG.warn("scheduler: cannot create the runs of deployment '{}': {}", d.fullName(), e.getMessage());
             }
@@ -79,15 +81,26 @@ public final class Scheduler {
         return created;
     }
 
+    /** The paused deployments, when the store keeps work queues. */
+    private Set<String> paused() {
+        return store instanceof WorkQueueStore q ? q.pausedDeployments() : Set.of();
+    }
+
     /** Brings {@code d}'s future runs up to date at {@code now}; returns how many runs it created. */
     public int schedule(DeploymentRecord d, Instant now) {
+        return schedule(d, now, paused().contains(d.fullName()));
+    }
+
+    /* A paused deployment is treated as one without active schedules: its future unclaimed runs go, and
+     * resuming it recreates them. */
+    private int schedule(DeploymentRecord d, Instant now, boolean paused) {
         Set<String> keep = new HashSet<>();
-        for (Schedule s : d.schedules()) if (s.active()) keep.add(ScheduleJson.key(s));
+        for (Schedule s : d.schedules()) if (s.active() && !paused) keep.add(ScheduleJson.key(s));
         int deleted = store.deleteUnclaimedScheduleRuns(d, keep, now);
         if (deleted > 0) LOG.info("scheduler: deleted {} future runs of '{}' (a new version or a paused schedule)", deleted, d.fullName());
         List<ScheduleRun> runs = new ArrayList<>();
         for (Schedule s : d.schedules()) {
-            if (!s.active()) continue;
+            if (!keep.contains(ScheduleJson.key(s))) continue;
             ScheduleTimes times = ScheduleTimes.of(s);
             TreeSet<Instant> due = new TreeSet<>(times.next(now.minusNanos(1), settings.runs()));
             due.addAll(times.between(now, now.plus(settings.ahead())));
@@ -111,6 +124,10 @@ public final class Scheduler {
     public List<PlannedRun> backfill(DeploymentRecord d, LocalDate from, LocalDate to, boolean dryRun) {
         if (from.isAfter(to)) {
             throw new IllegalArgumentException("backfill of '" + d.fullName() + "': --from " + from + " is after --to " + to);
+        }
+        if (!dryRun && paused().contains(d.fullName())) {
+            throw new IllegalStateException("deployment '" + d.fullName() + "' is paused: resume it with 'flowcore "
+                    + "deployment resume " + d.fullName() + "' before a backfill");
         }
         List<ScheduleRun> runs = new ArrayList<>();
         for (Schedule s : d.schedules()) {

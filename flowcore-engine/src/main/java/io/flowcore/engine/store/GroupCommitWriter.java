@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * `committed` (the number of submitted ops now in the database) and wakes flush() callers. A TakeOver
  * is queued like any op but not journaled: its caller waits for its result.
  *
- * Backpressure: submit() waits while MAX_BACKLOG ops are pending, so memory stays bounded.
+ * Backpressure: submit() waits while MAX_BACKLOG ops or MAX_BACKLOG_BYTES of them are pending, so memory
+ * stays bounded in bytes too (results up to the inline limit travel in the ops).
  *
  * Tickets: `appended` counts submitted ops; flush() waits until committed >= the appended it saw.
  * When the journal is past TRUNCATE_AT and committed == appended (checked under the lock, so no submit
@@ -53,6 +54,8 @@ final class GroupCommitWriter implements AutoCloseable {
      * submitter past it waits for the writer, so a burst of tiny tasks cannot grow the heap without bound.
      */
     private static final long MAX_BACKLOG = 100_000;
+    /** Backpressure in bytes (journal-encoded size): inline results and long log lines fill this before the count. */
+    static final long MAX_BACKLOG_BYTES = 64L << 20;
     private static final long MAX_PAUSE_MILLIS = 1_000;
 
     /** Opens the writer's connection; called again after a connection error. */
@@ -76,6 +79,9 @@ final class GroupCommitWriter implements AutoCloseable {
     private List<StoreOp> spare = new ArrayList<>();
     private long appended;
     private long committed;
+    private long appendedBytes;
+    private long committedBytes;
+    private long peakBacklogBytes;
     private long quarantined;
     /** System.nanoTime() when the database started failing, 0 while it answers. */
     private volatile long failingSince;
@@ -113,11 +119,14 @@ final class GroupCommitWriter implements AutoCloseable {
         lock.lock();
         try {
             checkWritable();
-            while (appended - committed >= MAX_BACKLOG && !halted && thread.isAlive()) {
+            while ((appended - committed >= MAX_BACKLOG || appendedBytes - committedBytes >= MAX_BACKLOG_BYTES)
+                    && !halted && thread.isAlive()) {
                 checkReachable("the writer's backlog is full");
                 awaitProgress();
             }
-            if (!(op instanceof StoreOp.TakeOver)) journal.append(op);
+            // A TakeOver is not journaled; it is small.
+            appendedBytes += op instanceof StoreOp.TakeOver ? 64 : journal.append(op);
+            peakBacklogBytes = Math.max(peakBacklogBytes, appendedBytes - committedBytes);
             pending.add(op);
             appended++;
             if (writerIdle) work.signal();
@@ -133,6 +142,16 @@ final class GroupCommitWriter implements AutoCloseable {
 
     long origin() {
         return journal.origin();
+    }
+
+    /** The most bytes of ops that waited for the writer at once since it started (at most about MAX_BACKLOG_BYTES). */
+    long peakBacklogBytes() {
+        lock.lock();
+        try {
+            return peakBacklogBytes;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Ops the writer could not apply and set aside since it started. */
@@ -195,6 +214,7 @@ final class GroupCommitWriter implements AutoCloseable {
         while (true) {
             List<StoreOp> batch;
             long upTo;
+            long upToBytes;
             boolean holdLock = false;
             lock.lock();
             try {
@@ -207,6 +227,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 batch = pending;
                 pending = spare;
                 upTo = appended;
+                upToBytes = appendedBytes;
                 // A journal this big means the queue never ran empty: keep the lock for this one batch
                 // (submitters wait), so that afterwards everything is committed and the journal can be emptied.
                 holdLock = journal.size() > FORCE_TRUNCATE_AT;
@@ -236,6 +257,7 @@ final class GroupCommitWriter implements AutoCloseable {
             try {
                 spare = batch;
                 committed = upTo;
+                committedBytes = upToBytes;
                 quarantined += outcome.quarantined;
                 progress.signalAll();
                 if (committed == appended && journal.size() > TRUNCATE_AT) journal.truncate();

@@ -27,7 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /** A store that keeps everything in this process's memory: for tests and throw-away runs. */
-final class InMemoryStateStore implements StateStore, DeploymentStore {
+final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowcore.api.spi.WorkQueueStore {
     private final Map<UUID, FlowRunRecord> flowRuns = new ConcurrentHashMap<>();
     private final Map<UUID, TaskRunRecord> taskRuns = new ConcurrentHashMap<>();
     private final Map<UUID, List<TaskRunRecord>> taskRunsByFlow = new ConcurrentHashMap<>();
@@ -42,6 +42,8 @@ final class InMemoryStateStore implements StateStore, DeploymentStore {
     private final List<DeploymentRecord> deploymentVersions = new ArrayList<>();
     /** Runs waiting for a worker: run id → work queue; guarded by {@code claims}. */
     private final Map<UUID, String> waiting = new LinkedHashMap<>();
+    /** Work queues, paused deployments and each deployment run's deployment; guarded by {@code claims}. */
+    private final InMemoryWorkQueues workQueues = new InMemoryWorkQueues();
     /** Runs schedules created: "flow/name" → schedule key + instant → run; guarded by {@code claims}. */
     private final Map<String, Map<String, ScheduleRun>> scheduleRuns = new HashMap<>();
 
@@ -170,6 +172,7 @@ final class InMemoryStateStore implements StateStore, DeploymentStore {
             if (newest.isPresent() && newest.get().contentHash().equals(d.contentHash())) return newest.get();
             DeploymentRecord next = d.withVersion(newest.map(n -> n.version() + 1).orElse(1));
             deploymentVersions.add(next);
+            workQueues.create(io.flowcore.api.deployment.WorkQueue.of(next.workQueue(), next.createdAt()));
             return next;
         }
     }
@@ -202,9 +205,14 @@ final class InMemoryStateStore implements StateStore, DeploymentStore {
             throw new IllegalArgumentException("a run waiting for a worker must be Scheduled with a time: " + run.state());
         }
         synchronized (claims) {
+            if (run.resumeOf() != null && retryOf(run.resumeOf()).isPresent()) {
+                throw new IllegalStateException("flow run " + run.resumeOf() + " has a retry already");
+            }
             insertFlowRun(new FlowRunRecord(run.id(), run.name(), run.flowName(), run.flowClass(), run.flowMethod(),
                     run.parametersJson(), run.parentFlowRunId(), run.resumeOf(), null, run.state(), run.createdAt()));
             waiting.put(run.id(), workQueue);
+            deploymentVersions.stream().filter(d -> d.id().equals(deploymentId)).findFirst()
+                    .ifPresent(d -> workQueues.runOf(run.id(), d.fullName(), workQueue));
         }
     }
 
@@ -225,7 +233,8 @@ final class InMemoryStateStore implements StateStore, DeploymentStore {
     @Override
     public int deleteUnclaimedScheduleRuns(DeploymentRecord current, java.util.Set<String> keep, java.time.Instant after) {
         synchronized (claims) {
-            Map<String, ScheduleRun> slots = scheduleRuns.getOrDefault(current.fullName(), Map.of());
+            Map<String, ScheduleRun> slots = scheduleRuns.getOrDefault(current.fullName(), new HashMap<>());
+            slots.values().removeIf(r -> !flowRuns.containsKey(r.run().id())); // removed with their deployment
             int deleted = 0;
             for (var it = slots.values().iterator(); it.hasNext(); ) {
                 ScheduleRun r = it.next();
@@ -247,19 +256,120 @@ final class InMemoryStateStore implements StateStore, DeploymentStore {
     public List<ClaimedRun> claimDue(String engineId, java.util.Collection<String> queues, java.time.Instant now,
                                      int limit) {
         synchronized (claims) {
+            InMemoryWorkQueues.Plan plan = workQueues.plan(queues, flowRuns.values());
             List<FlowRunRecord> due = waiting.entrySet().stream()
-                    .filter(e -> queues.isEmpty() || queues.contains(e.getValue()))
-                    .map(e -> flowRuns.get(e.getKey()))
-                    .filter(r -> r.state().type() == StateType.SCHEDULED && !r.state().scheduledTime().isAfter(now))
-                    .sorted(Comparator.comparing((FlowRunRecord r) -> r.state().scheduledTime())
-                            .thenComparing(FlowRunRecord::createdAt))
-                    .limit(limit).toList();
+                    .filter(e -> plan.serves(e.getValue()))
+                    .map(e -> Map.entry(flowRuns.get(e.getKey()), e.getValue()))
+                    .filter(e -> e.getKey().state().type() == StateType.SCHEDULED
+                            && !e.getKey().state().scheduledTime().isAfter(now))
+                    .sorted(Comparator.comparing((Map.Entry<FlowRunRecord, String> e) -> plan.priority(e.getValue()))
+                            .thenComparing(e -> e.getKey().state().scheduledTime())
+                            .thenComparing(e -> e.getKey().createdAt()))
+                    .filter(e -> plan.take(e.getValue()))
+                    .limit(limit).map(Map.Entry::getKey).toList();
             List<ClaimedRun> out = new ArrayList<>();
             for (FlowRunRecord r : due) {
                 State pending = State.of(StateType.PENDING, now);
                 Claim claim = takeOver(new Claim(r.id(), claims.get(r.id())), engineId, pending, null).orElseThrow();
                 waiting.remove(r.id());
                 out.add(new ClaimedRun(flowRuns.get(r.id()), claim));
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public boolean createWorkQueue(io.flowcore.api.deployment.WorkQueue q) {
+        synchronized (claims) {
+            return workQueues.create(q);
+        }
+    }
+
+    @Override
+    public Optional<io.flowcore.api.deployment.WorkQueue> workQueue(String name) {
+        synchronized (claims) {
+            return workQueues.get(name);
+        }
+    }
+
+    @Override
+    public List<io.flowcore.api.deployment.WorkQueue> workQueues() {
+        synchronized (claims) {
+            return workQueues.all();
+        }
+    }
+
+    @Override
+    public boolean setWorkQueuePaused(String name, boolean paused) {
+        synchronized (claims) {
+            return workQueues.change(name, q -> new io.flowcore.api.deployment.WorkQueue(q.name(), paused,
+                    q.concurrencyLimit(), q.priority(), q.description(), q.createdAt()));
+        }
+    }
+
+    @Override
+    public boolean setWorkQueueConcurrencyLimit(String name, Integer limit) {
+        synchronized (claims) {
+            return workQueues.change(name, q -> new io.flowcore.api.deployment.WorkQueue(q.name(), q.paused(), limit,
+                    q.priority(), q.description(), q.createdAt()));
+        }
+    }
+
+    @Override
+    public boolean setWorkQueuePriority(String name, int priority) {
+        synchronized (claims) {
+            return workQueues.change(name, q -> new io.flowcore.api.deployment.WorkQueue(q.name(), q.paused(),
+                    q.concurrencyLimit(), priority, q.description(), q.createdAt()));
+        }
+    }
+
+    @Override
+    public void setDeploymentPaused(String flowName, String name, boolean paused) {
+        synchronized (claims) {
+            workQueues.setDeploymentPaused(flowName + "/" + name, paused);
+        }
+    }
+
+    @Override
+    public java.util.Set<String> pausedDeployments() {
+        synchronized (claims) {
+            return workQueues.pausedDeployments();
+        }
+    }
+
+    @Override
+    public int removeDeployment(String flowName, String name) {
+        synchronized (claims) {
+            if (!deploymentVersions.removeIf(d -> d.flowName().equals(flowName) && d.name().equals(name))) return -1;
+            workQueues.setDeploymentPaused(flowName + "/" + name, false);
+            List<UUID> unclaimed = waiting.keySet().stream()
+                    .filter(id -> (flowName + "/" + name).equals(workQueues.deploymentOf(id))).toList();
+            for (UUID id : unclaimed) {
+                waiting.remove(id);
+                flowRuns.remove(id);
+                claims.remove(id);
+                history.remove(id);
+                workQueues.runOf(id, null, null);
+            }
+            return unclaimed.size();
+        }
+    }
+
+    @Override
+    public Optional<UUID> retryOf(UUID flowRunId) {
+        synchronized (claims) {
+            return flowRuns.values().stream().filter(r -> flowRunId.equals(r.resumeOf())
+                    && workQueues.deploymentOf(r.id()) != null).map(FlowRunRecord::id).findFirst();
+        }
+    }
+
+    @Override
+    public Map<UUID, String> deploymentsOfRuns(java.util.Collection<UUID> flowRunIds) {
+        synchronized (claims) {
+            Map<UUID, String> out = new HashMap<>();
+            for (UUID id : flowRunIds) {
+                String d = workQueues.deploymentOf(id);
+                if (d != null) out.put(id, d);
             }
             return out;
         }

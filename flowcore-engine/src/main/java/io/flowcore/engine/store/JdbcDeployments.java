@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import java.util.Set;
 import javax.sql.DataSource;
 import io.flowcore.engine.schedule.ScheduleJson;
@@ -32,7 +31,8 @@ import io.flowcore.engine.schedule.ScheduleJson;
  * the UPDATE moves each to Pending under claim_epoch + 1 with engine_id set. SQLite: BEGIN IMMEDIATE
  * takes the database's one write lock for the whole select-and-update, so two claimers are serialised.
  * Either way the UPDATE repeats the claim conditions (engine_id IS NULL AND the epoch read), so a row
- * can only be claimed once.
+ * can only be claimed once. Work queues (paused, concurrency limits, priority) shape what is selected:
+ * see JdbcWorkQueues.plan.
  */
 final class JdbcDeployments {
     private static final String COLS = "id, flow_name, name, version, flow_class, flow_method, parameters_json, tags, "
@@ -143,25 +143,13 @@ final class JdbcDeployments {
 
     List<DeploymentStore.ClaimedRun> claimDue(String engineId, Collection<String> queues, Instant now, int limit) {
         return inTransaction("claim due runs", c -> {
-            String queueFilter = queues.isEmpty() ? ""
-                    : queues.stream().map(q -> "?").collect(Collectors.joining(", ", " AND work_queue IN (", ")"));
-            String sql = "SELECT " + StoreReader.FLOW_COLS + ", claim_epoch FROM flow_runs WHERE engine_id IS NULL "
-                    + "AND state_type = 'SCHEDULED' AND state_scheduled <= ?" + queueFilter
-                    + " ORDER BY state_scheduled, created_at, id LIMIT ?"
-                    + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "");
+            // Paused queues give out nothing, limited ones only what they have room for, by priority level.
+            JdbcWorkQueues.Plan plan = JdbcWorkQueues.plan(c, dialect, queues);
             List<FlowRunRecord> due = new ArrayList<>();
             List<Long> epochs = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                ps.setLong(i++, Columns.nanos(now));
-                for (String q : queues) ps.setString(i++, q);
-                ps.setInt(i, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        due.add(StoreReader.flowRun(rs));
-                        epochs.add(rs.getLong("claim_epoch"));
-                    }
-                }
+            for (JdbcWorkQueues.Level level : plan.levels()) {
+                if (due.size() >= limit) break;
+                selectDue(c, level, now, limit - due.size(), plan, due, epochs);
             }
             List<DeploymentStore.ClaimedRun> claimed = new ArrayList<>();
             State pending = State.of(StateType.PENDING, now);
@@ -241,6 +229,13 @@ final class JdbcDeployments {
                     }
                 }
             }
+            // Keys whose run is gone (the deployment was removed, with its waiting runs) free their instants again.
+            try (PreparedStatement orphans = c.prepareStatement("DELETE FROM schedule_runs WHERE flow_name = ? AND "
+                    + "deployment_name = ? AND NOT EXISTS (SELECT 1 FROM flow_runs f WHERE f.id = schedule_runs.flow_run_id)")) {
+                setText(orphans, 1, current.flowName());
+                setText(orphans, 2, current.name());
+                orphans.executeUpdate();
+            }
             int deleted = 0;
             try (PreparedStatement run = c.prepareStatement("DELETE FROM flow_runs WHERE id = ? AND engine_id IS NULL "
                     + "AND state_type = 'SCHEDULED'");
@@ -258,5 +253,27 @@ final class JdbcDeployments {
             }
             return deleted;
         });
+    }
+
+    /** Adds to {@code due} the due runs of one priority level that their queues have room for, oldest due first. */
+    private void selectDue(Connection c, JdbcWorkQueues.Level level, Instant now, int limit, JdbcWorkQueues.Plan plan,
+                           List<FlowRunRecord> due, List<Long> epochs) throws SQLException {
+        String sql = "SELECT " + StoreReader.FLOW_COLS + ", claim_epoch, work_queue FROM flow_runs WHERE engine_id IS NULL "
+                + "AND state_type = 'SCHEDULED' AND state_scheduled <= ?" + level.condition()
+                + " ORDER BY state_scheduled, created_at, id LIMIT ?"
+                + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setLong(i++, Columns.nanos(now));
+            for (String q : level.args()) ps.setString(i++, q);
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!plan.take(rs.getString("work_queue"))) continue;
+                    due.add(StoreReader.flowRun(rs));
+                    epochs.add(rs.getLong("claim_epoch"));
+                }
+            }
+        }
     }
 }

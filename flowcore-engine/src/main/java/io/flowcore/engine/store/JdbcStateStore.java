@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,8 @@ import org.slf4j.LoggerFactory;
  * Thread-safety: all public methods may be called from any number of threads. close() applies what
  * is queued, then deletes the journal; writes after close() throw IllegalStateException.
  */
-final class JdbcStateStore implements StateStore, DeploymentStore {
+final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.api.spi.WorkQueueStore,
+        io.flowcore.api.spi.NotificationStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStateStore.class);
     private static final int REPLAY_CHUNK = 10_000;
     /** The n of a leftover-task sweep: after every seq its claim wrote. */
@@ -91,6 +93,8 @@ final class JdbcStateStore implements StateStore, DeploymentStore {
     private final AutoCloseable resources;
     private final Path journalDir;
     private final JdbcDeployments deployments;
+    private final JdbcNotifications notifications;
+    private final JdbcWorkQueues workQueues;
     /** The writer's lock: one lock orders seq numbers, journal records and the queue (and suits virtual threads). */
     private final java.util.concurrent.locks.ReentrantLock seqLock;
     private final Map<UUID, RunSeq> seqs = new HashMap<>();
@@ -104,6 +108,8 @@ final class JdbcStateStore implements StateStore, DeploymentStore {
         this.dialect = dialect;
         this.reader = new StoreReader(readers);
         this.deployments = new JdbcDeployments(dialect, readers);
+        this.notifications = new JdbcNotifications(dialect, readers);
+        this.workQueues = new JdbcWorkQueues(dialect, readers);
         this.writer = writer;
         this.resources = resources;
         this.journalDir = journalDir;
@@ -196,6 +202,11 @@ final class JdbcStateStore implements StateStore, DeploymentStore {
     }
 
     /** Writes the writer could not apply and set aside (tests). */
+    /** The most bytes of writes that waited for the database at once (bounded by the writer's backpressure). */
+    long peakBacklogBytes() {
+        return writer.peakBacklogBytes();
+    }
+
     long quarantined() {
         return writer.quarantined();
     }
@@ -357,6 +368,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore {
 
     @Override
     public DeploymentRecord applyDeployment(DeploymentRecord d) {
+        workQueues.create(io.flowcore.api.deployment.WorkQueue.of(d.workQueue(), d.createdAt())); // named: exists
         return deployments.apply(d);
     }
 
@@ -402,6 +414,62 @@ final class JdbcStateStore implements StateStore, DeploymentStore {
             seqLock.unlock();
         }
         return claimed;
+    }
+
+    @Override
+    public boolean createWorkQueue(io.flowcore.api.deployment.WorkQueue q) {
+        return workQueues.create(q);
+    }
+
+    @Override
+    public Optional<io.flowcore.api.deployment.WorkQueue> workQueue(String name) {
+        return workQueues.get(name);
+    }
+
+    @Override
+    public List<io.flowcore.api.deployment.WorkQueue> workQueues() {
+        return workQueues.all();
+    }
+
+    @Override
+    public boolean setWorkQueuePaused(String name, boolean paused) {
+        return workQueues.update(name, "paused", paused ? 1 : 0);
+    }
+
+    @Override
+    public boolean setWorkQueueConcurrencyLimit(String name, Integer limit) {
+        return workQueues.update(name, "concurrency_limit", limit);
+    }
+
+    @Override
+    public boolean setWorkQueuePriority(String name, int priority) {
+        return workQueues.update(name, "priority", priority);
+    }
+
+    @Override
+    public void setDeploymentPaused(String flowName, String name, boolean paused) {
+        workQueues.setDeploymentPaused(flowName, name, paused, java.time.Instant.now());
+    }
+
+    @Override
+    public java.util.Set<String> pausedDeployments() {
+        return workQueues.pausedDeployments();
+    }
+
+    @Override
+    public int removeDeployment(String flowName, String name) {
+        return workQueues.removeDeployment(flowName, name);
+    }
+
+    @Override
+    public Optional<UUID> retryOf(UUID flowRunId) {
+        return workQueues.retryOf(flowRunId);
+    }
+
+    @Override
+    public Map<UUID, String> deploymentsOfRuns(java.util.Collection<UUID> flowRunIds) {
+        flush(); // a run this process just created or claimed is in the database
+        return workQueues.deploymentsOfRuns(flowRunIds);
     }
 
     @Override
@@ -498,5 +566,59 @@ final class JdbcStateStore implements StateStore, DeploymentStore {
         } catch (Exception e) {
             LOG.warn("closing connections after a simulated crash failed", e);
         }
+    }
+
+    // Notification rules and the outbox: see JdbcNotifications.
+
+    @Override
+    public void saveRule(io.flowcore.api.notification.NotificationRule rule) {
+        notifications.saveRule(rule);
+    }
+
+    @Override
+    public Optional<io.flowcore.api.notification.NotificationRule> rule(String name) {
+        return notifications.rule(name);
+    }
+
+    @Override
+    public List<io.flowcore.api.notification.NotificationRule> rules() {
+        return notifications.rules();
+    }
+
+    @Override
+    public boolean deleteRule(String name) {
+        return notifications.deleteRule(name);
+    }
+
+    @Override
+    public List<io.flowcore.api.notification.NotificationEvent> events(int limit) {
+        flush(); // events are written with the state changes
+        return notifications.events(limit);
+    }
+
+    @Override
+    public List<ClaimedEvent> claimDueEvents(String engineId, Instant now, Instant claimUntil, int limit) {
+        flush();
+        return notifications.claimDueEvents(engineId, now, claimUntil, limit);
+    }
+
+    @Override
+    public void delivered(UUID eventId, Instant at) {
+        notifications.delivered(eventId, at);
+    }
+
+    @Override
+    public int attemptFailed(UUID eventId, String notifier, String error, Instant retryAt) {
+        return notifications.attemptFailed(eventId, notifier, error, retryAt);
+    }
+
+    @Override
+    public void setNotifierPaused(String notifier, boolean paused) {
+        notifications.setNotifierPaused(notifier, paused);
+    }
+
+    @Override
+    public List<String> pausedNotifiers() {
+        return notifications.pausedNotifiers();
     }
 }

@@ -168,7 +168,10 @@ final class OpApplier {
         if (!flowStates.isEmpty()) updateStates(c, UPDATE_FLOW, flowStates, false);
         if (!taskStates.isEmpty()) updateStates(c, UPDATE_TASK, taskStates, true);
         for (StoreOp.FinishTasks f : finishes) finishTasks(c, f.flowRunId(), f.state(), f.seq());
-        if (!history.isEmpty()) insertHistory(c, history);
+        if (!history.isEmpty()) {
+            insertHistory(c, history);
+            JdbcNotifications.enqueue(c, history.stream().map(h -> new JdbcNotifications.Entered(h.runId(), h.state())).toList());
+        }
         if (!logs.isEmpty()) insertLogs(c, logs);
         if (!cache.isEmpty()) putCache(c, cache.values());
         if (!leases.isEmpty()) writeLeases(c, leases.values());
@@ -267,7 +270,10 @@ final class OpApplier {
             updated = ps.executeUpdate();
         }
         if (updated == 0) return Optional.empty();
-        if (t.flowState() != null) insertHistory(c, List.of(new History(next.flowRunId(), seq, t.flowState())));
+        if (t.flowState() != null) {
+            insertHistory(c, List.of(new History(next.flowRunId(), seq, t.flowState())));
+            JdbcNotifications.enqueue(c, List.of(new JdbcNotifications.Entered(next.flowRunId(), t.flowState())));
+        }
         if (t.taskState() != null) finishTasks(c, next.flowRunId(), t.taskState(), seq);
         return Optional.of(next);
     }

@@ -117,7 +117,8 @@ final class WriteBehindJournal implements AutoCloseable {
     }
 
     /** Appends one record with one write; on failure the file is cut back so no torn record stays behind. */
-    void append(StoreOp op) {
+    /** Appends the op; returns the bytes it took in the journal (its encoded size, about its size in memory). */
+    int append(StoreOp op) {
         OpCodec.Encoder e = encoder;
         e.reset(RECORD_HEADER);
         e.encode(op);
@@ -138,7 +139,9 @@ final class WriteBehindJournal implements AutoCloseable {
             }
             throw new UncheckedIOException("cannot append to the state store journal " + file, ex);
         }
+        int written = e.pos;
         if (e.buf.length > 1 << 20) e.buf = new byte[1024]; // do not keep a huge log message's buffer
+        return written;
     }
 
     /** Drops every record; call only when all of them are committed to the database. */

@@ -101,6 +101,29 @@ class SqliteStateStoreTests extends StateStoreContractTests {
     }
 
     @Test
+    void aNotificationEventIsCreatedWithItsStateChangeAlsoWhenTheJournalIsReplayedAfterACrash() throws Exception {
+        store.close();
+        JdbcStateStore crashing = StateStores.openSqlite(db(), false);
+        crashing.saveRule(io.flowcore.api.notification.NotificationRule.of("failures", "ops", "Failed"));
+        FlowRunRecord flow = flowRun("etl", T0, StateType.RUNNING, "e");
+        crashing.insertFlowRun(flow);
+        crashing.setFlowRunState(Claim.initial(flow.id()), state(StateType.FAILED, T0.plusSeconds(1)));
+        crashing.crashForTest();
+        assertEquals(0, count("SELECT COUNT(*) FROM notification_events"), "nothing was applied before the crash");
+
+        JdbcStateStore reopened = StateStores.openSqlite(db(), true);
+        store = reopened;
+
+        var events = reopened.events(10);
+        assertEquals(1, events.size());
+        assertEquals(flow.id(), events.getFirst().flowRunId());
+        assertEquals("PENDING", events.getFirst().status());
+        // the same change seen again (a second replay, another engine) creates nothing new
+        reopened.setFlowRunState(Claim.initial(flow.id()), state(StateType.FAILED, T0.plusSeconds(1)));
+        assertEquals(1, reopened.events(10).size());
+    }
+
+    @Test
     void replaysUpToATornRecordAtTheEndOfTheJournal() throws Exception {
         store.close();
         JdbcStateStore crashing = StateStores.openSqlite(db(), false);
@@ -220,8 +243,7 @@ class SqliteStateStoreTests extends StateStoreContractTests {
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(version) FROM schema_version")) {
             rs.next();
-            int scripts = Migrations.SCRIPTS.size();
-            assertEquals(scripts, rs.getInt(1));
+            assertEquals(Migrations.SCRIPTS.size(), rs.getInt(1));
             assertEquals(Migrations.version(Migrations.SCRIPTS.getLast()), rs.getInt(2));
         }
         store = StateStores.sqlite(db());
@@ -235,7 +257,8 @@ class SqliteStateStoreTests extends StateStoreContractTests {
         }
         Path other = dir.resolve("other.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + other)) {
-            assertEquals(Migrations.SCRIPTS.stream().map(Migrations::version).toList(), Migrations.migrate(c, Dialect.SQLITE));
+            assertEquals(Migrations.SCRIPTS.stream().map(Migrations::version).toList(),
+                    Migrations.migrate(c, Dialect.SQLITE));
             assertEquals(List.of(), Migrations.migrate(c, Dialect.SQLITE));
         }
     }

@@ -7,13 +7,14 @@ import io.flowcore.api.block.ObjectStorageBlock;
 import io.flowcore.api.block.PartitionShrinkException;
 import io.flowcore.api.block.WarehouseBlock;
 import io.flowcore.api.block.WriteMode;
-import io.flowcore.examples.taxi.data.BatchSink;
-import io.flowcore.examples.taxi.data.ConversionOptions;
-import io.flowcore.examples.taxi.data.MonthConverter;
+import io.flowcore.data.BatchSink;
+import io.flowcore.data.ConversionOptions;
+import io.flowcore.data.FileConverter;
+import io.flowcore.data.ParquetBatchWriter;
+import io.flowcore.data.ParquetOptions;
+import io.flowcore.data.RowBatch;
+import io.flowcore.data.Schema;
 import io.flowcore.examples.taxi.data.MonthSpec;
-import io.flowcore.examples.taxi.data.ParquetBatchWriter;
-import io.flowcore.examples.taxi.data.ParquetOptions;
-import io.flowcore.examples.taxi.data.RowBatch;
 import io.flowcore.examples.taxi.data.Service;
 import io.flowcore.examples.taxi.data.TaxiSchema;
 import java.io.IOException;
@@ -41,7 +42,7 @@ public class EtlLakeToWarehouse {
     @Task
     public Filled transform(Path parquet, MonthSpec month) throws IOException {
         Path out = parquet.resolveSibling(month.baseName() + ".filled.parquet");
-        TaxiSchema schema = TaxiSchema.canonical(month.service());
+        Schema schema = TaxiSchema.canonical(month.service());
         int col = schema.indexOf("passenger_count");
         long[] counts = new long[3]; // rows, missing before, missing after
         try (BatchSink writer = new ParquetBatchWriter(out, schema, ParquetOptions.defaults());
@@ -70,7 +71,7 @@ public class EtlLakeToWarehouse {
                  public void close() {
                  }
              }) {
-            new MonthConverter(ConversionOptions.defaults().withMaxBadRowShare(0)).convert(parquet, month.service(), filling);
+            new FileConverter(ConversionOptions.defaults().withMaxBadRowShare(0)).convert(parquet, TaxiSchema.canonical(month.service()), filling);
         }
         var log = RunContext.logger();
         if (col < 0) {

@@ -7,12 +7,12 @@ import io.flowcore.api.Task;
 import io.flowcore.api.block.ObjectStorageBlock;
 import io.flowcore.api.block.PartitionShrinkException;
 import io.flowcore.api.block.ShrinkGuard;
+import io.flowcore.data.ConversionOptions;
+import io.flowcore.data.ConversionSummary;
+import io.flowcore.data.FileConverter;
+import io.flowcore.data.ParquetOptions;
 import io.flowcore.examples.taxi.TaxiFiles.Download;
-import io.flowcore.examples.taxi.data.ConversionOptions;
-import io.flowcore.examples.taxi.data.ConversionSummary;
-import io.flowcore.examples.taxi.data.MonthConverter;
 import io.flowcore.examples.taxi.data.MonthSpec;
-import io.flowcore.examples.taxi.data.ParquetOptions;
 import io.flowcore.examples.taxi.data.Service;
 import io.flowcore.examples.taxi.data.TaxiSchema;
 import java.io.IOException;
@@ -41,10 +41,10 @@ public class EtlWebToLake {
     @Task
     public ConversionSummary clean(Download download, MonthSpec month, Path staged) throws IOException {
         Files.createDirectories(staged.getParent());
-        MonthConverter converter = new MonthConverter(ConversionOptions.defaults()
+        FileConverter converter = new FileConverter(ConversionOptions.defaults()
                 .withFilter(schema -> TaxiFiles.inMonth(schema, month))
                 .withRejectsFile(staged.resolveSibling(month.baseName() + ".rejects.csv")));
-        ConversionSummary s = converter.toParquet(download.verifiedFile(), month.service(), staged, ParquetOptions.defaults());
+        ConversionSummary s = converter.toParquet(download.verifiedFile(), TaxiSchema.canonical(month.service()), staged, ParquetOptions.defaults());
         var log = RunContext.logger();
         log.info("columns: {}", TaxiSchema.canonical(month.service()));
         if (!s.schemaChanges().isEmpty()) log.info("schema changes mapped onto the canonical schema: {}", s.schemaChanges());

@@ -6,28 +6,28 @@ import io.flowcore.api.RunContext;
 import io.flowcore.api.Task;
 import io.flowcore.api.block.PartitionShrinkException;
 import io.flowcore.api.block.ShrinkGuard;
-import io.flowcore.examples.taxi.TaxiFiles.Download;
-import io.flowcore.examples.taxi.data.ConversionOptions;
-import io.flowcore.examples.taxi.data.ConversionSummary;
-import io.flowcore.examples.taxi.data.MonthConverter;
-import io.flowcore.examples.taxi.data.MonthSpec;
-import io.flowcore.examples.taxi.data.ParquetOptions;
-import io.flowcore.examples.taxi.data.PostgresLoader;
-import io.flowcore.examples.taxi.data.RowFilter;
 import io.flowcore.blocks.sql.SqlConnector;
+import io.flowcore.data.ConversionOptions;
+import io.flowcore.data.ConversionSummary;
+import io.flowcore.data.FileConverter;
+import io.flowcore.data.ParquetOptions;
+import io.flowcore.data.RowFilter;
+import io.flowcore.data.postgres.PostgresLoader;
+import io.flowcore.data.postgres.SqlIdentifiers;
+import io.flowcore.examples.taxi.TaxiFiles.Download;
+import io.flowcore.examples.taxi.data.MonthSpec;
+import io.flowcore.examples.taxi.data.TaxiSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.regex.Pattern;
 
 /**
  * The lesson's {@code ingest_data.py}: web → PostgreSQL through the SQL block, with binary COPY.
  * Loading a month replaces that month's rows in one transaction, so a re-run never duplicates it.
  */
 public class IngestData {
-    private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
     /** What the transform kept. */
     public record Transformed(Path parquet, ConversionSummary summary, long missingAfter) {
@@ -44,13 +44,13 @@ public class IngestData {
         Path out = workDir.resolve("ingest").resolve(month.baseName() + ".parquet");
         Files.createDirectories(out.getParent());
         long[] zeros = new long[2]; // before, after
-        MonthConverter converter = new MonthConverter(ConversionOptions.defaults()
+        FileConverter converter = new FileConverter(ConversionOptions.defaults()
                 .withRejectsFile(out.resolveSibling(month.baseName() + ".rejects.csv"))
                 .withFilter(schema -> {
                     int col = schema.indexOf("passenger_count");
                     RowFilter month1 = TaxiFiles.inMonth(schema, month);
                     if (col < 0) return month1;
-                    RowFilter nonZero = RowFilter.dropZeroPassengerCount(schema);
+                    RowFilter nonZero = TaxiSchema.dropZeroPassengerCount(schema);
                     return (b, r) -> {
                         boolean zero = !b.isNull(col, r) && b.getAsLong(col, r) == 0;
                         if (zero) zeros[0]++;
@@ -60,7 +60,7 @@ public class IngestData {
                     };
                 }));
         var log = RunContext.logger();
-        ConversionSummary s = converter.toParquet(data.verifiedFile(), month.service(), out, ParquetOptions.defaults());
+        ConversionSummary s = converter.toParquet(data.verifiedFile(), TaxiSchema.canonical(month.service()), out, ParquetOptions.defaults());
         log.info("pre: missing passenger count: {}", zeros[0]);
         log.info("post: missing passenger count: {}", zeros[1]);
         if (s.rowsRejected() > 0) log.warn("{} bad rows written to {}", s.rowsRejected(), s.rejectsFile());
@@ -74,14 +74,11 @@ public class IngestData {
     @Task(retries = 3, retryDelaySeconds = 2)
     public long loadData(String tableName, Transformed data, MonthSpec month, String sqlBlock, boolean force)
             throws IOException {
-        if (!TABLE.matcher(tableName).matches()) {
-            throw new IllegalArgumentException("table name '" + tableName + "' is not a plain SQL identifier "
-                    + "(letters, digits, _; at most 63 characters)");
-        }
+        SqlIdentifiers.quoteQualified(tableName, "table name"); // refused before any work, naming the name
         SqlConnector db = RunContext.current().block(sqlBlock, SqlConnector.class);
         try (Connection c = db.connection()) {
             ConversionSummary s = new PostgresLoader(ConversionOptions.defaults().withMaxBadRowShare(0))
-                    .loadReplacing(c, tableName, data.parquet(), month.service(), TaxiFiles.pickupColumnName(month),
+                    .loadReplacing(c, tableName, data.parquet(), TaxiSchema.canonical(month.service()), TaxiFiles.pickupColumnName(month),
                             month.start(), month.start().plusMonths(1),
                             force ? ShrinkGuard.defaults().force() : ShrinkGuard.defaults());
             RunContext.logger().info("loaded {} rows of {} into {} in {} s ({} rows/s)", s.rowsWritten(), month,

@@ -2,11 +2,12 @@ package io.flowcore.examples.taxi;
 
 import io.flowcore.api.RunContext;
 import io.flowcore.api.block.PartitionShrinkException;
-import io.flowcore.examples.taxi.data.DownloadOptions;
-import io.flowcore.examples.taxi.data.DownloadResult;
-import io.flowcore.examples.taxi.data.Downloader;
+import io.flowcore.data.RowFilter;
+import io.flowcore.data.Schema;
+import io.flowcore.data.download.DownloadOptions;
+import io.flowcore.data.download.DownloadResult;
+import io.flowcore.data.download.Downloader;
 import io.flowcore.examples.taxi.data.MonthSpec;
-import io.flowcore.examples.taxi.data.RowFilter;
 import io.flowcore.examples.taxi.data.TaxiSchema;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,20 +60,20 @@ final class TaxiFiles {
     }
 
     /** The column holding the pickup time: tpep_/lpep_pickup_datetime or pickup_datetime. */
-    static int pickupColumn(TaxiSchema schema) {
+    static int pickupColumn(Schema schema) {
         for (int i = 0; i < schema.size(); i++) {
             if (schema.column(i).name().toLowerCase(java.util.Locale.ROOT).endsWith("pickup_datetime")) return i;
         }
-        throw new IllegalArgumentException("schema of " + schema.service() + " has no pickup time column");
+        throw new IllegalArgumentException("schema " + schema.name() + " has no pickup time column");
     }
 
     static String pickupColumnName(MonthSpec m) {
-        TaxiSchema s = TaxiSchema.canonical(m.service());
+        Schema s = TaxiSchema.canonical(m.service());
         return s.column(pickupColumn(s)).name();
     }
 
     /** Keeps rows whose pickup lies in the month (the partition a warehouse load replaces). */
-    static RowFilter inMonth(TaxiSchema schema, MonthSpec m) {
+    static RowFilter inMonth(Schema schema, MonthSpec m) {
         int col = pickupColumn(schema);
         long from = m.start().toEpochSecond(ZoneOffset.UTC) * 1_000_000L;
         long to = m.start().plusMonths(1).toEpochSecond(ZoneOffset.UTC) * 1_000_000L;

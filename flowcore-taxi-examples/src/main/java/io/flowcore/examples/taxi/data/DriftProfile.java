@@ -1,5 +1,9 @@
 package io.flowcore.examples.taxi.data;
 
+import io.flowcore.data.ColumnType;
+import io.flowcore.data.Schema;
+
+
 /**
  * How a generated month departs from the canonical schema, as real TLC months do.
  *
@@ -21,8 +25,8 @@ public record DriftProfile(boolean passengerCountAsDouble, boolean airportFeeInt
     }
 
     /** The schema a generated file of {@code service} has under this profile. */
-    public TaxiSchema fileSchema(Service service) {
-        TaxiSchema s = TaxiSchema.canonical(service);
+    public Schema fileSchema(Service service) {
+        Schema s = TaxiSchema.canonical(service);
         if (passengerCountAsDouble && s.indexOf("passenger_count") >= 0) s = s.withType("passenger_count", ColumnType.DOUBLE);
         if (airportFeeInt32Nulls && s.indexOf("airport_fee") >= 0) s = s.withType("airport_fee", ColumnType.INT32);
         if (ehailFeeAbsent && s.indexOf("ehail_fee") >= 0) s = s.without("ehail_fee");

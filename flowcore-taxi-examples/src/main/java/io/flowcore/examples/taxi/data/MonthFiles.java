@@ -1,5 +1,10 @@
 package io.flowcore.examples.taxi.data;
 
+import io.flowcore.data.BatchSink;
+import io.flowcore.data.CsvGzBatchWriter;
+import io.flowcore.data.ParquetBatchWriter;
+import io.flowcore.data.ParquetOptions;
+import io.flowcore.data.RowBatch;
 import java.io.IOException;
 import java.nio.file.Path;
 

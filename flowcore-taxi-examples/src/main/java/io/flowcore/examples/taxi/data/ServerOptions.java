@@ -1,5 +1,6 @@
 package io.flowcore.examples.taxi.data;
 
+import io.flowcore.data.ParquetOptions;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Function;

@@ -1,5 +1,8 @@
 package io.flowcore.examples.taxi.data;
 
+import io.flowcore.data.Column;
+import io.flowcore.data.RowBatch;
+import io.flowcore.data.Schema;
 import java.util.SplittableRandom;
 
 /**
@@ -13,6 +16,7 @@ import java.util.SplittableRandom;
  * code, store-and-forward flag, payment type, congestion surcharge, airport fee).
  */
 public final class TripGenerator {
+    private static final long MICROS_PER_DAY = 86_400_000_000L;
     /** The share of rows, at the end of the file, with the real files' missing values. */
     public static final double LATE_NULL_SHARE = 0.07;
 
@@ -22,7 +26,7 @@ public final class TripGenerator {
         129, 95, 260, 116, 152, 223, 25, 33, 61, 17, 49, 112, 80, 36, 37, 106};
 
     private final MonthSpec month;
-    private final TaxiSchema schema;
+    private final Schema schema;
     private final DriftProfile drift;
     private final long rows;
     private final long startMicros;
@@ -42,8 +46,8 @@ public final class TripGenerator {
         this.drift = options.drift();
         this.schema = drift.fileSchema(month.service());
         this.rows = options.rowsFor(month);
-        this.startMicros = TimestampCodec.daysFromCivil(month.year(), month.month(), 1) * TimestampCodec.MICROS_PER_DAY;
-        this.monthMicros = month.days() * TimestampCodec.MICROS_PER_DAY;
+        this.startMicros = java.time.LocalDate.of(month.year(), month.month(), 1).toEpochDay() * MICROS_PER_DAY;
+        this.monthMicros = month.days() * MICROS_PER_DAY;
         this.lateFrom = rows - Math.round(rows * LATE_NULL_SHARE);
         this.rnd = new SplittableRandom(month.seed());
         String pfx = month.service() == Service.GREEN ? "lpep_" : "tpep_";
@@ -75,7 +79,7 @@ public final class TripGenerator {
     }
 
     /** The schema of the generated file (canonical, or drifted per the options). */
-    public TaxiSchema schema() {
+    public Schema schema() {
         return schema;
     }
 

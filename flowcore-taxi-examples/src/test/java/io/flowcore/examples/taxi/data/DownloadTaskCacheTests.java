@@ -1,13 +1,11 @@
 package io.flowcore.examples.taxi.data;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.flowcore.api.CacheMode;
 import io.flowcore.api.Flow;
 import io.flowcore.api.Task;
 import io.flowcore.api.state.StateType;
+import io.flowcore.data.download.DownloadOptions;
+import io.flowcore.data.download.Downloader;
 import io.flowcore.engine.FlowRun;
 import io.flowcore.engine.Flowcore;
 import java.io.IOException;
@@ -20,6 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /* The download task as the taxi flows cache it (by inputs, for a day), run by the real engine. */
 @DisplayName("a cached download task")

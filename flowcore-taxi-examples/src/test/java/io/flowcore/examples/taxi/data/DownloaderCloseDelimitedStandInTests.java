@@ -1,9 +1,9 @@
 package io.flowcore.examples.taxi.data;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.flowcore.data.download.DownloadException;
+import io.flowcore.data.download.DownloadOptions;
+import io.flowcore.data.download.DownloadResult;
+import io.flowcore.data.download.Downloader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /*
  * A body delimited by closing the connection (HTTP/1.1 without Content-Length or chunking). The JDK's

@@ -1,10 +1,9 @@
 package io.flowcore.examples.taxi.data;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.flowcore.data.download.DownloadException;
+import io.flowcore.data.download.DownloadOptions;
+import io.flowcore.data.download.DownloadResult;
+import io.flowcore.data.download.Downloader;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /* The ways a real download goes wrong, each made by the TaxiDataServer's test hooks over loopback HTTP. */
 @DisplayName("Downloader under network and server faults")

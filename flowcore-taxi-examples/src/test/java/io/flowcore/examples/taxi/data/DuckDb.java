@@ -1,5 +1,6 @@
 package io.flowcore.examples.taxi.data;
 
+import io.flowcore.data.Column;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,13 +1,13 @@
 package io.flowcore.examples.taxi.data;
 
-import io.flowcore.engine.testing.TestInfra;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.flowcore.api.block.PartitionShrinkException;
 import io.flowcore.api.block.ShrinkGuard;
+import io.flowcore.data.ConversionOptions;
+import io.flowcore.data.ConversionSummary;
+import io.flowcore.data.ParquetOptions;
+import io.flowcore.data.SchemaDriftException;
+import io.flowcore.data.postgres.PostgresLoader;
+import io.flowcore.engine.testing.TestInfra;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +15,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +27,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @DisplayName("PostgresLoader (binary COPY into the real PostgreSQL)")
 class PostgresLoaderTests {
@@ -60,7 +63,7 @@ class PostgresLoaderTests {
     void loadsACsvGzMonthWithTheRightCountsTypesAndValues() throws Exception {
         Path csv = dir.resolve(JAN.baseName() + ".csv.gz");
         MonthFiles.writeCsvGz(JAN, GeneratorOptions.rows(25_000), csv);
-        ConversionSummary s = new PostgresLoader(ConversionOptions.defaults()).load(pg, TABLE, csv, Service.YELLOW, true);
+        ConversionSummary s = new PostgresLoader(ConversionOptions.defaults()).load(pg, TABLE, csv, TaxiSchema.canonical(Service.YELLOW), true);
         assertEquals(25_000, s.rowsWritten());
         assertEquals(List.of(25_000L, 1_750L), row("SELECT count(*), count(*) FILTER (WHERE passenger_count IS NULL) FROM " + TABLE));
         assertEquals(List.of("timestamp without time zone", "bigint", "text", "double precision"),
@@ -84,9 +87,9 @@ class PostgresLoaderTests {
     void loadsADriftedParquetMonthAndReplacesInsteadOfAppending() throws Exception {
         Path parquet = dir.resolve(JAN.baseName() + ".parquet");
         MonthFiles.writeParquet(JAN, GeneratorOptions.rows(9_000).withDrift(DriftProfile.ALL), parquet, ParquetOptions.defaults());
-        PostgresLoader loader = new PostgresLoader(ConversionOptions.defaults().droppingZeroPassengerCount());
-        ConversionSummary first = loader.load(pg, TABLE, parquet, Service.YELLOW, true);
-        ConversionSummary again = loader.load(pg, TABLE, parquet, Service.YELLOW, true);
+        PostgresLoader loader = new PostgresLoader(ConversionOptions.defaults().withFilter(TaxiSchema::dropZeroPassengerCount));
+        ConversionSummary first = loader.load(pg, TABLE, parquet, TaxiSchema.canonical(Service.YELLOW), true);
+        ConversionSummary again = loader.load(pg, TABLE, parquet, TaxiSchema.canonical(Service.YELLOW), true);
         assertEquals(first.rowsWritten(), again.rowsWritten());
         assertEquals(List.of(first.rowsWritten(), 0L, 0L), row("SELECT count(*), count(*) FILTER (WHERE passenger_count = 0),"
                 + " count(airport_fee) FROM " + TABLE));
@@ -98,12 +101,12 @@ class PostgresLoaderTests {
         Path good = dir.resolve("yellow_tripdata_2021-01.csv.gz");
         MonthFiles.writeCsvGz(JAN, GeneratorOptions.rows(2_000), good);
         PostgresLoader loader = new PostgresLoader(ConversionOptions.defaults());
-        loader.load(pg, TABLE, good, Service.YELLOW, true);
+        loader.load(pg, TABLE, good, TaxiSchema.canonical(Service.YELLOW), true);
         Path bad = dir.resolve("yellow_tripdata_2021-02.csv");
         List<String> lines = new ArrayList<>(List.of(firstLines(good)));
         lines.add(lines.get(5).replaceFirst(",\\d+,", ",2.5,")); // VendorID 2.5: cannot be mapped
         Files.write(bad, lines);
-        assertThrows(SchemaDriftException.class, () -> loader.load(pg, TABLE, bad, Service.YELLOW, true));
+        assertThrows(SchemaDriftException.class, () -> loader.load(pg, TABLE, bad, TaxiSchema.canonical(Service.YELLOW), true));
         assertEquals(List.of(2_000L), row("SELECT count(*) FROM " + TABLE));
         assertTrue(pg.getAutoCommit(), "the connection's auto-commit is restored");
     }
@@ -119,7 +122,7 @@ class PostgresLoaderTests {
     }
 
     private ConversionSummary replaceJanuary(PostgresLoader loader, Connection c, Path file) throws Exception {
-        return loader.loadReplacing(c, TABLE, file, Service.YELLOW, "tpep_pickup_datetime", JAN.start(), JAN.start().plusMonths(1));
+        return loader.loadReplacing(c, TABLE, file, TaxiSchema.canonical(Service.YELLOW), "tpep_pickup_datetime", JAN.start(), JAN.start().plusMonths(1));
     }
 
     @Test
@@ -146,7 +149,7 @@ class PostgresLoaderTests {
                 + " FROM " + TABLE));
 
         // Forced, the month is replaced by what the file has in January: nothing.
-        assertEquals(0, new PostgresLoader(onlyMonth(JAN)).loadReplacing(pg, TABLE, mislabelled, Service.YELLOW,
+        assertEquals(0, new PostgresLoader(onlyMonth(JAN)).loadReplacing(pg, TABLE, mislabelled, TaxiSchema.canonical(Service.YELLOW),
                 "tpep_pickup_datetime", JAN.start(), JAN.start().plusMonths(1), ShrinkGuard.defaults().force()).rowsWritten());
         assertEquals(List.of(0L), row("SELECT count(*) FROM " + TABLE));
     }

@@ -1,0 +1,70 @@
+package io.flowcore.engine.run;
+
+import io.flowcore.api.run.FlowRunRecord;
+import io.flowcore.api.state.State;
+import io.flowcore.engine.discovery.FlowClass;
+import io.flowcore.engine.discovery.FlowDefinition;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+
+/**
+ * Calls a flow's state hooks once its final state is committed: completion, failure and cancellation
+ * hooks in the engine that ran the flow, crash hooks in the engine that marked the run Crashed (when the
+ * flow's class loads there). A hook is user code: what it throws is logged with the run, and the run's
+ * state stays what the store holds.
+ */
+final class StateHooks {
+    private final Engine engine;
+
+    StateHooks(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** After a run this engine executed ended in {@code end} (committed). */
+    void afterEnd(FlowDefinition flow, UUID flowRunId, String runName, State end) {
+        List<Method> hooks = flow.hooks().after(end.type());
+        if (hooks.isEmpty()) return;
+        call(flow, hooks, flowRunId, runName, end);
+    }
+
+    /** After this engine marked another engine's run Crashed. */
+    void afterCrash(UUID flowRunId, State crashed) {
+        FlowRunRecord r = engine.store.flowRun(flowRunId).orElse(null);
+        if (r == null || r.flowClass() == null) return;
+        FlowDefinition flow;
+        try {
+            Class<?> type = Class.forName(r.flowClass(), true, Thread.currentThread().getContextClassLoader());
+            flow = FlowClass.of(type).flow(r.flowMethod());
+        } catch (ClassNotFoundException | LinkageError | IllegalArgumentException e) {
+            RunLogs.ENGINE.info("Flow run '{}' crashed; its crash hooks (if any) do not run here: {} is not on this "
+                    + "engine's classpath ({})", r.name(), r.flowClass(), e.toString());
+            return;
+        }
+        List<Method> hooks = flow.hooks().after(crashed.type());
+        if (hooks.isEmpty()) return;
+        Thread.ofVirtual().name("flowcore-crash-hooks").start(() -> call(flow, hooks, flowRunId, r.name(), crashed));
+    }
+
+    private void call(FlowDefinition flow, List<Method> hooks, UUID flowRunId, String runName, State end) {
+        Logger log = engine.logs.forFlowRun(flowRunId, runName);
+        FlowRunRecord record = engine.store.flowRun(flowRunId).orElse(null);
+        if (record == null) return;
+        Object target = FlowClass.of(flow.method().getDeclaringClass()).newInstance();
+        for (Method hook : hooks) {
+            try {
+                log.info("Running hook '{}' in response to entering state '{}'", hook.getName(), end.name());
+                hook.invoke(target, record, end);
+                log.info("Hook '{}' finished running successfully", hook.getName());
+            } catch (InvocationTargetException e) {
+                log.error("An error was encountered while running hook '{}'; the run stays {}: {}", hook.getName(),
+                        end.name(), Errors.describe(e.getCause()), e.getCause());
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                log.error("Hook '{}' could not be called; the run stays {}: {}", hook.getName(), end.name(),
+                        Errors.describe(e), e);
+            }
+        }
+    }
+}
