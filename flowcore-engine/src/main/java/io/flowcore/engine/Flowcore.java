@@ -195,6 +195,28 @@ public final class Flowcore implements AutoCloseable {
         return new Notifications((io.flowcore.api.spi.NotificationStore) engine.store(), sender);
     }
 
+    /**
+     * Serves deployments from this JVM (Prefect's {@code flow.serve()}): applies them, then runs a worker on
+     * their work queues until the thread is interrupted or the JVM shuts down (SIGTERM lets running runs
+     * finish, as a worker does). Runs come from {@code deployment run}, {@code Flows.runDeployment} or
+     * schedules.
+     *
+     * @throws IllegalArgumentException when no deployment is given, or one cannot be applied
+     */
+    public void serve(io.flowcore.api.deployment.Deployment... toServe) throws InterruptedException {
+        if (toServe.length == 0) throw new IllegalArgumentException("serve() needs at least one deployment");
+        java.util.Set<String> queues = new java.util.LinkedHashSet<>();
+        for (io.flowcore.api.deployment.Deployment d : toServe) {
+            deployments().apply(d);
+            queues.add(d.workQueue());
+        }
+        try (Worker w = worker(o -> o.queues(queues.toArray(String[]::new))).start()) {
+            org.slf4j.LoggerFactory.getLogger("flowcore.engine").info("Serving {} deployment(s) on work queue(s) {}",
+                    toServe.length, queues);
+            new java.util.concurrent.CountDownLatch(1).await();
+        }
+    }
+
     /** What this engine's store recorded. */
     public RunHistory history() {
         return history;

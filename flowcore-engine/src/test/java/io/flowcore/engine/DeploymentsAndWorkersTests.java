@@ -150,6 +150,38 @@ class DeploymentsAndWorkersTests {
     }
 
     @Test
+    void serveAppliesTheDeploymentsAndRunsTheirRunsUntilInterrupted() throws Exception {
+        try (Flowcore fc = memory()) {
+            java.util.concurrent.CompletableFuture<Throwable> served = new java.util.concurrent.CompletableFuture<>();
+            Thread server = Thread.ofPlatform().start(() -> {
+                try {
+                    fc.serve(Deployment.of(Counted.class, "counted", "served").withWorkQueue("served-queue"));
+                    served.complete(null);
+                } catch (Throwable t) {
+                    served.complete(t);
+                }
+            });
+            FlowRunRecord run = null;
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (run == null) {
+                assertTrue(System.nanoTime() < deadline, "serve never applied its deployment");
+                if (fc.deployments().get("counted/served").isPresent()) {
+                    run = fc.deployments().run("counted/served", Map.of("n", 5, "batch", "served"));
+                } else {
+                    Thread.sleep(10);
+                }
+            }
+            while (!fc.history().flowRun(run.id()).orElseThrow().state().isFinal()) {
+                assertTrue(System.nanoTime() < deadline, "the served run never ended");
+                Thread.sleep(20);
+            }
+            assertEquals(StateType.COMPLETED, fc.history().flowRun(run.id()).orElseThrow().state().type());
+            server.interrupt();
+            assertTrue(served.get(30, java.util.concurrent.TimeUnit.SECONDS) instanceof InterruptedException);
+        }
+    }
+
+    @Test
     void aDeploymentKeepsItsParameterSchemaAndARunCreatedWithoutTheFlowsClassIsCheckedAgainstIt() {
         try (Flowcore fc = memory()) {
             DeploymentRecord real = fc.deployments().apply(Deployment.of(Counted.class, "counted", "nightly"));

@@ -1,5 +1,6 @@
 package io.flowcore.data.download;
 
+import io.flowcore.api.RetryPolicy;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -55,9 +56,11 @@ public record DownloadOptions(int maxAttempts, Duration initialBackoff, Duration
         return new DownloadOptions(maxAttempts, initialBackoff, maxBackoff, progressInterval, timeout, idle);
     }
 
-    /** The wait before attempt {@code attempt} (2 = the first retry). */
-    public Duration backoffBefore(int attempt) {
-        long ms = initialBackoff.toMillis() << Math.min(20, Math.max(0, attempt - 2));
-        return Duration.ofMillis(Math.min(ms, maxBackoff.toMillis()));
+    /**
+     * The retry policy these options describe: {@code maxAttempts - 1} retries, waiting
+     * {@code initialBackoff}, doubled each time up to {@code maxBackoff} (the one retry model, {@link RetryPolicy}).
+     */
+    public RetryPolicy retryPolicy() {
+        return RetryPolicy.exponential(maxAttempts - 1, initialBackoff, 2, maxBackoff);
     }
 }

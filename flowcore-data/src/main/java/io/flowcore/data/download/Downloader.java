@@ -1,5 +1,7 @@
 package io.flowcore.data.download;
 
+import io.flowcore.api.Retry;
+import io.flowcore.api.spi.Sleeper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,10 +38,17 @@ public final class Downloader {
 
     private final DownloadOptions options;
     private final HttpClient client;
+    private final Sleeper sleeper;
 
     /** A downloader with {@code options}. */
     public Downloader(DownloadOptions options) {
+        this(options, Sleeper.SYSTEM);
+    }
+
+    /** A downloader that waits between attempts through {@code sleeper} (tests record instead of waiting). */
+    public Downloader(DownloadOptions options, Sleeper sleeper) {
         this.options = options;
+        this.sleeper = sleeper;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(options.timeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
     }
@@ -64,54 +73,55 @@ public final class Downloader {
         long t0 = System.nanoTime();
         PartialDownload partial = new PartialDownload(target);
         Files.createDirectories(target.toAbsolutePath().getParent());
-        int resumes = 0;
-        IOException last = null;
-        for (int attempt = 1; attempt <= options.maxAttempts(); attempt++) {
-            if (attempt > 1) {
-                Duration wait = options.backoffBefore(attempt);
-                log.info("Retrying {} in {} ms (attempt {} of {}) after: {}", uri, wait.toMillis(), attempt,
-                        options.maxAttempts(), last.getMessage());
-                sleep(wait);
-            }
-            try {
-                Fetched fetched = fetch(uri, partial);
-                if (fetched.resumed()) resumes++;
-                long size = Files.size(partial.file());
-                if (fetched.total() >= 0 && size != fetched.total()) {
-                    last = new IOException("got " + size + " of " + fetched.total() + " bytes");
-                    continue; // resume the rest
-                }
-                try {
-                    DownloadedFileCheck.check(partial.file(), target.getFileName().toString());
-                } catch (IOException damaged) {
-                    partial.discard();
-                    throw new DownloadException(target.getFileName() + " downloaded from " + uri + " is "
-                            + damaged.getMessage() + "; the copy was deleted, so the next run downloads it again "
-                            + "(if this repeats, the file on the server is damaged)", damaged);
-                }
-                String sha = sha256(partial.file());
-                if (expectedSha256 != null && !expectedSha256.equalsIgnoreCase(sha)) {
-                    partial.discard();
-                    throw new DownloadException("checksum mismatch for " + uri + ": expected SHA-256 "
-                            + expectedSha256 + ", got " + sha, null);
-                }
-                partial.completeAs(target);
-                Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-                log.info("Downloaded {} ({} bytes, sha256 {}) in {} ms, {} attempt(s), {} resume(s)", target.getFileName(),
-                        size, sha, elapsed.toMillis(), attempt, resumes);
-                return new DownloadResult(uri, target, size, sha, attempt, resumes, elapsed);
-            } catch (DownloadException e) {
-                throw e;
-            } catch (IOException e) {
-                if (Thread.currentThread().isInterrupted()) throw new DownloadException("interrupted while downloading " + uri, e);
-                last = e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DownloadException("interrupted while downloading " + uri, e);
-            }
+        int[] resumes = {0};
+        try {
+            return Retry.call(options.retryPolicy(), sleeper,
+                    e -> e instanceof IOException && !(e instanceof DownloadException),
+                    (next, wait, e) -> log.info("Retrying {} in {} ms (attempt {} of {}) after: {}", uri, wait.toMillis(),
+                            next, options.maxAttempts(), e.getMessage()),
+                    attempt -> once(uri, target, expectedSha256, partial, attempt, resumes, t0));
+        } catch (DownloadException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DownloadException("interrupted while downloading " + uri, e);
+        } catch (IOException last) {
+            if (Thread.currentThread().isInterrupted()) throw new DownloadException("interrupted while downloading " + uri, last);
+            throw new DownloadException("could not download " + uri + " after " + options.maxAttempts()
+                    + " attempts; last error: " + last.getMessage() + " (partial data kept in " + partial.file() + ")", last);
+        } catch (Exception e) {
+            throw new DownloadException("could not download " + uri + ": " + e, e);
         }
-        throw new DownloadException("could not download " + uri + " after " + options.maxAttempts()
-                + " attempts; last error: " + last.getMessage() + " (partial data kept in " + partial.file() + ")", last);
+    }
+
+    /** One attempt: an IOException is retried (the next attempt resumes the kept bytes); a DownloadException is final. */
+    private DownloadResult once(URI uri, Path target, String expectedSha256, PartialDownload partial, int attempt,
+                                int[] resumes, long t0) throws IOException, InterruptedException {
+        Fetched fetched = fetch(uri, partial);
+        if (fetched.resumed()) resumes[0]++;
+        long size = Files.size(partial.file());
+        if (fetched.total() >= 0 && size != fetched.total()) {
+            throw new IOException("got " + size + " of " + fetched.total() + " bytes"); // the next attempt resumes the rest
+        }
+        try {
+            DownloadedFileCheck.check(partial.file(), target.getFileName().toString());
+        } catch (IOException damaged) {
+            partial.discard();
+            throw new DownloadException(target.getFileName() + " downloaded from " + uri + " is "
+                    + damaged.getMessage() + "; the copy was deleted, so the next run downloads it again "
+                    + "(if this repeats, the file on the server is damaged)", damaged);
+        }
+        String sha = sha256(partial.file());
+        if (expectedSha256 != null && !expectedSha256.equalsIgnoreCase(sha)) {
+            partial.discard();
+            throw new DownloadException("checksum mismatch for " + uri + ": expected SHA-256 "
+                    + expectedSha256 + ", got " + sha, null);
+        }
+        partial.completeAs(target);
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
+        log.info("Downloaded {} ({} bytes, sha256 {}) in {} ms, {} attempt(s), {} resume(s)", target.getFileName(),
+                size, sha, elapsed.toMillis(), attempt, resumes[0]);
+        return new DownloadResult(uri, target, size, sha, attempt, resumes[0], elapsed);
     }
 
     /** What one request did: the full size (-1 if unknown) and whether it continued kept bytes. */
@@ -192,14 +202,5 @@ public final class Downloader {
             while ((n = in.read(buf)) >= 0) md.update(buf, 0, n);
         }
         return HexFormat.of().formatHex(md.digest());
-    }
-
-    private static void sleep(Duration d) throws DownloadException {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DownloadException("interrupted while waiting to retry", e);
-        }
     }
 }

@@ -155,6 +155,37 @@ enum Dialect {
         }
     }
 
+    /** Busy/serialisation errors of a pooled transaction: retried quickly, with a little jitter so racers part. */
+    private static final io.flowcore.api.RetryPolicy TRANSIENT =
+            io.flowcore.api.RetryPolicy.exponential(49, java.time.Duration.ofMillis(1), 1.5, java.time.Duration.ofMillis(100))
+                    .withJitter(0.5);
+
+    /**
+     * One transaction on a connection from {@code pool}; a busy or serialisation failure runs it again on a
+     * fresh connection (through the one retry loop, {@link io.flowcore.api.Retry}).
+     *
+     * @throws StoreException naming {@code what} when it fails for another reason or keeps failing
+     */
+    <T> T inPooledTransaction(javax.sql.DataSource pool, String what, SqlWork<T> work) {
+        try {
+            return io.flowcore.api.Retry.call(TRANSIENT, io.flowcore.api.spi.Sleeper.SYSTEM,
+                    e -> e instanceof SQLException sql && isTransient(sql), (n, d, e) -> { }, attempt -> {
+                        try (Connection c = pool.getConnection()) {
+                            return inTransaction(c, work);
+                        }
+                    });
+        } catch (SQLException e) {
+            throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while trying to " + what, e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
     static void exec(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(sql);

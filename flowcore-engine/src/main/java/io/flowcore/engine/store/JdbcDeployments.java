@@ -48,14 +48,7 @@ final class JdbcDeployments {
 
     /** A transaction on a pooled connection; a busy or serialisation error retries it. */
     private <T> T inTransaction(String what, Dialect.SqlWork<T> work) {
-        for (int attempt = 1; ; attempt++) {
-            try (Connection c = pool.getConnection()) {
-                return dialect.inTransaction(c, work);
-            } catch (SQLException e) {
-                if (dialect.isTransient(e) && attempt < 50) continue;
-                throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
-            }
-        }
+        return dialect.inPooledTransaction(pool, what, work);
     }
 
     DeploymentRecord apply(DeploymentRecord d) {

@@ -145,20 +145,22 @@ public final class StateStores {
         }
         // A fresh file opened by several stores at once: switching it to WAL takes an exclusive lock that
         // SQLite refuses at once (SQLITE_BUSY, no busy handler) to all but one. Those try again.
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return openSqliteOnce(db, options, startWriter);
-            } catch (RuntimeException e) {
-                if (attempt >= 20 || !isBusy(e)) throw e;
-                try {
-                    Thread.sleep(10L * attempt);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
+        try {
+            return io.flowcore.api.Retry.call(OPEN_BUSY, io.flowcore.api.spi.Sleeper.SYSTEM, StateStores::isBusy,
+                    (n, d, e) -> { }, attempt -> openSqliteOnce(db, options, startWriter));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while opening the state store " + db, e);
+        } catch (Exception e) {
+            throw new StoreException("cannot open the state store " + db + ": " + e.getMessage(), e);
         }
     }
+
+    /** Opening a fresh file that other stores are switching to WAL at the same moment: busy, briefly. */
+    private static final io.flowcore.api.RetryPolicy OPEN_BUSY =
+            io.flowcore.api.RetryPolicy.exponential(19, Duration.ofMillis(10), 1.3, Duration.ofMillis(500)).withJitter(0.3);
 
     private static boolean isBusy(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
