@@ -137,6 +137,23 @@ class SchedulesTests {
     }
 
     @Test
+    void aStartedWorkersSchedulerThreadFollowsTheEnginesClock() throws Exception {
+        try (Flowcore fc = engine()) {
+            fc.deployments().apply(monthly());
+            try (Worker w = fc.worker(o -> o.scheduleAhead(3, Duration.ZERO).pollInterval(Duration.ofMillis(10))).start()) {
+                clock.set(ny("2021-02-01T05:00:01"));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (w.executed() < 1 || runs(fc).size() < 4) {
+                    assertTrue(System.nanoTime() < deadline, "executed " + w.executed() + ", runs " + runs(fc).size());
+                    Thread.sleep(10);
+                }
+            }
+            assertEquals(ny("2021-05-01T05:00"), runs(fc).getLast().state().scheduledTime(),
+                    "the pass after the clock moved keeps three runs ahead");
+        }
+    }
+
+    @Test
     void aNewVersionReplacesFutureUnclaimedRunsAndNeverDeletesAClaimedOne() {
         try (Flowcore fc = engine()) {
             DeploymentRecord v1 = fc.deployments().apply(monthly());

@@ -34,7 +34,9 @@ public final class WorkerLoop implements AutoCloseable {
     /** Creates the runs of schedules; null when this worker does not schedule. */
     private final io.flowcore.engine.schedule.Scheduler scheduler;
     private final Duration schedulerInterval;
-    private java.time.Instant nextSchedulerPass = java.time.Instant.MIN;
+    private final Object schedulerLock = new Object();
+    private java.time.Instant nextSchedulerPass = java.time.Instant.MIN; // guarded by schedulerLock
+    private Thread schedulerThread;
 
     public WorkerLoop(Engine engine, Set<String> queues, int limit, Duration poll, Duration shutdownGrace) {
         this(engine, queues, limit, poll, shutdownGrace, io.flowcore.engine.schedule.Scheduler.Settings.DEFAULT,
@@ -59,8 +61,29 @@ public final class WorkerLoop implements AutoCloseable {
         this.schedulerInterval = schedulerInterval;
     }
 
+    /*
+     * The scheduler runs on a thread of its own, so a long pass (many deployments) never delays claiming.
+     * It looks at the engine's clock every poll interval and runs a pass when one is due.
+     */
+    private void scheduleLoop() {
+        while (!stopping) {
+            scheduleIfDue();
+            try {
+                Thread.sleep(poll.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
     /** A scheduler pass when one is due on the engine's clock (every worker runs one; they never create duplicates). */
-    private synchronized void scheduleIfDue() {
+    private void scheduleIfDue() {
+        synchronized (schedulerLock) {
+            passIfDue();
+        }
+    }
+
+    private void passIfDue() {
         if (scheduler == null) return;
         java.time.Instant now = engine.clock.instant();
         if (now.isBefore(nextSchedulerPass)) return;
@@ -77,6 +100,7 @@ public final class WorkerLoop implements AutoCloseable {
     public synchronized WorkerLoop start() {
         if (loop != null) throw new IllegalStateException("this worker is already started");
         loop = Thread.ofPlatform().daemon().name("flowcore-worker").start(this::loop);
+        if (scheduler != null) schedulerThread = Thread.ofPlatform().daemon().name("flowcore-scheduler").start(this::scheduleLoop);
         // SIGTERM: stop claiming and let the running runs finish (up to the grace) before the engine closes.
         engine.onShutdown(() -> {
             try {
@@ -94,7 +118,6 @@ public final class WorkerLoop implements AutoCloseable {
     private void loop() {
         while (!stopping) {
             try {
-                scheduleIfDue();
                 int claimed = claimOnce();
                 lock.lock();
                 try {
@@ -166,9 +189,9 @@ public final class WorkerLoop implements AutoCloseable {
      */
     public long runOnce() throws InterruptedException {
         long before = executedCount();
-        synchronized (this) {
+        synchronized (schedulerLock) {
             nextSchedulerPass = java.time.Instant.MIN;
-            scheduleIfDue();
+            passIfDue();
         }
         while (claimOnce() > 0 || running() > 0) {
             lock.lock();
@@ -204,12 +227,15 @@ public final class WorkerLoop implements AutoCloseable {
     public boolean stop(Duration grace) throws InterruptedException {
         stopping = true;
         Thread t;
+        Thread s;
         synchronized (this) {
             t = loop;
+            s = schedulerThread;
         }
-        if (t != null) {
-            t.interrupt();
-            t.join();
+        for (Thread th : new Thread[] {t, s}) {
+            if (th == null) continue;
+            th.interrupt();
+            th.join();
         }
         long deadline = System.nanoTime() + grace.toNanos();
         lock.lock();
