@@ -8,7 +8,11 @@ import io.flowcore.api.deployment.Deployment;
 import io.flowcore.api.deployment.DeploymentRecord;
 import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.run.RunLog;
+import io.flowcore.api.deployment.Schedule;
 import io.flowcore.engine.Flowcore;
+import io.flowcore.engine.schedule.ScheduleJson;
+import io.flowcore.engine.schedule.ScheduleTimes;
+import io.flowcore.engine.schedule.Scheduler;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -24,7 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /*
- * flowcore deployment apply|ls|inspect|run|pause|resume|rm. A deployments file is YAML (or JSON):
+ * flowcore deployment apply|ls|inspect|run|pause|resume|rm|set-schedule|backfill. A deployments file is YAML (or JSON):
  *
  *   deployments:
  *     - name: nightly
@@ -34,16 +38,22 @@ import picocli.CommandLine.Parameters;
  *       workQueue: default          # optional
  *       tags: [reports]             # optional
  *       description: ...            # optional
+ *       schedules:                  # optional; each one of cron, interval or rrule
+ *         - cron: "0 5 1 * *"
+ *           timezone: America/New_York
+ *         - interval: 1h            # or 90m, 1d, PT1H30M; optional anchor: 2021-01-01T00:00
+ *           active: false
+ *         - rrule: FREQ=WEEKLY;BYDAY=MO;BYHOUR=6   # optional start: 2021-01-04T00:00
  *
  * `apply` needs the flow classes (--classpath or $FLOWCORE_CLASSPATH) to find each flow's name.
  */
 @Command(name = "deployment", mixinStandardHelpOptions = true,
-        description = "Apply, list, inspect, run, pause, resume and remove deployments.")
+        description = "Apply, list, inspect, run, pause, resume, remove, schedule and backfill deployments.")
 final class DeploymentCommand extends Subcommand {
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
     private static final List<String> FIELDS = List.of("name", "flowClass", "flowMethod", "parameters", "workQueue",
-            "tags", "description");
+            "tags", "description", "schedules");
 
     @Command(name = "apply", description = "Create or update the deployments of a YAML (or JSON) file.")
     int apply(@Parameters(paramLabel = "FILE", description = "A file with a 'deployments' list.") Path file)
@@ -82,7 +92,8 @@ final class DeploymentCommand extends Subcommand {
                     n.has("parameters") ? JSON.convertValue(n.get("parameters"), LinkedHashMap.class) : Map.of(),
                     n.has("tags") ? JSON.convertValue(n.get("tags"), List.class) : List.of(),
                     n.has("workQueue") ? text(n, "workQueue", where, true) : "default",
-                    n.has("description") ? text(n, "description", where, false) : "");
+                    n.has("description") ? text(n, "description", where, false) : "",
+                    ScheduleJson.fromJson(n.get("schedules"), where + ".schedules"));
             out.add(d);
         }
         return out;
@@ -126,6 +137,7 @@ final class DeploymentCommand extends Subcommand {
             ObjectNode o = toJson(d);
             o.put("versions", fc.deployments().versions(fullName).size());
             o.put("paused", fc.deployments().isPaused(fullName));
+            o.set("schedules", schedulesWithNextInstants(d, java.time.Instant.now()));
             out().println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o));
         }
         return 0;
@@ -144,6 +156,69 @@ final class DeploymentCommand extends Subcommand {
         o.put("createdAt", d.createdAt().toString());
         if (d.parameterSchema() != null) o.set("parameterSchema", JSON.readTree(d.parameterSchema()));
         return o;
+    }
+
+    /** Each schedule with its next 5 instants, in its zone and in UTC. */
+    static ArrayNode schedulesWithNextInstants(DeploymentRecord d, java.time.Instant now) {
+        ArrayNode a = JSON.createArrayNode();
+        for (Schedule s : d.schedules()) {
+            ObjectNode o = ScheduleJson.toJson(s);
+            o.put("description", ScheduleTimes.describe(s));
+            ArrayNode next = o.putArray("next");
+            java.time.ZoneId zone = java.time.ZoneId.of(s.timezone());
+            for (java.time.Instant i : ScheduleTimes.of(s).next(now, 5)) {
+                next.addObject().put("local", i.atZone(zone).toOffsetDateTime().toString()).put("utc", i.toString());
+            }
+            a.add(o);
+        }
+        return a;
+    }
+
+    @Command(name = "set-schedule", description = "Give a deployment exactly one schedule (a new version).")
+    int setSchedule(@Parameters(paramLabel = "FLOW/DEPLOYMENT") String fullName,
+                    @Option(names = "--cron", paramLabel = "EXPR", description = "5 fields (Unix) or 6-7 (Quartz).") String cron,
+                    @Option(names = "--interval", paramLabel = "DURATION", description = "e.g. 90m, 1h, 1d, PT1H30M.") String interval,
+                    @Option(names = "--rrule", paramLabel = "RRULE", description = "RFC 5545, e.g. FREQ=DAILY;BYHOUR=5.") String rrule,
+                    @Option(names = "--timezone", paramLabel = "ZONE", defaultValue = "UTC", description = "IANA zone (default UTC).") String zone,
+                    @Option(names = "--paused", description = "Store it paused.") boolean paused) throws IOException {
+        long given = java.util.stream.Stream.of(cron, interval, rrule).filter(java.util.Objects::nonNull).count();
+        if (given != 1) throw new IllegalArgumentException("give exactly one of --cron, --interval or --rrule");
+        Schedule s = cron != null ? Schedule.cron(cron) : interval != null
+                ? Schedule.every(ScheduleJson.duration(interval, "--interval")) : Schedule.rrule(rrule);
+        s = s.withTimezone(zone).withActive(!paused);
+        try (Flowcore fc = cli.engine()) {
+            DeploymentRecord d = fc.deployments().get(fullName)
+                    .orElseThrow(() -> new IllegalArgumentException("no deployment '" + fullName + "'"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> params = JSON.readValue(d.parametersJson(), LinkedHashMap.class);
+            DeploymentRecord r = fc.deployments().apply(new Deployment(d.flowClass(), d.flowMethod(), d.name(), params,
+                    d.tags(), d.workQueue(), d.description(), List.of(s)));
+            out().printf("%s version %d: %s%n", r.fullName(), r.version(), ScheduleJson.toJson(s));
+        }
+        return 0;
+    }
+
+    @Command(name = "backfill", description = "Create one run per schedule instant in a date range (inclusive), "
+            + "templated like scheduled runs; running it again creates nothing new.")
+    int backfill(@Parameters(paramLabel = "FLOW/DEPLOYMENT") String fullName,
+                 @Option(names = "--from", required = true, paramLabel = "DATE", description = "First day, e.g. 2021-01-01.")
+                 java.time.LocalDate from,
+                 @Option(names = "--to", required = true, paramLabel = "DATE", description = "Last day, e.g. 2021-12-31.")
+                 java.time.LocalDate to,
+                 @Option(names = "--dry-run", description = "Print the instants and parameters; create nothing.") boolean dryRun) {
+        try (Flowcore fc = cli.engine()) {
+            List<Scheduler.PlannedRun> planned = fc.deployments().backfill(fullName, from, to, dryRun);
+            int created = 0;
+            for (Scheduler.PlannedRun p : planned) {
+                java.time.ZoneId zone = java.time.ZoneId.of(p.schedule().timezone());
+                String what = dryRun ? "would create" : p.created() ? "created '" + p.run().name() + "'" : "exists";
+                out().printf("%s (%s) %s %s%n", p.instant().atZone(zone).toOffsetDateTime(), p.instant(),
+                        p.parametersJson(), what);
+                if (p.created()) created++;
+            }
+            out().printf("%d instants, %s%n", planned.size(), dryRun ? "dry run: nothing created" : created + " runs created");
+        }
+        return 0;
     }
 
     @Command(name = "run", description = "Create a run of a deployment for a worker to execute.")

@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code flowcore worker start}: claims due runs of deployments and executes them in this JVM (its
  * {@code --classpath} must have the flows). SIGTERM (Ctrl-C) stops claiming and lets running runs finish
- * for up to {@code --grace} seconds; what still runs then ends Crashed when the engine closes.
+ * for up to {@code --grace} seconds; what still runs then ends Crashed when the engine closes. Unless
+ * {@code --no-scheduler}, it also creates the upcoming runs of deployments' schedules (with
+ * {@code --run-once}: one pass before it runs what is due).
  */
 @Command(name = "worker", mixinStandardHelpOptions = true, description = "Run a worker.")
 final class WorkerCommand extends Subcommand {
@@ -21,12 +23,17 @@ final class WorkerCommand extends Subcommand {
               @Option(names = "--limit", defaultValue = "4", description = "Flow runs at once (default 4).") int limit,
               @Option(names = "--run-once", description = "Run what is due now, then exit.") boolean once,
               @Option(names = "--grace", defaultValue = "30", description = "Seconds running runs get to finish on "
-                      + "shutdown (default 30).") int grace) throws InterruptedException {
+                      + "shutdown (default 30).") int grace,
+              @Option(names = "--no-scheduler", description = "Do not create the runs of deployments' schedules "
+                      + "(other workers do).") boolean noScheduler) throws InterruptedException {
         var out = out();
         try (Flowcore fc = cli.engine(true)) {
             warnAboutUnknownQueues(fc, queues);
-            Worker w = fc.worker(o -> o.queues(queues == null ? new String[0] : queues.toArray(String[]::new))
-                    .limit(limit).shutdownGrace(Duration.ofSeconds(grace)));
+            Worker w = fc.worker(o -> {
+                o.queues(queues == null ? new String[0] : queues.toArray(String[]::new))
+                        .limit(limit).shutdownGrace(Duration.ofSeconds(grace));
+                if (noScheduler) o.noScheduler();
+            });
             if (once) {
                 long n = w.runOnce();
                 out.printf("worker: ran %d flow run%s%n", n, n == 1 ? "" : "s");

@@ -5,6 +5,8 @@ import io.flowcore.api.deployment.DeploymentRecord;
 import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.engine.run.DeploymentActions;
 import io.flowcore.engine.run.DeploymentService;
+import io.flowcore.engine.schedule.Scheduler;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,22 +24,53 @@ import java.util.UUID;
  */
 public final class Deployments {
     private final DeploymentService service;
+    private final Scheduler scheduler;
     private final DeploymentActions actions;
 
     Deployments(DeploymentService service, DeploymentActions actions) {
         this.service = service;
+        this.scheduler = new Scheduler(service, Scheduler.Settings.DEFAULT);
         this.actions = actions;
     }
 
     /**
      * Stores the deployment; applying the same content again creates no new version, a change creates the
-     * next version and keeps the older ones readable.
+     * next version and keeps the older ones readable. Its schedules' upcoming runs are created (and a
+     * previous version's future runs that no worker claimed are replaced) at once.
      *
      * @return the version that is current afterwards
-     * @throws IllegalArgumentException when its flow class or {@code @Flow} method cannot be found, naming it
+     * @throws IllegalArgumentException when its flow class or {@code @Flow} method cannot be found, a schedule
+     *                                  is invalid or renders invalid parameters, naming it; nothing is stored then
      */
     public DeploymentRecord apply(Deployment deployment) {
-        return service.apply(deployment);
+        DeploymentRecord r = service.apply(deployment);
+        scheduler.schedule(r, service.now());
+        return r;
+    }
+
+    /**
+     * Runs one scheduler pass now, as every worker does regularly: creates the upcoming runs of every
+     * deployment's active schedules (the next 3 and everything in the next hour) that do not exist yet.
+     *
+     * @return how many runs it created
+     */
+    public int schedule() {
+        return scheduler.pass();
+    }
+
+    /**
+     * Creates one run per instant of the deployment's active schedules from the start of {@code from} to the
+     * end of {@code to}, each in its schedule's time zone, with templated parameters. Running the same
+     * backfill again creates nothing new.
+     *
+     * @param dryRun true: create nothing, only return what would be created
+     * @return every instant in the range, with its parameters and whether its run was created now
+     * @throws IllegalArgumentException when there is no such deployment, {@code from} is after {@code to}, or a
+     *                                  run's parameters are invalid; nothing is created then
+     */
+    public List<Scheduler.PlannedRun> backfill(String fullName, LocalDate from, LocalDate to, boolean dryRun) {
+        DeploymentRecord d = get(fullName).orElseThrow(() -> new IllegalArgumentException("no deployment '" + fullName + "'"));
+        return scheduler.backfill(d, from, to, dryRun);
     }
 
     /** The newest version of {@code <flow-name>/<deployment-name>}, if there is one. */
@@ -69,17 +102,20 @@ public final class Deployments {
 
     /**
      * Pauses the deployment, whichever its version: its schedules create no runs and {@link #run} refuses
-     * it until {@link #resume}; runs already created still run.
+     * it until {@link #resume}; the future runs its schedules created that no worker claimed are removed (and
+     * recreated on resume); other runs already created still run.
      *
      * @throws IllegalArgumentException when there is no such deployment
      */
     public void pause(String fullName) {
         actions.pause(fullName);
+        get(fullName).ifPresent(d -> scheduler.schedule(d, service.now())); // its schedules' future runs go now
     }
 
     /** Ends a {@link #pause}. */
     public void resume(String fullName) {
         actions.resume(fullName);
+        get(fullName).ifPresent(d -> scheduler.schedule(d, service.now())); // and come back
     }
 
     /** True while the deployment is paused. */

@@ -32,6 +32,8 @@ public final class Worker implements AutoCloseable {
         private int limit = 4;
         private Duration pollInterval = Duration.ofMillis(500);
         private Duration shutdownGrace = Duration.ofSeconds(30);
+        private io.flowcore.engine.schedule.Scheduler.Settings scheduling = io.flowcore.engine.schedule.Scheduler.Settings.DEFAULT;
+        private Duration schedulerInterval = Duration.ofSeconds(10);
 
         Options() {
         }
@@ -56,6 +58,28 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How far ahead this worker's scheduler creates the runs of deployments' schedules: at least the next
+         * {@code runs} of each and everything in the next {@code ahead} (default 3 and 1 hour).
+         */
+        public Options scheduleAhead(int runs, Duration ahead) {
+            this.scheduling = new io.flowcore.engine.schedule.Scheduler.Settings(runs, ahead);
+            return this;
+        }
+
+        /** How often this worker runs a scheduler pass, on the engine's clock (default 10 s). */
+        public Options schedulerInterval(Duration d) {
+            if (!d.isPositive()) throw new IllegalArgumentException("schedulerInterval must be > 0: " + d);
+            this.schedulerInterval = d;
+            return this;
+        }
+
+        /** This worker only executes runs; others create the runs of schedules. */
+        public Options noScheduler() {
+            this.scheduling = null;
+            return this;
+        }
+
         /** How often to look for due runs when there were none (default 0.5 s). */
         public Options pollInterval(Duration d) {
             if (!d.isPositive()) throw new IllegalArgumentException("pollInterval must be > 0: " + d);
@@ -67,7 +91,8 @@ public final class Worker implements AutoCloseable {
     static Worker create(io.flowcore.engine.run.Engine engine, Consumer<Options> settings) {
         Options o = new Options();
         settings.accept(o);
-        return new Worker(new WorkerLoop(engine, o.queues, o.limit, o.pollInterval, o.shutdownGrace));
+        return new Worker(new WorkerLoop(engine, o.queues, o.limit, o.pollInterval, o.shutdownGrace, o.scheduling,
+                o.schedulerInterval));
     }
 
     /** Starts claiming and executing runs in the background; returns this worker. */

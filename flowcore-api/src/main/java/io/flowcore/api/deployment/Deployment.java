@@ -13,7 +13,8 @@ import java.util.Objects;
  * <pre>{@code
  * Deployment d = Deployment.of(EtlParentFlow.class, "parentFlow", "monthly")
  *         .withParameters(Map.of("color", "yellow", "year", 2021, "months", List.of(1)))
- *         .withWorkQueue("taxi");
+ *         .withWorkQueue("taxi")
+ *         .withSchedules(Schedule.cron("0 5 1 * *").withTimezone("America/New_York"));
  * }</pre>
  *
  * @param flowClass   the flow class's binary name
@@ -23,9 +24,10 @@ import java.util.Objects;
  * @param tags        free-form tags
  * @param workQueue   the queue its runs wait in for a worker ({@code default} unless set)
  * @param description for people
+ * @param schedules   when it runs by itself (none unless set); part of its content like the rest
  */
 public record Deployment(String flowClass, String flowMethod, String name, Map<String, Object> parameters,
-                         List<String> tags, String workQueue, String description) {
+                         List<String> tags, String workQueue, String description, List<Schedule> schedules) {
     public Deployment {
         Objects.requireNonNull(flowClass, "flowClass");
         Objects.requireNonNull(flowMethod, "flowMethod");
@@ -34,6 +36,13 @@ public record Deployment(String flowClass, String flowMethod, String name, Map<S
         parameters = parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         tags = tags == null ? List.of() : List.copyOf(tags);
         description = description == null ? "" : description;
+        schedules = schedules == null ? List.of() : List.copyOf(schedules);
+    }
+
+    /** A deployment without schedules. */
+    public Deployment(String flowClass, String flowMethod, String name, Map<String, Object> parameters,
+                      List<String> tags, String workQueue, String description) {
+        this(flowClass, flowMethod, name, parameters, tags, workQueue, description, List.of());
     }
 
     private static void requireName(String field, String value) {
@@ -45,22 +54,27 @@ public record Deployment(String flowClass, String flowMethod, String name, Map<S
 
     /** A deployment of {@code flowClass}'s {@code @Flow} method {@code flowMethod}, on the {@code default} queue. */
     public static Deployment of(Class<?> flowClass, String flowMethod, String name) {
-        return new Deployment(flowClass.getName(), flowMethod, name, Map.of(), List.of(), "default", "");
+        return new Deployment(flowClass.getName(), flowMethod, name, Map.of(), List.of(), "default", "", List.of());
     }
 
     public Deployment withParameters(Map<String, ?> p) {
-        return new Deployment(flowClass, flowMethod, name, new LinkedHashMap<>(p), tags, workQueue, description);
+        return new Deployment(flowClass, flowMethod, name, new LinkedHashMap<>(p), tags, workQueue, description, schedules);
     }
 
     public Deployment withTags(String... t) {
-        return new Deployment(flowClass, flowMethod, name, parameters, List.of(t), workQueue, description);
+        return new Deployment(flowClass, flowMethod, name, parameters, List.of(t), workQueue, description, schedules);
     }
 
     public Deployment withWorkQueue(String queue) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, queue, description);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, queue, description, schedules);
     }
 
     public Deployment withDescription(String d) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, d);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, d, schedules);
+    }
+
+    /** This deployment with exactly these schedules (none: it runs only when asked). */
+    public Deployment withSchedules(Schedule... s) {
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, List.of(s));
     }
 }

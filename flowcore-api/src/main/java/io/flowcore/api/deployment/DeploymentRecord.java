@@ -21,12 +21,23 @@ import java.util.List;
  * @param createdAt      when this version was applied
  * @param parameterSchema the flow method's parameters as a JSON Schema (types and constraints), so that a
  *                        process without the flow's classes can show and check them; null when unknown
+ * @param schedules      when it runs by itself
  */
 public record DeploymentRecord(String id, String flowName, String name, int version, String flowClass,
                                String flowMethod, String parametersJson, List<String> tags, String workQueue,
-                               String description, String contentHash, Instant createdAt, String parameterSchema) {
+                               String description, String contentHash, Instant createdAt, String parameterSchema,
+                               List<Schedule> schedules) {
     public DeploymentRecord {
         tags = List.copyOf(tags);
+        schedules = schedules == null ? List.of() : List.copyOf(schedules);
+    }
+
+    /** A record without schedules. */
+    public DeploymentRecord(String id, String flowName, String name, int version, String flowClass, String flowMethod,
+                            String parametersJson, List<String> tags, String workQueue, String description,
+                            String contentHash, Instant createdAt, String parameterSchema) {
+        this(id, flowName, name, version, flowClass, flowMethod, parametersJson, tags, workQueue, description,
+                contentHash, createdAt, parameterSchema, List.of());
     }
 
     /** A record without a parameter schema. */
@@ -34,13 +45,13 @@ public record DeploymentRecord(String id, String flowName, String name, int vers
                             String parametersJson, List<String> tags, String workQueue, String description,
                             String contentHash, Instant createdAt) {
         this(id, flowName, name, version, flowClass, flowMethod, parametersJson, tags, workQueue, description,
-                contentHash, createdAt, null);
+                contentHash, createdAt, null, List.of());
     }
 
     /** This record as version {@code v}. */
     public DeploymentRecord withVersion(int v) {
         return new DeploymentRecord(id, flowName, name, v, flowClass, flowMethod, parametersJson, tags, workQueue,
-                description, contentHash, createdAt, parameterSchema);
+                description, contentHash, createdAt, parameterSchema, schedules);
     }
 
     /** {@code <flow-name>/<deployment-name>}. */

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The deployments, and the runs waiting for a worker, kept in the same store as the runs. Every method
@@ -40,6 +41,35 @@ public interface DeploymentStore {
      * epoch. Two callers never claim the same run.
      */
     List<ClaimedRun> claimDue(String engineId, Collection<String> queues, Instant now, int limit);
+
+    /**
+     * Inserts, in one transaction, each run a schedule creates whose (deployment, schedule, instant) has no
+     * run yet; the others are left alone, so two schedulers never create the same run twice.
+     *
+     * @return the runs inserted
+     */
+    List<FlowRunRecord> insertScheduleRuns(List<ScheduleRun> runs);
+
+    /**
+     * Deletes the runs schedules created for {@code current}'s (flow, name), scheduled after {@code after},
+     * that no worker has claimed and that belong to another version than {@code current} or to a schedule
+     * whose key is not in {@code keep}. The claim check and the delete are one transaction, so a claimed
+     * run is never deleted.
+     *
+     * @return how many runs it deleted
+     */
+    int deleteUnclaimedScheduleRuns(DeploymentRecord current, Set<String> keep, Instant after);
+
+    /**
+     * A run a schedule creates.
+     *
+     * @param run         Scheduled at {@code instant}
+     * @param deployment  the version it is a run of
+     * @param scheduleKey names the schedule (the same for the same schedule in every version)
+     * @param instant     the schedule's instant
+     */
+    record ScheduleRun(FlowRunRecord run, DeploymentRecord deployment, String scheduleKey, Instant instant) {
+    }
 
     /** A run a worker claimed, with the claim it writes under. */
     record ClaimedRun(FlowRunRecord run, Claim claim) {

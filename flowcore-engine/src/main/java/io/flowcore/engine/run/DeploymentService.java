@@ -37,24 +37,50 @@ public final class DeploymentService {
         this.store = d;
     }
 
-    DeploymentStore store() {
+    /** The store the deployments are in. */
+    public DeploymentStore store() {
         return store;
+    }
+
+    /** The engine's clock. */
+    public Instant now() {
+        return engine.clock.instant();
     }
 
     /**
      * Stores {@code d} as a new version unless the newest one has the same content.
      *
-     * @throws IllegalArgumentException when the flow class or its {@code @Flow} method cannot be found, naming it
+     * @throws IllegalArgumentException when the flow class or its {@code @Flow} method cannot be found, or a
+     *                                  schedule or the parameters it renders are invalid, naming it; nothing is stored
      */
     public DeploymentRecord apply(Deployment d) {
         FlowDefinition flow = resolve(d);
         String params = json(d.parameters());
         String schema = io.flowcore.engine.params.ParameterSchema.of(flow.method());
-        String hash = hash(d.flowClass(), d.flowMethod(), params, String.join(",", d.tags()), d.workQueue(),
-                d.description(), schema);
-        return store.applyDeployment(new DeploymentRecord(UUID.randomUUID().toString(), flow.name(), d.name(), 0,
+        List<String> parts = new java.util.ArrayList<>(List.of(d.flowClass(), d.flowMethod(), params,
+                String.join(",", d.tags()), d.workQueue(), d.description(), schema));
+        // Only a deployment with schedules hashes them, so the versions applied before schedules existed stay current.
+        if (!d.schedules().isEmpty()) parts.add(io.flowcore.engine.schedule.ScheduleJson.toJson(d.schedules()));
+        String hash = hash(parts.toArray(String[]::new));
+        DeploymentRecord record = new DeploymentRecord(UUID.randomUUID().toString(), flow.name(), d.name(), 0,
                 d.flowClass(), d.flowMethod(), params, d.tags(), d.workQueue(), d.description(), hash,
-                engine.clock.instant(), schema));
+                engine.clock.instant(), schema, d.schedules());
+        io.flowcore.engine.schedule.Scheduler.check(record, engine.clock.instant(),
+                json -> io.flowcore.engine.params.ParameterBinder.bind(flow.method(), json));
+        return store.applyDeployment(record);
+    }
+
+    /**
+     * A Scheduled run of {@code d} at {@code scheduledAt} with exactly {@code parametersJson}, checked like
+     * {@link #run} (not stored).
+     *
+     * @throws io.flowcore.api.deployment.InvalidParametersException naming each bad parameter
+     */
+    public FlowRunRecord scheduledRun(DeploymentRecord d, String parametersJson, Instant scheduledAt) {
+        checkWhereTheFlowIsKnown(d, parametersJson);
+        Instant now = engine.clock.instant();
+        return new FlowRunRecord(Ids.next(), RunNames.randomFlowRunName(), d.flowName(), d.flowClass(), d.flowMethod(),
+                parametersJson, null, null, null, States.scheduled(now, scheduledAt), now);
     }
 
     private static FlowDefinition resolve(Deployment d) {

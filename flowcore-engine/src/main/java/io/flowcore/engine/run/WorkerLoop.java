@@ -31,8 +31,24 @@ public final class WorkerLoop implements AutoCloseable {
     private long executed;
     private volatile boolean stopping;
     private Thread loop;
+    /** Creates the runs of schedules; null when this worker does not schedule. */
+    private final io.flowcore.engine.schedule.Scheduler scheduler;
+    private final Duration schedulerInterval;
+    private final Object schedulerLock = new Object();
+    private java.time.Instant nextSchedulerPass = java.time.Instant.MIN; // guarded by schedulerLock
+    private Thread schedulerThread;
 
     public WorkerLoop(Engine engine, Set<String> queues, int limit, Duration poll, Duration shutdownGrace) {
+        this(engine, queues, limit, poll, shutdownGrace, io.flowcore.engine.schedule.Scheduler.Settings.DEFAULT,
+                Duration.ofSeconds(10));
+    }
+
+    /**
+     * @param scheduling        how far ahead this worker's scheduler creates runs; null: it does not schedule
+     * @param schedulerInterval how often (on the engine's clock) it runs a scheduler pass
+     */
+    public WorkerLoop(Engine engine, Set<String> queues, int limit, Duration poll, Duration shutdownGrace,
+                      io.flowcore.engine.schedule.Scheduler.Settings scheduling, Duration schedulerInterval) {
         if (limit < 1) throw new IllegalArgumentException("a worker's limit must be >= 1: " + limit);
         this.engine = engine;
         this.store = new DeploymentService(engine).store();
@@ -40,12 +56,51 @@ public final class WorkerLoop implements AutoCloseable {
         this.limit = limit;
         this.poll = poll;
         this.shutdownGrace = shutdownGrace;
+        this.scheduler = scheduling == null ? null
+                : new io.flowcore.engine.schedule.Scheduler(new DeploymentService(engine), scheduling);
+        this.schedulerInterval = schedulerInterval;
+    }
+
+    /*
+     * The scheduler runs on a thread of its own, so a long pass (many deployments) never delays claiming.
+     * It looks at the engine's clock every poll interval and runs a pass when one is due.
+     */
+    private void scheduleLoop() {
+        while (!stopping) {
+            scheduleIfDue();
+            try {
+                Thread.sleep(poll.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** A scheduler pass when one is due on the engine's clock (every worker runs one; they never create duplicates). */
+    private void scheduleIfDue() {
+        synchronized (schedulerLock) {
+            passIfDue();
+        }
+    }
+
+    private void passIfDue() {
+        if (scheduler == null) return;
+        java.time.Instant now = engine.clock.instant();
+        if (now.isBefore(nextSchedulerPass)) return;
+        nextSchedulerPass = now.plus(schedulerInterval);
+        try {
+            scheduler.pass();
+        } catch (RuntimeException e) {
+            RunLogs.ENGINE.warn("worker: the scheduler pass failed, retrying in {} s: {}", schedulerInterval.toSeconds(),
+                    Errors.describe(e));
+        }
     }
 
     /** Starts claiming in the background. */
     public synchronized WorkerLoop start() {
         if (loop != null) throw new IllegalStateException("this worker is already started");
         loop = Thread.ofPlatform().daemon().name("flowcore-worker").start(this::loop);
+        if (scheduler != null) schedulerThread = Thread.ofPlatform().daemon().name("flowcore-scheduler").start(this::scheduleLoop);
         // SIGTERM: stop claiming and let the running runs finish (up to the grace) before the engine closes.
         engine.onShutdown(() -> {
             try {
@@ -134,6 +189,10 @@ public final class WorkerLoop implements AutoCloseable {
      */
     public long runOnce() throws InterruptedException {
         long before = executedCount();
+        synchronized (schedulerLock) {
+            nextSchedulerPass = java.time.Instant.MIN;
+            passIfDue();
+        }
         while (claimOnce() > 0 || running() > 0) {
             lock.lock();
             try {
@@ -168,12 +227,15 @@ public final class WorkerLoop implements AutoCloseable {
     public boolean stop(Duration grace) throws InterruptedException {
         stopping = true;
         Thread t;
+        Thread s;
         synchronized (this) {
             t = loop;
+            s = schedulerThread;
         }
-        if (t != null) {
-            t.interrupt();
-            t.join();
+        for (Thread th : new Thread[] {t, s}) {
+            if (th == null) continue;
+            th.interrupt();
+            th.join();
         }
         long deadline = System.nanoTime() + grace.toNanos();
         lock.lock();

@@ -44,6 +44,8 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
     private final Map<UUID, String> waiting = new LinkedHashMap<>();
     /** Work queues, paused deployments and each deployment run's deployment; guarded by {@code claims}. */
     private final InMemoryWorkQueues workQueues = new InMemoryWorkQueues();
+    /** Runs schedules created: "flow/name" → schedule key + instant → run; guarded by {@code claims}. */
+    private final Map<String, Map<String, ScheduleRun>> scheduleRuns = new HashMap<>();
 
     @Override
     public String name() {
@@ -211,6 +213,42 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
             waiting.put(run.id(), workQueue);
             deploymentVersions.stream().filter(d -> d.id().equals(deploymentId)).findFirst()
                     .ifPresent(d -> workQueues.runOf(run.id(), d.fullName(), workQueue));
+        }
+    }
+
+    @Override
+    public List<FlowRunRecord> insertScheduleRuns(List<ScheduleRun> runs) {
+        synchronized (claims) {
+            List<FlowRunRecord> inserted = new ArrayList<>();
+            for (ScheduleRun r : runs) {
+                Map<String, ScheduleRun> slots = scheduleRuns.computeIfAbsent(r.deployment().fullName(), k -> new HashMap<>());
+                if (slots.putIfAbsent(r.scheduleKey() + "@" + r.instant(), r) != null) continue;
+                insertScheduledRun(r.run(), r.deployment().id(), r.deployment().workQueue());
+                inserted.add(r.run());
+            }
+            return inserted;
+        }
+    }
+
+    @Override
+    public int deleteUnclaimedScheduleRuns(DeploymentRecord current, java.util.Set<String> keep, java.time.Instant after) {
+        synchronized (claims) {
+            Map<String, ScheduleRun> slots = scheduleRuns.getOrDefault(current.fullName(), new HashMap<>());
+            slots.values().removeIf(r -> !flowRuns.containsKey(r.run().id())); // removed with their deployment
+            int deleted = 0;
+            for (var it = slots.values().iterator(); it.hasNext(); ) {
+                ScheduleRun r = it.next();
+                UUID id = r.run().id();
+                boolean stale = !r.deployment().id().equals(current.id()) || !keep.contains(r.scheduleKey());
+                if (!stale || !r.instant().isAfter(after) || !waiting.containsKey(id)) continue;
+                waiting.remove(id);
+                flowRuns.remove(id);
+                history.remove(id);
+                claims.remove(id);
+                it.remove();
+                deleted++;
+            }
+            return deleted;
         }
     }
 

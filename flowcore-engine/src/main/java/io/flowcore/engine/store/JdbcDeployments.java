@@ -18,7 +18,9 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
+import io.flowcore.engine.schedule.ScheduleJson;
 
 /*
  * The deployments and the claim of due runs, on SQLite or PostgreSQL. Unlike run states these are not
@@ -34,7 +36,7 @@ import javax.sql.DataSource;
  */
 final class JdbcDeployments {
     private static final String COLS = "id, flow_name, name, version, flow_class, flow_method, parameters_json, tags, "
-            + "work_queue, description, content_hash, created_at, parameter_schema";
+            + "work_queue, description, content_hash, created_at, parameter_schema, schedules";
 
     private final Dialect dialect;
     private final DataSource pool;
@@ -55,7 +57,7 @@ final class JdbcDeployments {
             if (newest.isPresent() && newest.get().contentHash().equals(d.contentHash())) return newest.get();
             DeploymentRecord next = d.withVersion(newest.map(n -> n.version() + 1).orElse(1));
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployments (" + COLS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 setText(ps, 1, next.id());
                 setText(ps, 2, next.flowName());
                 setText(ps, 3, next.name());
@@ -69,6 +71,7 @@ final class JdbcDeployments {
                 setText(ps, 11, next.contentHash());
                 ps.setLong(12, Columns.nanos(next.createdAt()));
                 setText(ps, 13, next.parameterSchema());
+                setText(ps, 14, next.schedules().isEmpty() ? null : ScheduleJson.toJson(next.schedules()));
                 ps.executeUpdate();
             }
             return next;
@@ -107,7 +110,8 @@ final class JdbcDeployments {
                             rs.getInt("version"), rs.getString("flow_class"), rs.getString("flow_method"),
                             rs.getString("parameters_json"), tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")),
                             rs.getString("work_queue"), rs.getString("description"), rs.getString("content_hash"),
-                            Columns.instant(rs.getLong("created_at")), rs.getString("parameter_schema")));
+                            Columns.instant(rs.getLong("created_at")), rs.getString("parameter_schema"),
+                            ScheduleJson.fromJson(rs.getString("schedules"))));
                 }
                 return out;
             }
@@ -165,6 +169,82 @@ final class JdbcDeployments {
                 }
             }
             return claimed;
+        });
+    }
+
+    /* Schedule runs. The key row goes in first with ON CONFLICT DO NOTHING: on PostgreSQL a second
+     * scheduler inserting the same key waits for the first one's transaction and then inserts nothing; on
+     * SQLite the write lock serialises them. Only the one that got the key inserts the run. */
+    List<FlowRunRecord> insertScheduleRuns(List<DeploymentStore.ScheduleRun> runs) {
+        if (runs.isEmpty()) return List.of();
+        return inTransaction("create scheduled runs", c -> {
+            List<FlowRunRecord> inserted = new ArrayList<>();
+            try (PreparedStatement key = c.prepareStatement("INSERT INTO schedule_runs (flow_name, deployment_name, "
+                    + "schedule_key, scheduled_at, flow_run_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+                 PreparedStatement run = c.prepareStatement(OpApplier.INSERT_FLOW_FOR_DEPLOYMENT)) {
+                for (DeploymentStore.ScheduleRun r : runs) {
+                    FlowRunRecord f = r.run();
+                    if (f.state().type() != StateType.SCHEDULED || f.state().scheduledTime() == null) {
+                        throw new IllegalArgumentException("a run waiting for a worker must be Scheduled with a time: " + f.state());
+                    }
+                    setText(key, 1, r.deployment().flowName());
+                    setText(key, 2, r.deployment().name());
+                    setText(key, 3, r.scheduleKey());
+                    key.setLong(4, Columns.nanos(r.instant()));
+                    setText(key, 5, f.id().toString());
+                    if (key.executeUpdate() != 1) continue;
+                    OpApplier.bindFlowRun(run, f, f.state(), 0);
+                    setText(run, 17, r.deployment().id());
+                    setText(run, 18, r.deployment().workQueue());
+                    run.executeUpdate();
+                    OpApplier.insertHistory(c, f.id(), 0, f.state());
+                    inserted.add(f);
+                }
+            }
+            return inserted;
+        });
+    }
+
+    /* The DELETE repeats the claim conditions; on PostgreSQL it waits for a claim in progress and then
+     * re-checks them against the claimed row, so a claimed run is never deleted. */
+    int deleteUnclaimedScheduleRuns(DeploymentRecord current, Set<String> keep, Instant after) {
+        return inTransaction("delete future runs of " + current.fullName(), c -> {
+            List<String> doomed = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT s.flow_run_id, s.schedule_key, f.deployment_id "
+                    + "FROM schedule_runs s JOIN flow_runs f ON f.id = s.flow_run_id WHERE s.flow_name = ? "
+                    + "AND s.deployment_name = ? AND s.scheduled_at > ? AND f.engine_id IS NULL AND f.state_type = 'SCHEDULED'")) {
+                setText(ps, 1, current.flowName());
+                setText(ps, 2, current.name());
+                ps.setLong(3, Columns.nanos(after));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (!current.id().equals(rs.getString(3)) || !keep.contains(rs.getString(2))) doomed.add(rs.getString(1));
+                    }
+                }
+            }
+            // Keys whose run is gone (the deployment was removed, with its waiting runs) free their instants again.
+            try (PreparedStatement orphans = c.prepareStatement("DELETE FROM schedule_runs WHERE flow_name = ? AND "
+                    + "deployment_name = ? AND NOT EXISTS (SELECT 1 FROM flow_runs f WHERE f.id = schedule_runs.flow_run_id)")) {
+                setText(orphans, 1, current.flowName());
+                setText(orphans, 2, current.name());
+                orphans.executeUpdate();
+            }
+            int deleted = 0;
+            try (PreparedStatement run = c.prepareStatement("DELETE FROM flow_runs WHERE id = ? AND engine_id IS NULL "
+                    + "AND state_type = 'SCHEDULED'");
+                 PreparedStatement history = c.prepareStatement("DELETE FROM state_history WHERE run_id = ?");
+                 PreparedStatement key = c.prepareStatement("DELETE FROM schedule_runs WHERE flow_run_id = ?")) {
+                for (String id : doomed) {
+                    run.setString(1, id);
+                    if (run.executeUpdate() != 1) continue;
+                    history.setString(1, id);
+                    history.executeUpdate();
+                    key.setString(1, id);
+                    key.executeUpdate();
+                    deleted++;
+                }
+            }
+            return deleted;
         });
     }
 

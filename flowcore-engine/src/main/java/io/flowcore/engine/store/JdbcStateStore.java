@@ -388,6 +388,16 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    public List<FlowRunRecord> insertScheduleRuns(List<ScheduleRun> runs) {
+        return deployments.insertScheduleRuns(runs);
+    }
+
+    @Override
+    public int deleteUnclaimedScheduleRuns(DeploymentRecord current, java.util.Set<String> keep, java.time.Instant after) {
+        return deployments.deleteUnclaimedScheduleRuns(current, keep, after);
+    }
+
+    @Override
     public void insertScheduledRun(FlowRunRecord run, String deploymentId, String workQueue) {
         deployments.insertScheduledRun(run, deploymentId, workQueue);
     }

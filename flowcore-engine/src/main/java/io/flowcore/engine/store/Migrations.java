@@ -22,7 +22,8 @@ import java.util.List;
 final class Migrations {
     /** In order; a script's version is the number after {@code V}. Never edit a released script: add one. */
     static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__blocks.sql", "V3__claims.sql",
-            "V4__deployments.sql", "V5__deployment_schemas.sql", "V6__notifications.sql", "V7__work_queues.sql");
+            "V4__deployments.sql", "V5__deployment_schemas.sql", "V6__notifications.sql", "V7__work_queues.sql",
+            "V8__schedules.sql");
 
     private static final String RESOURCE_DIR = "migrations/";
 
