@@ -167,7 +167,7 @@ final class FlowRunner {
         if (error instanceof RunTimeoutException) {
             end = States.timedOut(now, error.getMessage());
         } else if (scope.cancelRequested && !scope.takenOver) {
-            end = States.cancelled(now, "flow run cancelled");
+            end = States.cancelled(now, scope.cancelReason != null ? scope.cancelReason : "flow run cancelled");
             if (!(error instanceof RunCancelledException)) error = new RunCancelledException(scope.label() + " was cancelled");
         } else if (error == null) {
             end = States.completed(now);

@@ -81,8 +81,17 @@ final class FlowScope {
 
     /** Asks the run to stop: interrupts its threads, those of its task runs and of its subflows. */
     void requestCancel() {
+        requestCancel(null);
+    }
+
+    /** @param why the state message of the Cancelled run when it is not a user's cancel (null: "flow run cancelled") */
+    void requestCancel(String why) {
+        if (why != null && cancelReason == null) cancelReason = why;
         cancelRequested = true;
-        for (FlowScope c : children) c.requestCancel();
+        for (FlowScope c : children) c.requestCancel(why);
         for (Thread t : threads) t.interrupt();
     }
+
+    /** Why the run was cancelled, when the engine (not a user) cancelled it. */
+    volatile String cancelReason;
 }

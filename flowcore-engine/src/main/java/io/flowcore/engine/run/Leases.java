@@ -97,10 +97,11 @@ final class Leases implements AutoCloseable {
         if (silent.compareTo(timeout.minus(interval.multipliedBy(2))) < 0 || engine.active.isEmpty()) return;
         for (FlowScope scope : engine.active.values()) {
             if (scope.cancelRequested) continue;
-            RunLogs.ENGINE.warn("{}: the store has not taken this engine's heartbeat for {} s (lease timeout {} s); "
-                    + "cancelling the run before its lease expires", scope.label(), silent.toMillis() / 1000.0,
-                    timeout.toMillis() / 1000.0);
-            scope.requestCancel();
+            String why = "cancelled by its engine: the store had not taken the engine's heartbeat for "
+                    + silent.toMillis() / 1000.0 + " s (lease timeout " + timeout.toMillis() / 1000.0
+                    + " s), so another engine could soon count it crashed";
+            RunLogs.ENGINE.warn("{}: {}", scope.label(), why);
+            scope.requestCancel(why);
         }
     }
 

@@ -283,7 +283,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 return out;
             } catch (SQLException e) {
                 if (stopping) throw new InterruptedException("closing"); // not the op's fault: keep it in the journal
-                if (!dialect.isTransient(e)) return applyEach(batch);
+                if (!dialect.isTransient(e) && !connectionBroken(e)) return applyEach(batch);
                 pauseMillis = pauseAfter(e, pauseMillis);
             } catch (RuntimeException e) {
                 if (stopping) throw new InterruptedException("closing");
@@ -312,7 +312,7 @@ final class GroupCommitWriter implements AutoCloseable {
                     break;
                 } catch (SQLException e) {
                     if (stopping) throw new InterruptedException("closing");
-                    if (dialect.isTransient(e)) {
+                    if (dialect.isTransient(e) || connectionBroken(e)) {
                         pauseMillis = pauseAfter(e, pauseMillis);
                         continue;
                     }
@@ -363,6 +363,22 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the connection is gone, whatever the error says: a connection error (08xxx), a server that
+     * shut down or restarted (57P01–57P03: "terminating connection due to administrator command"), or a
+     * connection the pool already closed (pgjdbc then throws "This connection has been closed" with no
+     * SQLSTATE). A new connection fixes these; blaming an op for them would quarantine every later write.
+     */
+    private boolean connectionBroken(SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && (state.startsWith("08") || state.startsWith("57P"))) return true;
+        try {
+            return connection == null || connection.isClosed();
+        } catch (SQLException closed) {
+            return true;
+        }
+    }
+
     private void healthy() {
         failingSince = 0;
         lastError = null;
@@ -376,7 +392,7 @@ final class GroupCommitWriter implements AutoCloseable {
                     e.getMessage(), journal.file());
         }
         lastError = e;
-        if (e.getSQLState() != null && e.getSQLState().startsWith("08")) closeConnection();
+        if (connectionBroken(e)) closeConnection();
         if (stopping) throw new InterruptedException("closing");
         Thread.sleep(pauseMillis);
         return Math.min(pauseMillis * 2, MAX_PAUSE_MILLIS);
