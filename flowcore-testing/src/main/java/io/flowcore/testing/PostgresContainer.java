@@ -26,6 +26,7 @@ import org.testcontainers.utility.DockerImageName;
  *      Flowcore fc = Flowcore.create(cfg -> cfg.database(pg.jdbcUrl(), pg.user(), pg.password()))) {
  *     pg.stop();    // the server shuts down; the data stays
  *     pg.start();   // and comes back on the same port
+ *     pg.kill();    // or crashes (SIGKILL)
  *     pg.pause();   // frozen: connections stay open, queries hang, as in a network partition
  *     pg.unpause();
  * }
@@ -116,6 +117,17 @@ public final class PostgresContainer implements AutoCloseable {
         if (!running) return;
         unpause();
         client().stopContainerCmd(container.getContainerId()).withTimeout(30).exec();
+        running = false;
+    }
+
+    /**
+     * Kills the server at once ({@code docker kill}, SIGKILL: a crash; at {@link #start()} PostgreSQL
+     * recovers what it committed from its write-ahead log). Keeps the container and its data.
+     */
+    public void kill() {
+        if (!running) return;
+        unpause();
+        client().killContainerCmd(container.getContainerId()).exec();
         running = false;
     }
 
