@@ -8,12 +8,17 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The PostgreSQL container fixture on the real Docker engine (started by {@code .ci/test-infra.sh up}). */
 @DisplayName("PostgresContainer")
 class PostgresContainerTests {
+    @BeforeEach
+    void needsDocker() {
+        DockerInfra.require();
+    }
 
     private static Connection connect(PostgresContainer pg) throws SQLException {
         // socketTimeout: a read from a frozen server gives up after 1 s

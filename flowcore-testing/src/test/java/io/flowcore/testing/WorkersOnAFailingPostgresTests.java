@@ -74,6 +74,7 @@ class WorkersOnAFailingPostgresTests {
 
     @BeforeEach
     void startPostgres() {
+        DockerInfra.require();
         pg = new PostgresContainer().start();
         STARTED.drainPermits();
     }
@@ -82,7 +83,7 @@ class WorkersOnAFailingPostgresTests {
     void closeAll() throws Exception {
         release.countDown();
         for (AutoCloseable c : open.reversed()) c.close();
-        pg.close();
+        if (pg != null) pg.close();
     }
 
     private Flowcore engine(String name) {
