@@ -60,6 +60,17 @@ class WorkersOnAFailingPostgresTests {
         }
     }
 
+    /** The finding that keeps the restart tests off until the engine is fixed (they then pass as they are). */
+    static final String WRITER_STUCK_AFTER_57P01 = "bug: after PostgreSQL restarts (fast shutdown or a crash) the "
+            + "store's writer may never reconnect and then sets every later write aside. When its first error is "
+            + "57P01 ('terminating connection due to administrator command' or '... unexpected postmaster exit'), "
+            + "GroupCommitWriter.pauseAfter retries on the same connection (it drops it only for SQLSTATE 08xxx); "
+            + "HikariCP has already closed that proxy, whose next use throws SQLException('Connection is closed') "
+            + "with no SQLSTATE: not transient, so applyEach quarantines every op (heartbeats, states, logs) from "
+            + "then on. Its heartbeats never arrive again and the other worker marks its runs Crashed. Whether the "
+            + "first error is 57P01 or 08006 is a race, so this fails in some runs of either variant "
+            + "(FLOWCORE_TEST_LOG=INFO shows 'refused a write ... Connection is closed')";
+
     /** Short enough that a frozen server costs seconds: 2 s per network read, 6 s of retries for callers. */
     private static final StateStores.Options OPTIONS = new StateStores.Options(Duration.ofSeconds(6), Duration.ofSeconds(2));
     /** Heartbeat every 0.5 s; a lease expires after 10 s without one (runs are cancelled at 9 s). */
@@ -130,10 +141,14 @@ class WorkersOnAFailingPostgresTests {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < ids.size(); i++) {
             UUID id = ids.get(i);
-            sb.append("\n run ").append(i).append(" executed ").append(EXECUTIONS.get(batch + "/" + i))
-                    .append(" times: ").append(stateNames(fc, id));
-            fc.history().logs(id).stream().skip(Math.max(0, fc.history().logs(id).size() - 3))
-                    .forEach(l -> sb.append("\n   ").append(l));
+            sb.append("\n run ").append(i).append(" executed ").append(EXECUTIONS.get(batch + "/" + i)).append(" times: ");
+            try {
+                sb.append(stateNames(fc, id));
+                var logs = fc.history().logs(id);
+                logs.stream().skip(Math.max(0, logs.size() - 3)).forEach(l -> sb.append("\n   ").append(l));
+            } catch (RuntimeException storeFailing) {
+                sb.append("(cannot read it: ").append(storeFailing.getMessage()).append(')');
+            }
         }
         return sb.toString();
     }
@@ -144,19 +159,14 @@ class WorkersOnAFailingPostgresTests {
 
     @Test
     @Timeout(90)
-    @Disabled("bug: after a fast shutdown (docker stop) the PostgreSQL store's writer never reconnects and sets every "
-            + "later write aside. GroupCommitWriter.pauseAfter closes its connection only for SQLSTATE 08xxx, but the "
-            + "first error is 57P01 (admin shutdown: transient, so retried on the same connection); HikariCP has "
-            + "already closed that proxy, whose next use throws SQLException(\"Connection is closed\") with no "
-            + "SQLSTATE: not transient, so applyEach quarantines every op (heartbeats, states, logs) from then on. "
-            + "The heartbeats never arrive again and runs end Crashed or never end (see the engine log with "
-            + "FLOWCORE_TEST_LOG=INFO)")
+    @Disabled(WRITER_STUCK_AFTER_57P01)
     void aFastShutdownAndRestartWhileTwoWorkersRunABatchEndsEveryRunOnceAndCrashesNone() throws Exception {
         restartWhileTwoWorkersRunABatch(pg::stop);
     }
 
     @Test
     @Timeout(90)
+    @Disabled(WRITER_STUCK_AFTER_57P01)
     void aCrashAndRestartWhileTwoWorkersRunABatchEndsEveryRunOnceAndCrashesNone() throws Exception {
         restartWhileTwoWorkersRunABatch(pg::kill);
     }
