@@ -3,9 +3,12 @@
 # here: their tests use in-process stand-ins, named StandIn; SQLite and DuckDB are embedded):
 #   up    PostgreSQL (the Debian/Ubuntu cluster) with role+db flowcore/flowcore, S3Mock on 127.0.0.1:19090
 #         with bucket flowcore-test, the awscli/s3cmd clients, Azurite's blob service on 127.0.0.1:10000
-#         (installed once with npm), python3-aiosmtpd (a STARTTLS SMTP server the email tests start);
-#         then writes $STATE/env.sh for the tests.
-#   down  stops S3Mock and Azurite (PostgreSQL is a system service and stays up).
+#         (installed once with npm), python3-aiosmtpd (a STARTTLS SMTP server the email tests start), a Docker
+#         engine (no bridge: containers use host networking) with the images built offline from
+#         docker/*/Dockerfile; then writes $STATE/env.sh for the tests.
+#   down  stops S3Mock, Azurite and the Docker engine (PostgreSQL is a system service and stays up;
+#         images persist).
+#   docker  only the Docker part of `up` (the engine and the images).
 #   env   prints the env file, for `eval "$(bash .ci/test-infra.sh env)"`.
 # Idempotent: `up` on a running set-up only re-checks it.
 set -euo pipefail
@@ -216,6 +219,101 @@ signature_v2 = False
 EOF
 }
 
+# ---------------------------------------------------------------- Docker engine and offline images
+# No registry is reachable from the test machines, so every image is built here: a Debian base by
+# debootstrap, then the project's images from docker/*/Dockerfile. No bridge and no iptables rules:
+# containers run with host networking (or none), so all test traffic stays on loopback.
+docker_ready() { docker version >/dev/null 2>&1; }
+dockerd_pid() { [ -f "$STATE/dockerd.pid" ] && kill -0 "$(cat "$STATE/dockerd.pid")" 2>/dev/null && cat "$STATE/dockerd.pid"; }
+# The label an image carries: the hash of the files it is built from, so a changed Dockerfile rebuilds it.
+image_label() { docker image inspect -f '{{index .Config.Labels "io.flowcore.source"}}' "$1" 2>/dev/null || true; }
+timed() { local t=$SECONDS; "$@"; log "$1 took $((SECONDS - t)) s"; }
+
+dockerd_up() {
+  local missing=()
+  command -v dockerd >/dev/null || missing+=(docker.io)
+  command -v debootstrap >/dev/null || missing+=(debootstrap)
+  ((${#missing[@]} == 0)) || apt_install --no-install-recommends "${missing[@]}"
+  if docker_ready; then log "Docker engine already answering"; return 0; fi
+  nohup dockerd --storage-driver=overlay2 --bridge=none --iptables=false \
+    </dev/null >"$STATE/dockerd.log" 2>&1 &
+  echo $! >"$STATE/dockerd.pid"
+  local end=$((SECONDS + 60))
+  until docker_ready; do
+    if ! dockerd_pid >/dev/null || ((SECONDS >= end)); then
+      log "dockerd did not answer within 60 s; last lines of $STATE/dockerd.log:"
+      tail -n 30 "$STATE/dockerd.log" >&2 || true
+      docker_down
+      exit 1
+    fi
+    sleep 0.1
+  done
+  log "Docker engine up (pid $(dockerd_pid))"
+}
+
+base_image_up() {
+  docker image inspect local/debian-bookworm >/dev/null 2>&1 && return 0
+  # The mirror apt already uses (deb822 sources on Debian 12, else the classic list).
+  local mirror
+  mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [ -n "$mirror" ] || mirror=$(awk '$1=="deb"{print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+  [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+  log "building local/debian-bookworm with debootstrap from $mirror (about 2 minutes, once)"
+  as_root rm -rf "$STATE/rootfs"
+  as_root debootstrap --variant=minbase bookworm "$STATE/rootfs" "$mirror" >"$STATE/debootstrap.log" 2>&1 \
+    || { tail -n 30 "$STATE/debootstrap.log" >&2; die "debootstrap failed (log: $STATE/debootstrap.log)"; }
+  as_root tar -C "$STATE/rootfs" -c . | docker import - local/debian-bookworm >/dev/null
+  as_root rm -rf "$STATE/rootfs"
+}
+
+# project_image NAME DIR [extra build args...]: builds docker/DIR/Dockerfile with the context in $STATE
+# (prepared by the caller) unless the image exists with the same source hash.
+project_image() {
+  local name=$1 dir=$2 ctx=$3 hash
+  hash=$(cat "docker/$dir/Dockerfile" "${@:4}" | sha256sum | cut -c1-16)
+  [ "$(image_label "$name")" = "$hash" ] && return 0
+  log "building $name from docker/$dir/Dockerfile"
+  cp "docker/$dir/Dockerfile" "$ctx/Dockerfile"
+  docker build -q --network host --label "io.flowcore.source=$hash" -t "$name" "$ctx" >"$STATE/build-$dir.log" 2>&1 \
+    || { tail -n 30 "$STATE/build-$dir.log" >&2; die "building $name failed (log: $STATE/build-$dir.log)"; }
+}
+
+jdk_image_up() {
+  local ctx="$STATE/docker-jdk" hash
+  # The JDK's release file names its version: a new JDK rebuilds the image.
+  hash=$(cat docker/jdk/Dockerfile "$JAVA_HOME/release" | sha256sum | cut -c1-16)
+  [ "$(image_label local/flowcore-jdk)" = "$hash" ] && return 0
+  rm -rf "$ctx"; mkdir -p "$ctx"
+  cp -a "$(readlink -f "$JAVA_HOME")" "$ctx/jdk"
+  project_image local/flowcore-jdk jdk "$ctx" "$JAVA_HOME/release"
+  rm -rf "$ctx"
+}
+
+postgres_image_up() {
+  local ctx="$STATE/docker-postgres"
+  mkdir -p "$ctx"
+  project_image local/flowcore-postgres postgres "$ctx"
+  rm -rf "$ctx"
+}
+
+docker_up() {
+  timed dockerd_up
+  timed base_image_up
+  timed jdk_image_up
+  timed postgres_image_up
+  log "Docker images: $(docker image ls --format '{{.Repository}}' | grep '^local/' | sort | tr '\n' ' ')"
+}
+
+docker_down() {
+  local pid
+  pid=$(dockerd_pid) || { rm -f "$STATE/dockerd.pid"; return 0; }
+  kill "$pid"
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$STATE/dockerd.pid"
+  log "Docker engine stopped"
+}
+
 write_env() {
   cat >"$STATE/env.sh.tmp" <<EOF
 # Written by .ci/test-infra.sh up: source it before running the tests.
@@ -232,6 +330,11 @@ export FLOWCORE_AWS_CLI=$AWS_CLI
 export FLOWCORE_S3CMD=$S3CMD
 export FLOWCORE_S3CMD_CONFIG=$STATE/s3cmd.cfg
 export FLOWCORE_AZURE_CONNECTION_STRING='DefaultEndpointsProtocol=http;AccountName=$AZURITE_ACCOUNT;AccountKey=$AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$AZURITE_PORT/$AZURITE_ACCOUNT;'
+# Testcontainers on a daemon without registry access (also set in the parent pom's surefire config):
+# no gateway probe (it pulls alpine), no Ryuk (its image cannot be pulled), no start-up checks (they pull).
+export TESTCONTAINERS_HOST_OVERRIDE=localhost
+export TESTCONTAINERS_RYUK_DISABLED=true
+export TESTCONTAINERS_CHECKS_DISABLE=true
 EOF
   mv "$STATE/env.sh.tmp" "$STATE/env.sh"
   log "wrote $STATE/env.sh"
@@ -246,9 +349,11 @@ case "${1:-}" in
     s3_up
     azurite_up
     clients_up
+    docker_up
     write_env
     ;;
-  down) s3_down; azurite_down ;;
+  down) s3_down; azurite_down; docker_down ;;
+  docker) mkdir -p "$STATE"; source .ci/java-home.sh; docker_up ;;   # only the Docker part of `up`
   env)  cat "$STATE/env.sh" 2>/dev/null || die "no $STATE/env.sh: run '$0 up' first" ;;
-  *)    echo "usage: $0 up|down|env" >&2; exit 2 ;;
+  *)    echo "usage: $0 up|down|docker|env" >&2; exit 2 ;;
 esac
