@@ -242,6 +242,32 @@ class SchedulesTests {
         }
     }
 
+    @Test
+    void aRunNotStartedFifteenSecondsAfterItsTimeBecomesLateOnceAndStillRuns() throws Exception {
+        try (Flowcore fc = engine()) {
+            fc.deployments().apply(monthly()); // runs at 1 February, 1 March and 1 April, 05:00 New York time
+            clock.set(ny("2021-02-01T05:00:10"));
+            fc.deployments().schedule();
+            FlowRunRecord first = runs(fc).getFirst();
+            assertEquals("Scheduled", first.state().name(), "10 s after its time it is not late yet");
+
+            clock.set(ny("2021-02-01T05:00:20"));
+            fc.deployments().schedule();
+            fc.deployments().schedule();
+            FlowRunRecord late = fc.history().flowRun(first.id()).orElseThrow();
+            assertEquals(StateType.SCHEDULED, late.state().type());
+            assertEquals("Late", late.state().name());
+            assertTrue(late.state().message().contains("not started 20 s after its scheduled time"), late.state().message());
+            assertEquals(List.of("Scheduled", "Late"), TestEngines.names(fc, first.id()), "marked once");
+            assertEquals("Scheduled", runs(fc).get(1).state().name(), "the March run is not late");
+
+            try (Worker w = fc.worker(o -> o.noScheduler())) {
+                assertEquals(1, w.runOnce());
+            }
+            assertEquals(List.of("Scheduled", "Late", "Pending", "Running", "Completed"), TestEngines.names(fc, first.id()));
+        }
+    }
+
     /** Engines on one database: two schedulers racing over the same instants, and a claim racing a new version. */
     abstract static class TwoSchedulers {
         @TempDir

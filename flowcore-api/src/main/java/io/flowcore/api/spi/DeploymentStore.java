@@ -43,6 +43,14 @@ public interface DeploymentStore {
     List<ClaimedRun> claimDue(String engineId, Collection<String> queues, Instant now, int limit);
 
     /**
+     * Marks Late the runs waiting for a worker (Scheduled, unclaimed) whose scheduled time is before
+     * {@code lateBefore}: their state becomes type SCHEDULED named {@code Late} at {@code now} (Prefect's
+     * model), so they still run when a worker is free, and they show, filter and notify as Late. A run is
+     * marked once. Returns how many it marked.
+     */
+    int markLate(Instant lateBefore, Instant now);
+
+    /**
      * Inserts, in one transaction, each run a schedule creates whose (deployment, schedule, instant) has no
      * run yet; the others are left alone, so two schedulers never create the same run twice.
      *

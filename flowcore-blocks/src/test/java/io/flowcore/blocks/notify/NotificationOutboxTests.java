@@ -154,6 +154,25 @@ class NotificationOutboxTests {
     }
 
     @Test
+    void aDeploymentRunThatNoWorkerStartsBecomesLateAndItsRuleNotifies() {
+        try (Flowcore fc = engine(10)) {
+            fc.notifications().save(NotificationRule.of("late-runs", "ops", "Late").forDeployments("nightly/late"));
+            fc.deployments().apply(io.flowcore.api.deployment.Deployment.of(Nightly.class, "load", "late")
+                    .withParameters(java.util.Map.of("rows", 1)));
+            var run = fc.deployments().run("nightly/late", java.util.Map.of());
+            clock.advance(Duration.ofSeconds(20));
+            fc.deployments().schedule();
+
+            assertEquals("Late", fc.history().flowRun(run.id()).orElseThrow().state().name());
+            assertEquals(1, fc.notifications().deliverDue());
+            assertTrue(receiver.only().body().contains("Late"), receiver.only().body());
+            NotificationEvent event = fc.notifications().events(1).getFirst();
+            assertEquals(run.id(), event.flowRunId());
+            assertEquals("Late", event.stateName());
+        }
+    }
+
+    @Test
     void aPausedRuleCreatesNoEventsAndAnUnknownRuleIsNamed() {
         try (Flowcore fc = engine(10)) {
             fc.notifications().save(NotificationRule.of("failures", "ops", "Failed"));

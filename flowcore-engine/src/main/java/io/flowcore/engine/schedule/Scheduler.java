@@ -37,14 +37,22 @@ public final class Scheduler {
      * How far ahead a pass creates runs: at least the next {@code runs} instants of each schedule and
      * every instant in the next {@code ahead}.
      */
-    public record Settings(int runs, Duration ahead) {
-        /** The next 3 runs and at least the next hour. */
-        public static final Settings DEFAULT = new Settings(3, Duration.ofHours(1));
+    public record Settings(int runs, Duration ahead, Duration lateAfter) {
+        /** The next 3 runs and at least the next hour; Late 15 s after the scheduled time (Prefect's). */
+        public static final Settings DEFAULT = new Settings(3, Duration.ofHours(1), Duration.ofSeconds(15));
 
         public Settings {
             if (runs < 1) throw new IllegalArgumentException("scheduler runs must be >= 1: " + runs);
             if (ahead.isNegative()) throw new IllegalArgumentException("scheduler ahead must be >= 0: " + ahead);
+            if (lateAfter.isNegative()) throw new IllegalArgumentException("lateAfter must be >= 0: " + lateAfter);
         }
+
+        /** Late after the default 15 s. */
+        public Settings(int runs, Duration ahead) {
+            this(runs, ahead, DEFAULT_LATE_AFTER);
+        }
+
+        private static final Duration DEFAULT_LATE_AFTER = Duration.ofSeconds(15);
     }
 
     /**
@@ -69,6 +77,9 @@ public final class Scheduler {
     /** One pass over every deployment; returns how many runs it created. A deployment that fails is logged and skipped. */
     public int pass() {
         Instant now = deployments.now();
+        int late = store.markLate(now.minus(settings.lateAfter()), now);
+        if (late > 0) LOG.info("scheduler: {} run(s) not started {} s after their scheduled time are Late", late,
+                settings.lateAfter().toSeconds());
         Set<String> paused = paused();
         int created = 0;
         for (DeploymentRecord d : store.deployments()) {

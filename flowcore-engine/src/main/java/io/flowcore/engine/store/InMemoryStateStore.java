@@ -253,6 +253,27 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
     }
 
     @Override
+    public int markLate(java.time.Instant lateBefore, java.time.Instant now) {
+        synchronized (claims) {
+            int marked = 0;
+            for (UUID id : List.copyOf(waiting.keySet())) {
+                FlowRunRecord r = flowRuns.get(id);
+                State s = r.state();
+                if (s.type() != StateType.SCHEDULED || s.name().equals("Late") || !s.scheduledTime().isBefore(lateBefore)) {
+                    continue;
+                }
+                State late = new State(StateType.SCHEDULED, "Late", now, "not started "
+                        + java.time.Duration.between(s.scheduledTime(), now).toSeconds() + " s after its scheduled time "
+                        + s.scheduledTime(), s.scheduledTime());
+                flowRuns.put(id, r.withState(late));
+                appendHistory(id, late);
+                marked++;
+            }
+            return marked;
+        }
+    }
+
+    @Override
     public List<ClaimedRun> claimDue(String engineId, java.util.Collection<String> queues, java.time.Instant now,
                                      int limit) {
         synchronized (claims) {

@@ -134,6 +134,46 @@ final class JdbcDeployments {
         });
     }
 
+    int markLate(Instant lateBefore, Instant now) {
+        return inTransaction("mark late runs", c -> {
+            record Waiting(java.util.UUID id, long epoch, long seq, Instant scheduled) { }
+            List<Waiting> late = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, claim_epoch, state_seq, state_scheduled FROM flow_runs "
+                    + "WHERE engine_id IS NULL AND state_type = 'SCHEDULED' AND state_name <> 'Late' "
+                    + "AND state_scheduled < ? ORDER BY state_scheduled LIMIT 1000"
+                    + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : ""))) {
+                ps.setLong(1, Columns.nanos(lateBefore));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        late.add(new Waiting(java.util.UUID.fromString(rs.getString(1)), rs.getLong(2), rs.getLong(3),
+                                Columns.instant(rs.getLong(4))));
+                    }
+                }
+            }
+            List<JdbcNotifications.Entered> entered = new ArrayList<>();
+            try (PreparedStatement up = c.prepareStatement("UPDATE flow_runs SET state_name = 'Late', state_ts = ?, "
+                    + "state_message = ?, state_seq = ? WHERE id = ? AND engine_id IS NULL AND claim_epoch = ? "
+                    + "AND state_type = 'SCHEDULED' AND state_name <> 'Late'")) {
+                for (Waiting w : late) {
+                    String why = "not started " + java.time.Duration.between(w.scheduled(), now).toSeconds()
+                            + " s after its scheduled time " + w.scheduled();
+                    State state = new State(StateType.SCHEDULED, "Late", now, why, w.scheduled());
+                    long seq = Math.max(w.seq() + 1, StoreOp.seq(w.epoch(), 1));
+                    up.setLong(1, Columns.nanos(now));
+                    setText(up, 2, why);
+                    up.setLong(3, seq);
+                    up.setString(4, w.id().toString());
+                    up.setLong(5, w.epoch());
+                    if (up.executeUpdate() != 1) continue;
+                    OpApplier.insertHistory(c, w.id(), seq, state);
+                    entered.add(new JdbcNotifications.Entered(w.id(), state));
+                }
+            }
+            JdbcNotifications.enqueue(c, entered);
+            return entered.size();
+        });
+    }
+
     List<DeploymentStore.ClaimedRun> claimDue(String engineId, Collection<String> queues, Instant now, int limit) {
         return inTransaction("claim due runs", c -> {
             // Paused queues give out nothing, limited ones only what they have room for, by priority level.

@@ -403,6 +403,12 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    public int markLate(Instant lateBefore, Instant now) {
+        flush(); // a run a worker claimed a moment ago is not marked
+        return deployments.markLate(lateBefore, now);
+    }
+
+    @Override
     public List<ClaimedRun> claimDue(String engineId, java.util.Collection<String> queues, java.time.Instant now,
                                      int limit) {
         List<ClaimedRun> claimed = deployments.claimDue(engineId, queues, now, limit);
