@@ -38,6 +38,7 @@ import picocli.CommandLine.Parameters;
  *       workQueue: default          # optional
  *       tags: [reports]             # optional
  *       description: ...            # optional
+ *       retries: 2                  # optional: a crashed run is queued again as a new run, up to 2 times
  *       schedules:                  # optional; each one of cron, interval or rrule
  *         - cron: "0 5 1 * *"
  *           timezone: America/New_York
@@ -53,7 +54,7 @@ final class DeploymentCommand extends Subcommand {
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
     private static final List<String> FIELDS = List.of("name", "flowClass", "flowMethod", "parameters", "workQueue",
-            "tags", "description", "schedules");
+            "tags", "description", "schedules", "retries");
 
     @Command(name = "apply", description = "Create or update the deployments of a YAML (or JSON) file.")
     int apply(@Parameters(paramLabel = "FILE", description = "A file with a 'deployments' list.") Path file)
@@ -93,10 +94,19 @@ final class DeploymentCommand extends Subcommand {
                     n.has("tags") ? JSON.convertValue(n.get("tags"), List.class) : List.of(),
                     n.has("workQueue") ? text(n, "workQueue", where, true) : "default",
                     n.has("description") ? text(n, "description", where, false) : "",
-                    ScheduleJson.fromJson(n.get("schedules"), where + ".schedules"));
+                    ScheduleJson.fromJson(n.get("schedules"), where + ".schedules"), retries(n, where));
             out.add(d);
         }
         return out;
+    }
+
+    private static int retries(JsonNode n, String where) {
+        JsonNode v = n.get("retries");
+        if (v == null || v.isNull()) return 0;
+        if (!v.canConvertToExactIntegral() || v.asInt() < 0) {
+            throw new IllegalArgumentException(where + ": 'retries' must be a whole number >= 0, not " + v);
+        }
+        return v.asInt();
     }
 
     private static String text(JsonNode n, String field, String where, boolean required) {
@@ -154,6 +164,7 @@ final class DeploymentCommand extends Subcommand {
         o.set("tags", JSON.valueToTree(d.tags()));
         o.put("description", d.description());
         o.put("createdAt", d.createdAt().toString());
+        o.put("retries", d.retries());
         if (d.parameterSchema() != null) o.set("parameterSchema", JSON.readTree(d.parameterSchema()));
         return o;
     }
@@ -192,7 +203,7 @@ final class DeploymentCommand extends Subcommand {
             @SuppressWarnings("unchecked")
             Map<String, Object> params = JSON.readValue(d.parametersJson(), LinkedHashMap.class);
             DeploymentRecord r = fc.deployments().apply(new Deployment(d.flowClass(), d.flowMethod(), d.name(), params,
-                    d.tags(), d.workQueue(), d.description(), List.of(s)));
+                    d.tags(), d.workQueue(), d.description(), List.of(s), d.retries()));
             out().printf("%s version %d: %s%n", r.fullName(), r.version(), ScheduleJson.toJson(s));
         }
         return 0;

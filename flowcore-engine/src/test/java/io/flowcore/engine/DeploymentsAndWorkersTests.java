@@ -182,6 +182,38 @@ class DeploymentsAndWorkersTests {
     }
 
     @Test
+    void aCrashedRunOfADeploymentWithRetriesIsQueuedAgainAsANewRunUntilItsRetriesAreUsedUp() throws Exception {
+        var store = io.flowcore.engine.store.StateStores.inMemory(); // closing it keeps its data: engines share it
+        var ds = (io.flowcore.api.spi.DeploymentStore) store;
+        UUID first;
+        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home).store(store))) {
+            fc.deployments().apply(Deployment.of(Counted.class, "counted", "retried").withRetries(1)
+                    .withParameters(Map.of("n", 3, "batch", "crash")));
+            first = fc.deployments().run("counted/retried", Map.of()).id();
+        }
+        // A worker that holds no lease claims it and vanishes: the next engine marks it Crashed.
+        assertEquals(1, ds.claimDue("vanished", List.of(), Instant.now().plusSeconds(1), 10).size());
+        UUID second;
+        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home).store(store))) {
+            assertEquals(StateType.CRASHED, fc.history().flowRun(first).orElseThrow().state().type());
+            List<FlowRunRecord> again = fc.history().flowRuns(io.flowcore.api.run.FlowRunQuery.all().flow("counted")).stream()
+                    .filter(r -> first.equals(r.resumeOf())).toList();
+            assertEquals(1, again.size(), "queued again once, as a new run resuming the crashed one");
+            second = again.getFirst().id();
+            assertEquals(StateType.SCHEDULED, again.getFirst().state().type());
+        }
+        // The retry crashes too: its deployment allows one retry, so it stays Crashed.
+        assertEquals(1, ds.claimDue("vanished-again", List.of(), Instant.now().plusSeconds(1), 10).size());
+        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home).store(store));
+             Worker w = fc.worker(o -> o.noScheduler())) {
+            assertEquals(StateType.CRASHED, fc.history().flowRun(second).orElseThrow().state().type());
+            assertEquals(0, w.runOnce(), "nothing queued a third time");
+            assertEquals(2, fc.history().flowRuns(io.flowcore.api.run.FlowRunQuery.all().flow("counted")).size());
+        }
+        assertEquals(null, EXECUTIONS.get("crash/3"), "neither run executed: their workers vanished first");
+    }
+
+    @Test
     void aDeploymentKeepsItsParameterSchemaAndARunCreatedWithoutTheFlowsClassIsCheckedAgainstIt() {
         try (Flowcore fc = memory()) {
             DeploymentRecord real = fc.deployments().apply(Deployment.of(Counted.class, "counted", "nightly"));

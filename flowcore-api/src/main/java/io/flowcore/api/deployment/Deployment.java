@@ -25,9 +25,12 @@ import java.util.Objects;
  * @param workQueue   the queue its runs wait in for a worker ({@code default} unless set)
  * @param description for people
  * @param schedules   when it runs by itself (none unless set); part of its content like the rest
+ * @param retries     how many times a run that ends Crashed (its worker died) is queued again as a new run that
+ *                    resumes it (0 unless set); never the same run twice
  */
 public record Deployment(String flowClass, String flowMethod, String name, Map<String, Object> parameters,
-                         List<String> tags, String workQueue, String description, List<Schedule> schedules) {
+                         List<String> tags, String workQueue, String description, List<Schedule> schedules,
+                         int retries) {
     public Deployment {
         Objects.requireNonNull(flowClass, "flowClass");
         Objects.requireNonNull(flowMethod, "flowMethod");
@@ -37,6 +40,13 @@ public record Deployment(String flowClass, String flowMethod, String name, Map<S
         tags = tags == null ? List.of() : List.copyOf(tags);
         description = description == null ? "" : description;
         schedules = schedules == null ? List.of() : List.copyOf(schedules);
+        if (retries < 0) throw new IllegalArgumentException("deployment retries must be >= 0: " + retries);
+    }
+
+    /** A deployment whose crashed runs are not retried. */
+    public Deployment(String flowClass, String flowMethod, String name, Map<String, Object> parameters,
+                      List<String> tags, String workQueue, String description, List<Schedule> schedules) {
+        this(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, 0);
     }
 
     /** A deployment without schedules. */
@@ -58,23 +68,28 @@ public record Deployment(String flowClass, String flowMethod, String name, Map<S
     }
 
     public Deployment withParameters(Map<String, ?> p) {
-        return new Deployment(flowClass, flowMethod, name, new LinkedHashMap<>(p), tags, workQueue, description, schedules);
+        return new Deployment(flowClass, flowMethod, name, new LinkedHashMap<>(p), tags, workQueue, description, schedules, retries);
     }
 
     public Deployment withTags(String... t) {
-        return new Deployment(flowClass, flowMethod, name, parameters, List.of(t), workQueue, description, schedules);
+        return new Deployment(flowClass, flowMethod, name, parameters, List.of(t), workQueue, description, schedules, retries);
     }
 
     public Deployment withWorkQueue(String queue) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, queue, description, schedules);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, queue, description, schedules, retries);
     }
 
     public Deployment withDescription(String d) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, d, schedules);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, d, schedules, retries);
     }
 
     /** This deployment with exactly these schedules (none: it runs only when asked). */
     public Deployment withSchedules(Schedule... s) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, List.of(s));
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, List.of(s), retries);
+    }
+
+    /** This deployment with crashed runs queued again, up to {@code n} times per original run. */
+    public Deployment withRetries(int n) {
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, n);
     }
 }

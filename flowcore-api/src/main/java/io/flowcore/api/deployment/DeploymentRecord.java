@@ -22,14 +22,23 @@ import java.util.List;
  * @param parameterSchema the flow method's parameters as a JSON Schema (types and constraints), so that a
  *                        process without the flow's classes can show and check them; null when unknown
  * @param schedules      when it runs by itself
+ * @param retries        how many times a crashed run is queued again as a new run
  */
 public record DeploymentRecord(String id, String flowName, String name, int version, String flowClass,
                                String flowMethod, String parametersJson, List<String> tags, String workQueue,
                                String description, String contentHash, Instant createdAt, String parameterSchema,
-                               List<Schedule> schedules) {
+                               List<Schedule> schedules, int retries) {
     public DeploymentRecord {
         tags = List.copyOf(tags);
         schedules = schedules == null ? List.of() : List.copyOf(schedules);
+    }
+
+    /** A record whose crashed runs are not retried. */
+    public DeploymentRecord(String id, String flowName, String name, int version, String flowClass, String flowMethod,
+                            String parametersJson, List<String> tags, String workQueue, String description,
+                            String contentHash, Instant createdAt, String parameterSchema, List<Schedule> schedules) {
+        this(id, flowName, name, version, flowClass, flowMethod, parametersJson, tags, workQueue, description,
+                contentHash, createdAt, parameterSchema, schedules, 0);
     }
 
     /** A record without schedules. */
@@ -51,7 +60,7 @@ public record DeploymentRecord(String id, String flowName, String name, int vers
     /** This record as version {@code v}. */
     public DeploymentRecord withVersion(int v) {
         return new DeploymentRecord(id, flowName, name, v, flowClass, flowMethod, parametersJson, tags, workQueue,
-                description, contentHash, createdAt, parameterSchema, schedules);
+                description, contentHash, createdAt, parameterSchema, schedules, retries);
     }
 
     /** {@code <flow-name>/<deployment-name>}. */

@@ -114,6 +114,37 @@ public final class DeploymentActions {
         return retry;
     }
 
+    /**
+     * After this engine marked {@code crashedId} Crashed: queues it again as a new run (resuming it) when its
+     * deployment allows more retries ({@code Deployment#retries}, counted along the chain of runs resuming
+     * one another). Only the engine whose crash verdict won calls this, and the store refuses a second retry
+     * of one run, so a crashed run is queued again at most once.
+     */
+    void retryAfterCrash(UUID crashedId) {
+        String fullName = queues.deploymentsOfRuns(List.of(crashedId)).get(crashedId);
+        if (fullName == null) return;
+        DeploymentRecord d = deployments.get(fullName).orElse(null);
+        if (d == null || d.retries() == 0) return;
+        int attempts = 1;
+        FlowRunRecord r = engine.store.flowRun(crashedId).orElse(null);
+        while (r != null && r.resumeOf() != null && attempts <= d.retries()) {
+            attempts++;
+            r = engine.store.flowRun(r.resumeOf()).orElse(null);
+        }
+        if (attempts > d.retries()) {
+            RunLogs.ENGINE.warn("Crashed flow run {} of deployment '{}' is not queued again: its {} retries are used up",
+                    crashedId, fullName, d.retries());
+            return;
+        }
+        try {
+            FlowRunRecord again = retry(crashedId);
+            RunLogs.ENGINE.info("Crashed flow run {} of deployment '{}' is queued again as '{}' (retry {} of {})", crashedId,
+                    fullName, again.name(), attempts, d.retries());
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            RunLogs.ENGINE.info("Crashed flow run {} is not queued again: {}", crashedId, e.getMessage());
+        }
+    }
+
     private DeploymentRecord existing(String fullName) {
         return deployments.get(fullName).orElseThrow(() -> noDeployment(fullName));
     }

@@ -139,10 +139,21 @@ final class Leases implements AutoCloseable {
                     RunLogs.ENGINE.warn("Flow run '{}' was marked Crashed: its engine {} {}", run.runName(),
                             run.engineId(), why);
                     engine.hooks.afterCrash(run.claim().flowRunId(), state);
+                    retryAfterCrash(run.claim().flowRunId());
                 }
             }
         }
         return crashed;
+    }
+
+    /** A deployment's crashed run goes back to its queue when the deployment allows retries. */
+    private void retryAfterCrash(UUID id) {
+        if (!(engine.store instanceof io.flowcore.api.spi.WorkQueueStore)) return;
+        try {
+            new DeploymentActions(engine, new DeploymentService(engine)).retryAfterCrash(id);
+        } catch (RuntimeException e) {
+            RunLogs.ENGINE.warn("could not queue crashed flow run {} again: {}", id, Errors.describe(e));
+        }
     }
 
     /** Why the lease's engine counts as gone, or null while it may be alive. Called holding {@code seen}. */

@@ -36,7 +36,7 @@ import io.flowcore.engine.schedule.ScheduleJson;
  */
 final class JdbcDeployments {
     private static final String COLS = "id, flow_name, name, version, flow_class, flow_method, parameters_json, tags, "
-            + "work_queue, description, content_hash, created_at, parameter_schema, schedules";
+            + "work_queue, description, content_hash, created_at, parameter_schema, schedules, retries";
 
     private final Dialect dialect;
     private final DataSource pool;
@@ -57,7 +57,7 @@ final class JdbcDeployments {
             if (newest.isPresent() && newest.get().contentHash().equals(d.contentHash())) return newest.get();
             DeploymentRecord next = d.withVersion(newest.map(n -> n.version() + 1).orElse(1));
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployments (" + COLS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 setText(ps, 1, next.id());
                 setText(ps, 2, next.flowName());
                 setText(ps, 3, next.name());
@@ -72,6 +72,7 @@ final class JdbcDeployments {
                 ps.setLong(12, Columns.nanos(next.createdAt()));
                 setText(ps, 13, next.parameterSchema());
                 setText(ps, 14, next.schedules().isEmpty() ? null : ScheduleJson.toJson(next.schedules()));
+                ps.setInt(15, next.retries());
                 ps.executeUpdate();
             }
             return next;
@@ -111,7 +112,7 @@ final class JdbcDeployments {
                             rs.getString("parameters_json"), tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")),
                             rs.getString("work_queue"), rs.getString("description"), rs.getString("content_hash"),
                             Columns.instant(rs.getLong("created_at")), rs.getString("parameter_schema"),
-                            ScheduleJson.fromJson(rs.getString("schedules"))));
+                            ScheduleJson.fromJson(rs.getString("schedules")), rs.getInt("retries")));
                 }
                 return out;
             }
