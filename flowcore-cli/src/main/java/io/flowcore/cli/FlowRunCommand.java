@@ -117,12 +117,48 @@ final class FlowRunCommand extends Subcommand {
         return 0;
     }
 
-    @Command(name = "cancel", description = "Cancel a flow run (its engine stops it).")
-    int cancel(@Parameters(paramLabel = "ID") UUID id) {
+    @Command(name = "cancel", description = "Cancel a flow run (its engine stops it; one waiting for a worker ends "
+            + "Cancelled at once), or every run matching --state/--deployment/--flow, e.g. a backlog of Late runs.")
+    int cancel(@Parameters(paramLabel = "ID", arity = "0..1") UUID id,
+               @Option(names = "--state", paramLabel = "S", description = "A state type or name, any case (repeatable).")
+               List<String> states,
+               @Option(names = "--deployment", paramLabel = "FLOW/DEPLOYMENT") String deployment,
+               @Option(names = "--flow", paramLabel = "F") String flow,
+               @Option(names = "--dry-run", description = "Print what would be cancelled, cancel nothing.") boolean dryRun) {
         try (Flowcore fc = cli.engine()) {
-            boolean cancelled = fc.cancel(id);
-            out().println(cancelled ? "Cancelling flow run " + id : "Flow run " + id + " had already ended");
-            return cancelled ? 0 : 1;
+            if (id != null) {
+                if (states != null || deployment != null || flow != null) {
+                    throw new IllegalArgumentException("give a run's ID or --state/--deployment/--flow, not both");
+                }
+                if (dryRun) {
+                    out().println("would cancel flow run " + id);
+                    return 0;
+                }
+                boolean cancelled = fc.cancel(id);
+                out().println(cancelled ? "Cancelling flow run " + id : "Flow run " + id + " had already ended");
+                return cancelled ? 0 : 1;
+            }
+            if (states == null) {
+                throw new IllegalArgumentException("name the runs to cancel: a run's ID, or --state (e.g. --state Late), "
+                        + "optionally with --deployment or --flow");
+            }
+            List<FlowRunRecord> runs = fc.history().flowRuns(FlowRunQuery.all().flow(flow).limit(100_000)).stream()
+                    .filter(r -> !r.state().isFinal() && states.stream().anyMatch(s -> matches(r.state(), s))).toList();
+            if (deployment != null) {
+                Map<UUID, String> of = fc.deployments().ofRuns(runs.stream().map(FlowRunRecord::id).toList());
+                runs = runs.stream().filter(r -> deployment.equals(of.get(r.id()))).toList();
+            }
+            int cancelled = 0;
+            for (FlowRunRecord r : runs) {
+                if (dryRun) {
+                    out().printf("would cancel %s %s (%s)%n", r.id(), r.name(), r.state());
+                } else if (fc.cancel(r.id())) {
+                    cancelled++;
+                    out().printf("cancelled %s %s (was %s)%n", r.id(), r.name(), r.state().name());
+                }
+            }
+            out().println(dryRun ? runs.size() + " run(s) would be cancelled" : cancelled + " run(s) cancelled");
+            return 0;
         }
     }
 

@@ -179,6 +179,29 @@ class DeploymentCommandTests {
     }
 
     @Test
+    void aBacklogOfWaitingRunsIsCancelledByStateAndDeploymentAndNoWorkerStartsThem() throws Exception {
+        assertEquals(0, run("deployment", "apply", yaml(GREETER).toString()), err.toString());
+        assertEquals(0, run("deployment", "run", "greeter/nightly"), err.toString());
+        assertEquals(0, run("deployment", "run", "greeter/nightly"), err.toString());
+
+        assertEquals(0, run("flow-run", "cancel", "--state", "scheduled", "--deployment", "greeter/nightly", "--dry-run"));
+        assertTrue(out.toString().contains("2 run(s) would be cancelled"), out.toString());
+        assertEquals(0, run("flow-run", "ls", "--state", "Scheduled", "--json"));
+        assertEquals(2, new ObjectMapper().readTree(out.toString()).size(), "a dry run cancels nothing");
+
+        assertEquals(0, run("flow-run", "cancel", "--state", "Scheduled", "--deployment", "greeter/nightly"));
+        assertTrue(out.toString().contains("2 run(s) cancelled"), out.toString());
+        assertEquals(0, run("worker", "start", "--run-once"), err.toString());
+        assertEquals(0, run("flow-run", "ls", "--json"));
+        for (JsonNode r : new ObjectMapper().readTree(out.toString())) {
+            assertEquals("CANCELLED", r.get("state").get("type").asText(), r.toString());
+            assertEquals("cancelled before it started", r.get("state").get("message").asText(), r.toString());
+        }
+        assertEquals(1, run("flow-run", "cancel"));
+        assertTrue(err.toString().contains("a run's ID, or --state"), err.toString());
+    }
+
+    @Test
     void badFilesAndNamesAreOneClearErrorNamingTheThing() throws Exception {
         assertEquals(1, run("deployment", "apply", yaml(GREETER.replace("tags:", "tagz:")).toString()));
         assertTrue(err.toString().contains("deployments[0]: unknown field 'tagz'"), err.toString());

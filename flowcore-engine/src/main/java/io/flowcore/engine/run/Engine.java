@@ -239,6 +239,14 @@ public final class Engine implements AutoCloseable {
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<RunClaim> live = liveRun(flowRunId);
             if (live.isEmpty()) return false; // it ended meanwhile
+            if (live.get().engineId() == null && live.get().state().type() == StateType.SCHEDULED) {
+                // waiting for a worker: nobody would carry out a Cancelling, so it ends Cancelled here
+                if (transitions.cancelWaiting(live.get(), States.cancelled(clock.instant(), "cancelled before it started"))
+                        .isPresent()) {
+                    return true;
+                }
+                continue;
+            }
             if (transitions.requestCancel(live.get(), States.cancelling(clock.instant())).isPresent()) return true;
         }
         return liveRun(flowRunId).isPresent(); // still live after three lost races: someone else is cancelling it

@@ -61,6 +61,18 @@ public final class Transitions {
     }
 
     /**
+     * Cancels a run that waits for a worker (Scheduled or Late, held by no engine): it ends Cancelled at once,
+     * under a new claim epoch, so a worker's claim of it in the meantime loses and it never starts.
+     *
+     * @return the new claim, or empty when a worker claimed it first (then cancel the running run instead)
+     */
+    public Optional<Claim> cancelWaiting(RunClaim run, State cancelled) {
+        requireType(cancelled, StateType.CANCELLED);
+        StateMachine.check("Flow run '" + run.runName() + "'", run.state().type(), cancelled.type());
+        return store.takeOver(run.claim(), null, cancelled, null);
+    }
+
+    /**
      * Asks for a run held by another engine to stop: it becomes Cancelling under a new claim epoch. Its
      * holder notices (its writes are refused, or at its next heartbeat), re-claims it and ends it Cancelled.
      *
