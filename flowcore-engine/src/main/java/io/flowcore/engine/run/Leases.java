@@ -57,6 +57,11 @@ final class Leases implements AutoCloseable {
         this.timeout = timeout;
         this.startedAt = engine.clock.instant();
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "flowcore-heartbeat"));
+        // One heartbeat interval before the lease would expire, but never within 1.5 intervals: renewals come
+        // every interval plus the time a tick takes, so a tighter bound cancels healthy runs on a busy machine.
+        Duration latest = timeout.minus(interval);
+        Duration floor = interval.multipliedBy(3).dividedBy(2);
+        this.cancelAfter = latest.compareTo(floor) < 0 ? floor : latest;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "flowcore-lease-watchdog"));
     }
 
@@ -91,10 +96,13 @@ final class Leases implements AutoCloseable {
      * one as gone and mark its runs Crashed. Stop them here first, so a run never goes on executing after
      * its lease expired (when another worker may already be in charge of what comes next).
      */
+    /** How long without a renewal before this engine cancels its own runs. */
+    private final Duration cancelAfter;
+
     private void cancelBeforeTheLeaseExpires() {
         if (paused) return;
         Duration silent = Duration.between(lastRenewed, engine.clock.instant());
-        if (silent.compareTo(timeout.minus(interval.multipliedBy(2))) < 0 || engine.active.isEmpty()) return;
+        if (silent.compareTo(cancelAfter) < 0 || engine.active.isEmpty()) return;
         for (FlowScope scope : engine.active.values()) {
             if (scope.cancelRequested) continue;
             String why = "cancelled by its engine: the store had not taken the engine's heartbeat for "
