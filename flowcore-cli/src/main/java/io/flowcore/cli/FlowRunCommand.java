@@ -162,6 +162,27 @@ final class FlowRunCommand extends Subcommand {
         }
     }
 
+    @Command(name = "delete", description = "Retention: delete the runs that ended before --older-than ago, with their "
+            + "task runs, state history, logs and notification events. Runs that have not ended stay.")
+    int delete(@Option(names = "--older-than", required = true, paramLabel = "AGE",
+                       description = "e.g. 90d, 12h, 30m or ISO-8601 (P90D).") String olderThan,
+               @Option(names = "--state", paramLabel = "S", description = "Only runs in this state type or name "
+                       + "(repeatable).") List<String> states,
+               @Option(names = "--dry-run", description = "Print what would be deleted, delete nothing.") boolean dryRun) {
+        java.time.Duration age = io.flowcore.engine.schedule.ScheduleJson.duration(olderThan, "--older-than");
+        if (age.isNegative()) throw new IllegalArgumentException("--older-than must not be negative: " + olderThan);
+        try (Flowcore fc = cli.engine()) {
+            List<FlowRunRecord> runs = fc.history().deleteEnded(java.time.Instant.now().minus(age),
+                    states == null ? List.of() : states, dryRun);
+            for (FlowRunRecord r : runs) {
+                out().printf("%s %s %s %s (%s)%n", dryRun ? "would delete" : "deleted", r.id(), r.name(), r.flowName(),
+                        r.state().name());
+            }
+            out().println(runs.size() + " run(s) " + (dryRun ? "would be deleted" : "deleted"));
+        }
+        return 0;
+    }
+
     @Command(name = "retry", description = "Run a Failed or Crashed run of a deployment again from its failed task: "
             + "a new run on the deployment's work queue reuses the results of the tasks that completed.")
     int retry(@Parameters(paramLabel = "ID") UUID id) {

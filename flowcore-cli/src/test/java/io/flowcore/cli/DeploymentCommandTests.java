@@ -202,6 +202,27 @@ class DeploymentCommandTests {
     }
 
     @Test
+    void endedRunsAreDeletedByAgeAndStateAndADryRunKeepsThem() throws Exception {
+        assertEquals(0, run("deployment", "apply", yaml(GREETER).toString()), err.toString());
+        assertEquals(0, run("deployment", "run", "greeter/nightly"), err.toString());
+        assertEquals(0, run("worker", "start", "--run-once"), err.toString());
+        assertEquals(0, run("deployment", "run", "greeter/nightly"), err.toString()); // waits: not ended
+
+        assertEquals(0, run("flow-run", "delete", "--older-than", "0s", "--dry-run"));
+        assertTrue(out.toString().contains("1 run(s) would be deleted"), out.toString());
+        assertEquals(0, run("flow-run", "delete", "--older-than", "30d"));
+        assertTrue(out.toString().contains("0 run(s) deleted"), out.toString());
+        assertEquals(0, run("flow-run", "delete", "--older-than", "0s", "--state", "Completed"));
+        assertTrue(out.toString().contains("1 run(s) deleted"), out.toString());
+        assertEquals(0, run("flow-run", "ls", "--json"));
+        JsonNode left = new ObjectMapper().readTree(out.toString());
+        assertEquals(1, left.size(), left.toString());
+        assertEquals("SCHEDULED", left.get(0).get("state").get("type").asText());
+        assertEquals(1, run("flow-run", "delete", "--older-than", "soon"));
+        assertTrue(err.toString().contains("--older-than 'soon' is not a duration"), err.toString());
+    }
+
+    @Test
     void badFilesAndNamesAreOneClearErrorNamingTheThing() throws Exception {
         assertEquals(1, run("deployment", "apply", yaml(GREETER.replace("tags:", "tagz:")).toString()));
         assertTrue(err.toString().contains("deployments[0]: unknown field 'tagz'"), err.toString());

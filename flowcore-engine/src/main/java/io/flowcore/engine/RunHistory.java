@@ -43,6 +43,18 @@ public final class RunHistory {
     }
 
     /** The name of the store behind this history, e.g. {@code sqlite}. */
+    /**
+     * Retention: deletes the flow runs that ended before {@code before} (created before it, in a final state)
+     * whose state's type or name is one of {@code states} (any final state when none), with their task runs,
+     * state history, logs and notification events. Runs that have not ended are never deleted.
+     *
+     * @param dryRun delete nothing, only return what would go
+     * @return the runs deleted (or that would be), oldest first
+     */
+    public List<FlowRunRecord> deleteEnded(java.time.Instant before, java.util.Collection<String> states, boolean dryRun) {
+        return store.deleteEndedRuns(before, states, dryRun);
+    }
+
     public String storeName() {
         return store.name();
     }

@@ -106,6 +106,19 @@ public interface StateStore extends AutoCloseable {
     /** The logs of a flow run and its task runs, in order. */
     List<RunLog> logs(UUID flowRunId);
 
+    /**
+     * Retention: deletes the flow runs that ended (a final state) and were created before {@code before},
+     * whose state's type or name is one of {@code states} (any final state when empty), with their task
+     * runs, state history, logs and notification events. A run that has not ended is never deleted.
+     *
+     * @param dryRun true to delete nothing and only return what would go
+     * @return the runs deleted (or that would be)
+     */
+    default List<FlowRunRecord> deleteEndedRuns(java.time.Instant before, java.util.Collection<String> states,
+                                                boolean dryRun) {
+        throw new UnsupportedOperationException("the " + name() + " store does not delete runs");
+    }
+
     /** Waits until every write made before the call is visible to queries (and durable). */
     void flush();
 

@@ -480,6 +480,31 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
     }
 
     @Override
+    public List<FlowRunRecord> deleteEndedRuns(java.time.Instant before, java.util.Collection<String> states,
+                                               boolean dryRun) {
+        synchronized (claims) {
+            List<FlowRunRecord> chosen = flowRuns.values().stream()
+                    .filter(r -> r.state().isFinal() && r.createdAt().isBefore(before))
+                    .filter(r -> states.isEmpty() || states.stream().anyMatch(s -> s.equalsIgnoreCase(r.state().name())
+                            || s.equalsIgnoreCase(r.state().type().name())))
+                    .sorted(Comparator.comparing(FlowRunRecord::createdAt).thenComparing(FlowRunRecord::id)).toList();
+            if (dryRun) return chosen;
+            for (FlowRunRecord r : chosen) {
+                for (TaskRunRecord t : taskRunsByFlow.getOrDefault(r.id(), List.of())) {
+                    taskRuns.remove(t.id());
+                    history.remove(t.id());
+                }
+                taskRunsByFlow.remove(r.id());
+                history.remove(r.id());
+                logs.remove(r.id());
+                flowRuns.remove(r.id());
+                claims.remove(r.id());
+            }
+            return chosen;
+        }
+    }
+
+    @Override
     public void close() {
     }
 }

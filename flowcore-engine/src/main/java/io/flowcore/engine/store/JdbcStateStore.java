@@ -94,6 +94,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     private final Path journalDir;
     private final JdbcDeployments deployments;
     private final JdbcNotifications notifications;
+    private final JdbcRetention retention;
     private final JdbcWorkQueues workQueues;
     /** The writer's lock: one lock orders seq numbers, journal records and the queue (and suits virtual threads). */
     private final java.util.concurrent.locks.ReentrantLock seqLock;
@@ -110,6 +111,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
         this.deployments = new JdbcDeployments(dialect, readers);
         this.notifications = new JdbcNotifications(dialect, readers);
         this.workQueues = new JdbcWorkQueues(dialect, readers);
+        this.retention = new JdbcRetention(dialect, readers);
         this.writer = writer;
         this.resources = resources;
         this.journalDir = journalDir;
@@ -626,5 +628,11 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     @Override
     public List<String> pausedNotifiers() {
         return notifications.pausedNotifiers();
+    }
+
+    @Override
+    public List<FlowRunRecord> deleteEndedRuns(Instant before, java.util.Collection<String> states, boolean dryRun) {
+        flush(); // the writes queued for these runs are in before they go
+        return retention.deleteEndedRuns(before, states, dryRun);
     }
 }
