@@ -39,6 +39,7 @@ import picocli.CommandLine.Parameters;
  *       tags: [reports]             # optional
  *       description: ...            # optional
  *       retries: 2                  # optional: a crashed run is queued again as a new run, up to 2 times
+ *       maxLateness: 6h             # optional: a run not started 6 h after its time is skipped, not started
  *       schedules:                  # optional; each one of cron, interval or rrule
  *         - cron: "0 5 1 * *"
  *           timezone: America/New_York
@@ -54,7 +55,7 @@ final class DeploymentCommand extends Subcommand {
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
     private static final List<String> FIELDS = List.of("name", "flowClass", "flowMethod", "parameters", "workQueue",
-            "tags", "description", "schedules", "retries");
+            "tags", "description", "schedules", "retries", "maxLateness");
 
     @Command(name = "apply", description = "Create or update the deployments of a YAML (or JSON) file.")
     int apply(@Parameters(paramLabel = "FILE", description = "A file with a 'deployments' list.") Path file)
@@ -94,7 +95,9 @@ final class DeploymentCommand extends Subcommand {
                     n.has("tags") ? JSON.convertValue(n.get("tags"), List.class) : List.of(),
                     n.has("workQueue") ? text(n, "workQueue", where, true) : "default",
                     n.has("description") ? text(n, "description", where, false) : "",
-                    ScheduleJson.fromJson(n.get("schedules"), where + ".schedules"), retries(n, where));
+                    ScheduleJson.fromJson(n.get("schedules"), where + ".schedules"), retries(n, where),
+                    n.hasNonNull("maxLateness")
+                            ? ScheduleJson.duration(text(n, "maxLateness", where, true), where + ".maxLateness") : null);
             out.add(d);
         }
         return out;
@@ -165,6 +168,7 @@ final class DeploymentCommand extends Subcommand {
         o.put("description", d.description());
         o.put("createdAt", d.createdAt().toString());
         o.put("retries", d.retries());
+        if (d.maxLateness() != null) o.put("maxLateness", d.maxLateness().toString());
         if (d.parameterSchema() != null) o.set("parameterSchema", JSON.readTree(d.parameterSchema()));
         return o;
     }
@@ -203,7 +207,7 @@ final class DeploymentCommand extends Subcommand {
             @SuppressWarnings("unchecked")
             Map<String, Object> params = JSON.readValue(d.parametersJson(), LinkedHashMap.class);
             DeploymentRecord r = fc.deployments().apply(new Deployment(d.flowClass(), d.flowMethod(), d.name(), params,
-                    d.tags(), d.workQueue(), d.description(), List.of(s), d.retries()));
+                    d.tags(), d.workQueue(), d.description(), List.of(s), d.retries(), d.maxLateness()));
             out().printf("%s version %d: %s%n", r.fullName(), r.version(), ScheduleJson.toJson(s));
         }
         return 0;

@@ -268,6 +268,29 @@ class SchedulesTests {
         }
     }
 
+    @Test
+    void aRunTooLateToMatterIsSkippedWithTheReasonAndNeverStarts() throws Exception {
+        try (Flowcore fc = engine()) {
+            fc.deployments().apply(monthly().withMaxLateness(Duration.ofHours(6)));
+            clock.set(ny("2021-02-01T10:00")); // 5 h late: Late, still worth running
+            fc.deployments().schedule();
+            FlowRunRecord feb = runs(fc).getFirst();
+            assertEquals("Late", fc.history().flowRun(feb.id()).orElseThrow().state().name());
+
+            clock.set(ny("2021-02-01T12:00")); // 7 h late: past maxLateness
+            fc.deployments().schedule();
+            FlowRunRecord skipped = fc.history().flowRun(feb.id()).orElseThrow();
+            assertEquals(StateType.CANCELLED, skipped.state().type());
+            assertEquals("Skipped", skipped.state().name());
+            assertTrue(skipped.state().message().contains("past the deployment's maxLateness of 21600 s"),
+                    skipped.state().message());
+            try (Worker w = fc.worker(o -> o.noScheduler())) {
+                assertEquals(0, w.runOnce(), "a skipped run never starts");
+            }
+            assertEquals(List.of("Scheduled", "Late", "Skipped"), TestEngines.names(fc, feb.id()));
+        }
+    }
+
     /** Engines on one database: two schedulers racing over the same instants, and a claim racing a new version. */
     abstract static class TwoSchedulers {
         @TempDir
@@ -298,6 +321,24 @@ class SchedulesTests {
                 assertEquals(List.of(ny("2021-03-01T05:00"), ny("2021-04-01T05:00")), resumed.stream()
                         .filter(r -> r.state().type() == StateType.SCHEDULED).map(r -> r.state().scheduledTime()).toList(),
                         "resuming recreates the deleted ones, once each, beside the claimed one");
+            }
+        }
+
+        @Test
+        void aRunPastTheMaximumLatenessIsSkippedInTheDatabase() {
+            FakeClock clock = new FakeClock(ny("2021-01-15T00:00"));
+            try (Flowcore fc = Flowcore.create(cfg -> { cfg.home(home.resolve("s")).clock(clock); store().accept(cfg); })) {
+                fc.deployments().apply(monthly().withMaxLateness(Duration.ofHours(6)));
+                clock.set(ny("2021-02-01T12:00"));
+                fc.deployments().schedule();
+                FlowRunRecord feb = runs(fc).stream().filter(r -> r.state().type() == StateType.CANCELLED).findFirst()
+                        .orElseThrow(() -> new AssertionError("no skipped run: " + runs(fc)));
+                assertEquals("Skipped", feb.state().name());
+                assertEquals(List.of("Scheduled", "Skipped"), TestEngines.names(fc, feb.id()));
+                try (StateStore other = openStore("w")) {
+                    assertEquals(0, ((DeploymentStore) other).claimDue("w", List.of(), clock.instant(), 10).stream()
+                            .filter(c -> c.run().id().equals(feb.id())).count(), "a skipped run is never claimed");
+                }
             }
         }
 

@@ -27,10 +27,12 @@ import java.util.Objects;
  * @param schedules   when it runs by itself (none unless set); part of its content like the rest
  * @param retries     how many times a run that ends Crashed (its worker died) is queued again as a new run that
  *                    resumes it (0 unless set); never the same run twice
+ * @param maxLateness a run no worker started this long after its scheduled time is not started any more but
+ *                    ends Cancelled named Skipped, with the reason (null: no limit)
  */
 public record Deployment(String flowClass, String flowMethod, String name, Map<String, Object> parameters,
                          List<String> tags, String workQueue, String description, List<Schedule> schedules,
-                         int retries) {
+                         int retries, java.time.Duration maxLateness) {
     public Deployment {
         Objects.requireNonNull(flowClass, "flowClass");
         Objects.requireNonNull(flowMethod, "flowMethod");
@@ -41,12 +43,21 @@ public record Deployment(String flowClass, String flowMethod, String name, Map<S
         description = description == null ? "" : description;
         schedules = schedules == null ? List.of() : List.copyOf(schedules);
         if (retries < 0) throw new IllegalArgumentException("deployment retries must be >= 0: " + retries);
+        if (maxLateness != null && !maxLateness.isPositive()) {
+            throw new IllegalArgumentException("deployment maxLateness must be > 0: " + maxLateness);
+        }
+    }
+
+    /** A deployment without a maximum lateness. */
+    public Deployment(String flowClass, String flowMethod, String name, Map<String, Object> parameters,
+                      List<String> tags, String workQueue, String description, List<Schedule> schedules, int retries) {
+        this(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries, null);
     }
 
     /** A deployment whose crashed runs are not retried. */
     public Deployment(String flowClass, String flowMethod, String name, Map<String, Object> parameters,
                       List<String> tags, String workQueue, String description, List<Schedule> schedules) {
-        this(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, 0);
+        this(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, 0, null);
     }
 
     /** A deployment without schedules. */
@@ -68,28 +79,33 @@ public record Deployment(String flowClass, String flowMethod, String name, Map<S
     }
 
     public Deployment withParameters(Map<String, ?> p) {
-        return new Deployment(flowClass, flowMethod, name, new LinkedHashMap<>(p), tags, workQueue, description, schedules, retries);
+        return new Deployment(flowClass, flowMethod, name, new LinkedHashMap<>(p), tags, workQueue, description, schedules, retries, maxLateness);
     }
 
     public Deployment withTags(String... t) {
-        return new Deployment(flowClass, flowMethod, name, parameters, List.of(t), workQueue, description, schedules, retries);
+        return new Deployment(flowClass, flowMethod, name, parameters, List.of(t), workQueue, description, schedules, retries, maxLateness);
     }
 
     public Deployment withWorkQueue(String queue) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, queue, description, schedules, retries);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, queue, description, schedules, retries, maxLateness);
     }
 
     public Deployment withDescription(String d) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, d, schedules, retries);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, d, schedules, retries, maxLateness);
     }
 
     /** This deployment with exactly these schedules (none: it runs only when asked). */
     public Deployment withSchedules(Schedule... s) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, List.of(s), retries);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, List.of(s), retries, maxLateness);
+    }
+
+    /** This deployment with runs skipped when no worker started them within {@code d} of their time. */
+    public Deployment withMaxLateness(java.time.Duration d) {
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries, d);
     }
 
     /** This deployment with crashed runs queued again, up to {@code n} times per original run. */
     public Deployment withRetries(int n) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, n);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, n, maxLateness);
     }
 }

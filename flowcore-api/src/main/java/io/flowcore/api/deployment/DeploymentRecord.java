@@ -23,14 +23,24 @@ import java.util.List;
  *                        process without the flow's classes can show and check them; null when unknown
  * @param schedules      when it runs by itself
  * @param retries        how many times a crashed run is queued again as a new run
+ * @param maxLateness    how late a run may start before it is skipped, or null for no limit
  */
 public record DeploymentRecord(String id, String flowName, String name, int version, String flowClass,
                                String flowMethod, String parametersJson, List<String> tags, String workQueue,
                                String description, String contentHash, Instant createdAt, String parameterSchema,
-                               List<Schedule> schedules, int retries) {
+                               List<Schedule> schedules, int retries, java.time.Duration maxLateness) {
     public DeploymentRecord {
         tags = List.copyOf(tags);
         schedules = schedules == null ? List.of() : List.copyOf(schedules);
+    }
+
+    /** A record without a maximum lateness. */
+    public DeploymentRecord(String id, String flowName, String name, int version, String flowClass, String flowMethod,
+                            String parametersJson, List<String> tags, String workQueue, String description,
+                            String contentHash, Instant createdAt, String parameterSchema, List<Schedule> schedules,
+                            int retries) {
+        this(id, flowName, name, version, flowClass, flowMethod, parametersJson, tags, workQueue, description,
+                contentHash, createdAt, parameterSchema, schedules, retries, null);
     }
 
     /** A record whose crashed runs are not retried. */
@@ -60,7 +70,7 @@ public record DeploymentRecord(String id, String flowName, String name, int vers
     /** This record as version {@code v}. */
     public DeploymentRecord withVersion(int v) {
         return new DeploymentRecord(id, flowName, name, v, flowClass, flowMethod, parametersJson, tags, workQueue,
-                description, contentHash, createdAt, parameterSchema, schedules, retries);
+                description, contentHash, createdAt, parameterSchema, schedules, retries, maxLateness);
     }
 
     /** {@code <flow-name>/<deployment-name>}. */

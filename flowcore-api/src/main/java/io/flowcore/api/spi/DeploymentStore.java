@@ -51,6 +51,13 @@ public interface DeploymentStore {
     int markLate(Instant lateBefore, Instant now);
 
     /**
+     * Ends Cancelled, named {@code Skipped}, the runs of deployment {@code d} (any version) that wait for a
+     * worker and whose scheduled time is more than {@code d.maxLateness()} before {@code now}: too late to be
+     * worth starting. Returns how many it skipped; none when the deployment has no maximum lateness.
+     */
+    int skipTooLate(DeploymentRecord d, Instant now);
+
+    /**
      * Inserts, in one transaction, each run a schedule creates whose (deployment, schedule, instant) has no
      * run yet; the others are left alone, so two schedulers never create the same run twice.
      *

@@ -62,10 +62,11 @@ public final class DeploymentService {
         // Only a deployment with schedules hashes them, so the versions applied before schedules existed stay current.
         if (!d.schedules().isEmpty()) parts.add(io.flowcore.engine.schedule.ScheduleJson.toJson(d.schedules()));
         if (d.retries() > 0) parts.add("retries=" + d.retries()); // likewise: only when set
+        if (d.maxLateness() != null) parts.add("maxLateness=" + d.maxLateness());
         String hash = hash(parts.toArray(String[]::new));
         DeploymentRecord record = new DeploymentRecord(UUID.randomUUID().toString(), flow.name(), d.name(), 0,
                 d.flowClass(), d.flowMethod(), params, d.tags(), d.workQueue(), d.description(), hash,
-                engine.clock.instant(), schema, d.schedules(), d.retries());
+                engine.clock.instant(), schema, d.schedules(), d.retries(), d.maxLateness());
         io.flowcore.engine.schedule.Scheduler.check(record, engine.clock.instant(),
                 json -> io.flowcore.engine.params.ParameterBinder.bind(flow.method(), json));
         return store.applyDeployment(record);

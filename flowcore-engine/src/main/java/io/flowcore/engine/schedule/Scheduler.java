@@ -77,6 +77,11 @@ public final class Scheduler {
     /** One pass over every deployment; returns how many runs it created. A deployment that fails is logged and skipped. */
     public int pass() {
         Instant now = deployments.now();
+        int skipped = 0;
+        for (DeploymentRecord d : store.deployments()) {
+            if (d.maxLateness() != null) skipped += store.skipTooLate(d, now);
+        }
+        if (skipped > 0) LOG.info("scheduler: skipped {} run(s) too late to start (past their deployment's maxLateness)", skipped);
         int late = store.markLate(now.minus(settings.lateAfter()), now);
         if (late > 0) LOG.info("scheduler: {} run(s) not started {} s after their scheduled time are Late", late,
                 settings.lateAfter().toSeconds());

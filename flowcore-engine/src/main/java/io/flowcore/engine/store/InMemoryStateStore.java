@@ -253,6 +253,30 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
     }
 
     @Override
+    public int skipTooLate(io.flowcore.api.deployment.DeploymentRecord d, java.time.Instant now) {
+        if (d.maxLateness() == null) return 0;
+        synchronized (claims) {
+            int skipped = 0;
+            for (UUID id : List.copyOf(waiting.keySet())) {
+                FlowRunRecord r = flowRuns.get(id);
+                State s = r.state();
+                if (s.type() != StateType.SCHEDULED || !d.fullName().equals(workQueues.deploymentOf(id))
+                        || !s.scheduledTime().isBefore(now.minus(d.maxLateness()))) {
+                    continue;
+                }
+                State skip = State.named(StateType.CANCELLED, "Skipped", now, "skipped: not started "
+                        + java.time.Duration.between(s.scheduledTime(), now).toSeconds() + " s after its scheduled time "
+                        + s.scheduledTime() + ", past the deployment's maxLateness of " + d.maxLateness().toSeconds() + " s");
+                if (takeOver(new Claim(id, claims.get(id)), null, skip, null).isPresent()) {
+                    waiting.remove(id);
+                    skipped++;
+                }
+            }
+            return skipped;
+        }
+    }
+
+    @Override
     public int markLate(java.time.Instant lateBefore, java.time.Instant now) {
         synchronized (claims) {
             int marked = 0;

@@ -36,7 +36,8 @@ import io.flowcore.engine.schedule.ScheduleJson;
  */
 final class JdbcDeployments {
     private static final String COLS = "id, flow_name, name, version, flow_class, flow_method, parameters_json, tags, "
-            + "work_queue, description, content_hash, created_at, parameter_schema, schedules, retries";
+            + "work_queue, description, content_hash, created_at, parameter_schema, schedules, retries, "
+            + "max_lateness_ms";
 
     private final Dialect dialect;
     private final DataSource pool;
@@ -57,7 +58,7 @@ final class JdbcDeployments {
             if (newest.isPresent() && newest.get().contentHash().equals(d.contentHash())) return newest.get();
             DeploymentRecord next = d.withVersion(newest.map(n -> n.version() + 1).orElse(1));
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployments (" + COLS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 setText(ps, 1, next.id());
                 setText(ps, 2, next.flowName());
                 setText(ps, 3, next.name());
@@ -73,6 +74,8 @@ final class JdbcDeployments {
                 setText(ps, 13, next.parameterSchema());
                 setText(ps, 14, next.schedules().isEmpty() ? null : ScheduleJson.toJson(next.schedules()));
                 ps.setInt(15, next.retries());
+                if (next.maxLateness() == null) ps.setNull(16, java.sql.Types.BIGINT);
+                else ps.setLong(16, next.maxLateness().toMillis());
                 ps.executeUpdate();
             }
             return next;
@@ -100,6 +103,11 @@ final class JdbcDeployments {
                 + "ORDER BY flow_name, name"));
     }
 
+    private static java.time.Duration maxLateness(ResultSet rs) throws SQLException {
+        long ms = rs.getLong("max_lateness_ms");
+        return rs.wasNull() ? null : java.time.Duration.ofMillis(ms);
+    }
+
     private static List<DeploymentRecord> query(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
@@ -112,7 +120,8 @@ final class JdbcDeployments {
                             rs.getString("parameters_json"), tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")),
                             rs.getString("work_queue"), rs.getString("description"), rs.getString("content_hash"),
                             Columns.instant(rs.getLong("created_at")), rs.getString("parameter_schema"),
-                            ScheduleJson.fromJson(rs.getString("schedules")), rs.getInt("retries")));
+                            ScheduleJson.fromJson(rs.getString("schedules")), rs.getInt("retries"),
+                            maxLateness(rs)));
                 }
                 return out;
             }
@@ -132,6 +141,53 @@ final class JdbcDeployments {
             }
             OpApplier.insertHistory(c, r.id(), 0, r.state());
             return null;
+        });
+    }
+
+    int skipTooLate(DeploymentRecord d, Instant now) {
+        if (d.maxLateness() == null) return 0;
+        Instant limit = now.minus(d.maxLateness());
+        return inTransaction("skip runs of " + d.fullName() + " too late to start", c -> {
+            record Waiting(java.util.UUID id, long epoch, long seq, Instant scheduled) { }
+            List<Waiting> late = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT f.id, f.claim_epoch, f.state_seq, f.state_scheduled "
+                    + "FROM flow_runs f JOIN deployments d ON d.id = f.deployment_id WHERE d.flow_name = ? AND d.name = ? "
+                    + "AND f.engine_id IS NULL AND f.state_type = 'SCHEDULED' AND f.state_scheduled < ? LIMIT 1000"
+                    + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE OF f SKIP LOCKED" : ""))) {
+                ps.setString(1, d.flowName());
+                ps.setString(2, d.name());
+                ps.setLong(3, Columns.nanos(limit));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        late.add(new Waiting(java.util.UUID.fromString(rs.getString(1)), rs.getLong(2), rs.getLong(3),
+                                Columns.instant(rs.getLong(4))));
+                    }
+                }
+            }
+            List<JdbcNotifications.Entered> entered = new ArrayList<>();
+            try (PreparedStatement up = c.prepareStatement("UPDATE flow_runs SET state_type = 'CANCELLED', "
+                    + "state_name = 'Skipped', state_ts = ?, state_message = ?, state_scheduled = NULL, state_seq = ?, "
+                    + "claim_epoch = ? WHERE id = ? AND engine_id IS NULL AND claim_epoch = ? AND state_type = 'SCHEDULED'")) {
+                for (Waiting w : late) {
+                    String why = "skipped: not started " + java.time.Duration.between(w.scheduled(), now).toSeconds()
+                            + " s after its scheduled time " + w.scheduled() + ", past the deployment's maxLateness of "
+                            + d.maxLateness().toSeconds() + " s";
+                    State state = State.named(StateType.CANCELLED, "Skipped", now, why);
+                    // a new claim epoch: a worker claiming it at this moment loses
+                    long seq = StoreOp.seq(w.epoch() + 1, 0);
+                    up.setLong(1, Columns.nanos(now));
+                    setText(up, 2, why);
+                    up.setLong(3, seq);
+                    up.setLong(4, w.epoch() + 1);
+                    up.setString(5, w.id().toString());
+                    up.setLong(6, w.epoch());
+                    if (up.executeUpdate() != 1) continue;
+                    OpApplier.insertHistory(c, w.id(), seq, state);
+                    entered.add(new JdbcNotifications.Entered(w.id(), state));
+                }
+            }
+            JdbcNotifications.enqueue(c, entered);
+            return entered.size();
         });
     }
 

@@ -405,6 +405,12 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    public int skipTooLate(DeploymentRecord d, Instant now) {
+        flush();
+        return deployments.skipTooLate(d, now);
+    }
+
+    @Override
     public int markLate(Instant lateBefore, Instant now) {
         flush(); // a run a worker claimed a moment ago is not marked
         return deployments.markLate(lateBefore, now);

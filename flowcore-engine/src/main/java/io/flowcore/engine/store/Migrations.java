@@ -24,7 +24,8 @@ final class Migrations {
     static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__blocks.sql", "V3__claims.sql",
             "V4__deployments.sql", "V5__deployment_schemas.sql", "V6__notifications.sql", "V7__work_queues.sql",
             "V8__schedules.sql",
-            "V9__deployment_retries.sql");
+            "V9__deployment_retries.sql",
+            "V10__deployment_max_lateness.sql");
 
     private static final String RESOURCE_DIR = "migrations/";
 
