@@ -52,14 +52,33 @@ final class FlowRunCommand extends Subcommand {
                 for (FlowRunRecord r : runs) a.add(toJson(fc, r, deployments.get(r.id())));
                 out().println(DeploymentCommand.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(a));
             } else {
-                out().printf("%-36s %-24s %-24s %-32s %s%n", "ID", "NAME", "FLOW", "DEPLOYMENT", "STATE");
+                out().printf("%-36s %-24s %-24s %-32s %-20s %-9s %s%n", "ID", "NAME", "FLOW", "DEPLOYMENT", "SCHEDULED",
+                        "LATE", "STATE");
+                java.time.Instant now = java.time.Instant.now();
                 for (FlowRunRecord r : runs) {
-                    out().printf("%-36s %-24s %-24s %-32s %s%n", r.id(), r.name(), r.flowName(),
-                            deployments.getOrDefault(r.id(), "-"), r.state());
+                    ObjectNode j = toJson(fc, r, null);
+                    String scheduled = j.get("scheduledTime").isNull() ? null : j.get("scheduledTime").asText();
+                    String started = j.get("startTime").isNull() ? null : j.get("startTime").asText();
+                    out().printf("%-36s %-24s %-24s %-32s %-20s %-9s %s%n", r.id(), r.name(), r.flowName(),
+                            deployments.getOrDefault(r.id(), "-"), scheduled == null ? "-" : scheduled.substring(0,
+                                    Math.min(19, scheduled.length())), lateness(scheduled, started, r, now), r.state());
                 }
             }
         }
         return 0;
+    }
+
+    /** How late the run started (or, waiting, is now) after its scheduled time; "-" when on time or not scheduled. */
+    static String lateness(String scheduled, String started, FlowRunRecord r, java.time.Instant now) {
+        if (scheduled == null) return "-";
+        java.time.Instant due = java.time.Instant.parse(scheduled);
+        java.time.Instant at = started != null ? java.time.Instant.parse(started)
+                : r.state().type() == StateType.SCHEDULED ? now : null;
+        if (at == null || !at.isAfter(due.plusSeconds(1))) return "-";
+        java.time.Duration d = java.time.Duration.between(due, at);
+        return d.toDays() > 0 ? d.toDays() + "d" + d.toHoursPart() + "h"
+                : d.toHours() > 0 ? d.toHours() + "h" + d.toMinutesPart() + "m"
+                : d.toMinutes() > 0 ? d.toMinutes() + "m" + d.toSecondsPart() + "s" : d.toSeconds() + "s";
     }
 
     /** A state matches its type (COMPLETED) or its name (Late, Cached), case-insensitively. */

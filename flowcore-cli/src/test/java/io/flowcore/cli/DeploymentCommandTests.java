@@ -184,6 +184,9 @@ class DeploymentCommandTests {
         assertEquals(0, run("deployment", "run", "greeter/nightly"), err.toString());
         assertEquals(0, run("deployment", "run", "greeter/nightly"), err.toString());
 
+        assertEquals(0, run("flow-run", "ls"));
+        assertTrue(out.toString().lines().findFirst().orElseThrow().matches("ID\\s+NAME\\s+FLOW\\s+DEPLOYMENT\\s+SCHEDULED\\s+LATE\\s+STATE"),
+                out.toString());
         assertEquals(0, run("flow-run", "cancel", "--state", "scheduled", "--deployment", "greeter/nightly", "--dry-run"));
         assertTrue(out.toString().contains("2 run(s) would be cancelled"), out.toString());
         assertEquals(0, run("flow-run", "ls", "--state", "Scheduled", "--json"));
@@ -220,6 +223,20 @@ class DeploymentCommandTests {
         assertEquals("SCHEDULED", left.get(0).get("state").get("type").asText());
         assertEquals(1, run("flow-run", "delete", "--older-than", "soon"));
         assertTrue(err.toString().contains("--older-than 'soon' is not a duration"), err.toString());
+    }
+
+    @Test
+    void flowRunLsShowsHowLateARunStartedOrIsWaiting() {
+        java.time.Instant due = java.time.Instant.parse("2021-01-01T00:00:00Z");
+        var done = new io.flowcore.api.run.FlowRunRecord(java.util.UUID.randomUUID(), "n", "f", null, null, "{}", null,
+                null, null, io.flowcore.api.state.State.of(io.flowcore.api.state.StateType.COMPLETED, due), due);
+        var waiting = new io.flowcore.api.run.FlowRunRecord(java.util.UUID.randomUUID(), "n", "f", null, null, "{}", null,
+                null, null, io.flowcore.api.state.State.scheduled("Late", due, due), due);
+        assertEquals("1m5s", FlowRunCommand.lateness(due.toString(), "2021-01-01T00:01:05Z", done, due));
+        assertEquals("2d3h", FlowRunCommand.lateness(due.toString(), "2021-01-03T03:00:00Z", done, due));
+        assertEquals("-", FlowRunCommand.lateness(due.toString(), "2021-01-01T00:00:01Z", done, due), "on time");
+        assertEquals("-", FlowRunCommand.lateness(null, null, done, due), "not scheduled");
+        assertEquals("30s", FlowRunCommand.lateness(due.toString(), null, waiting, due.plusSeconds(30)), "still waiting");
     }
 
     @Test
