@@ -9,23 +9,17 @@ import io.flowcore.api.Flow;
 import io.flowcore.api.Task;
 import io.flowcore.engine.Flowcore;
 import io.flowcore.engine.Worker;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code flowcore deployment|worker|flow-run} on the embedded store, as a user types them. */
 @DisplayName("the deployment, worker and flow-run commands")
-class DeploymentCommandTests {
+class DeploymentCommandTests extends CliTestSupport {
     public static class Greeter {
         @Task
         public String greet(String who, int times) {
@@ -38,23 +32,6 @@ class DeploymentCommandTests {
         }
     }
 
-    @TempDir
-    Path home;
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-
-    int run(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        CommandLine cl = FlowcoreCli.commandLine(new ByteArrayInputStream(new byte[0]), Map.of());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 2];
-        all[0] = "--home";
-        all[1] = home.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return cl.execute(all);
-    }
 
     private Path yaml(String body) throws Exception {
         Path f = home.resolve("flowcore.yaml");

@@ -5,35 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** flowcore notification …: rules managed from the command line, and a test message to a real HTTP receiver. */
-class NotificationCommandTests {
-    @TempDir
-    Path home;
-    StringWriter out = new StringWriter();
-    final StringWriter err = new StringWriter();
-
-    int run(Map<String, String> env, String... args) {
-        out = new StringWriter();
-        CommandLine cl = FlowcoreCli.commandLine(new ByteArrayInputStream(new byte[0]), env);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        List<String> all = new java.util.ArrayList<>(List.of("--home", home.toString()));
-        all.addAll(List.of(args));
-        return cl.execute(all.toArray(String[]::new));
-    }
+class NotificationCommandTests extends CliTestSupport {
 
     @Test
     void rulesAreCreatedListedPausedTestedAndRemoved() throws Exception {

@@ -6,37 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Schedules from the command line: the YAML's schedules, set-schedule, inspect and backfill. */
 @DisplayName("deployment schedules on the command line")
-class ScheduleCommandTests {
-    @TempDir
-    Path home;
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-
-    int run(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        CommandLine cl = FlowcoreCli.commandLine(new ByteArrayInputStream(new byte[0]), Map.of());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        String[] all = new String[args.length + 2];
-        all[0] = "--home";
-        all[1] = home.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return cl.execute(all);
-    }
+class ScheduleCommandTests extends CliTestSupport {
 
     private String yaml(String schedules) throws Exception {
         Path f = home.resolve("flowcore.yaml");

@@ -11,23 +11,16 @@ import io.flowcore.api.Task;
 import io.flowcore.api.run.FlowRunQuery;
 import io.flowcore.api.state.StateType;
 import io.flowcore.engine.Flowcore;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code flowcore work-queue}, {@code deployment pause|resume|rm}, {@code flow-run ls --deployment|retry}. */
 @DisplayName("the work-queue commands, deployment pause/resume/rm and flow-run retry")
-class WorkQueueCommandTests {
+class WorkQueueCommandTests extends CliTestSupport {
     static final AtomicInteger FIRST = new AtomicInteger();
     static final AtomicInteger SECOND = new AtomicInteger();
 
@@ -50,21 +43,6 @@ class WorkQueueCommandTests {
         }
     }
 
-    @TempDir
-    Path home;
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-
-    int run(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        CommandLine cl = FlowcoreCli.commandLine(new ByteArrayInputStream(new byte[0]), Map.of());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of("--home", home.toString()));
-        all.addAll(List.of(args));
-        return cl.execute(all.toArray(String[]::new));
-    }
 
     private JsonNode json(String... args) throws Exception {
         assertEquals(0, run(args), err.toString());
