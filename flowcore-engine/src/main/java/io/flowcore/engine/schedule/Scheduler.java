@@ -77,8 +77,9 @@ public final class Scheduler {
     /** One pass over every deployment; returns how many runs it created. A deployment that fails is logged and skipped. */
     public int pass() {
         Instant now = deployments.now();
+        List<DeploymentRecord> all = store.deployments();
         int skipped = 0;
-        for (DeploymentRecord d : store.deployments()) {
+        for (DeploymentRecord d : all) {
             if (d.maxLateness() != null) skipped += store.skipTooLate(d, now);
         }
         if (skipped > 0) LOG.info("scheduler: skipped {} run(s) too late to start (past their deployment's maxLateness)", skipped);
@@ -87,7 +88,7 @@ public final class Scheduler {
                 settings.lateAfter().toSeconds());
         Set<String> paused = paused();
         int created = 0;
-        for (DeploymentRecord d : store.deployments()) {
+        for (DeploymentRecord d : all) {
             try {
                 created += schedule(d, now, paused.contains(d.fullName()));
             } catch (RuntimeException e) {

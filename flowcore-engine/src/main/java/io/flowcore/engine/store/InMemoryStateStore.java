@@ -255,45 +255,41 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
     @Override
     public int skipTooLate(io.flowcore.api.deployment.DeploymentRecord d, java.time.Instant now) {
         if (d.maxLateness() == null) return 0;
-        synchronized (claims) {
-            int skipped = 0;
-            for (UUID id : List.copyOf(waiting.keySet())) {
-                FlowRunRecord r = flowRuns.get(id);
-                State s = r.state();
-                if (s.type() != StateType.SCHEDULED || !d.fullName().equals(workQueues.deploymentOf(id))
-                        || !s.scheduledTime().isBefore(now.minus(d.maxLateness()))) {
-                    continue;
-                }
-                State skip = State.named(StateType.CANCELLED, "Skipped", now, "skipped: not started "
-                        + java.time.Duration.between(s.scheduledTime(), now).toSeconds() + " s after its scheduled time "
-                        + s.scheduledTime() + ", past the deployment's maxLateness of " + d.maxLateness().toSeconds() + " s");
-                if (takeOver(new Claim(id, claims.get(id)), null, skip, null).isPresent()) {
-                    waiting.remove(id);
-                    skipped++;
-                }
-            }
-            return skipped;
-        }
+        return moveWaiting(now.minus(d.maxLateness()), r -> d.fullName().equals(workQueues.deploymentOf(r.id())), true,
+                due -> State.named(StateType.CANCELLED, "Skipped", now, "skipped: not started "
+                        + java.time.Duration.between(due, now).toSeconds() + " s after its scheduled time " + due
+                        + ", past the deployment's maxLateness of " + d.maxLateness().toSeconds() + " s"));
     }
 
     @Override
     public int markLate(java.time.Instant lateBefore, java.time.Instant now) {
+        return moveWaiting(lateBefore, r -> !r.state().name().equals("Late"), false,
+                due -> new State(StateType.SCHEDULED, "Late", now, "not started "
+                        + java.time.Duration.between(due, now).toSeconds() + " s after its scheduled time " + due, due));
+    }
+
+    /** Moves the waiting runs due before {@code dueBefore} that {@code which} picks to the state {@code to} gives. */
+    private int moveWaiting(java.time.Instant dueBefore, java.util.function.Predicate<FlowRunRecord> which,
+                            boolean newEpoch, java.util.function.Function<java.time.Instant, State> to) {
         synchronized (claims) {
-            int marked = 0;
+            int moved = 0;
             for (UUID id : List.copyOf(waiting.keySet())) {
                 FlowRunRecord r = flowRuns.get(id);
-                State s = r.state();
-                if (s.type() != StateType.SCHEDULED || s.name().equals("Late") || !s.scheduledTime().isBefore(lateBefore)) {
+                if (r.state().type() != StateType.SCHEDULED || !r.state().scheduledTime().isBefore(dueBefore)
+                        || !which.test(r)) {
                     continue;
                 }
-                State late = new State(StateType.SCHEDULED, "Late", now, "not started "
-                        + java.time.Duration.between(s.scheduledTime(), now).toSeconds() + " s after its scheduled time "
-                        + s.scheduledTime(), s.scheduledTime());
-                flowRuns.put(id, r.withState(late));
-                appendHistory(id, late);
-                marked++;
+                State next = to.apply(r.state().scheduledTime());
+                if (newEpoch) {
+                    if (takeOver(new Claim(id, claims.get(id)), null, next, null).isEmpty()) continue;
+                    if (next.isFinal()) waiting.remove(id);
+                } else {
+                    flowRuns.put(id, r.withState(next));
+                    appendHistory(id, next);
+                }
+                moved++;
             }
-            return marked;
+            return moved;
         }
     }
 

@@ -146,81 +146,68 @@ final class JdbcDeployments {
 
     int skipTooLate(DeploymentRecord d, Instant now) {
         if (d.maxLateness() == null) return 0;
-        Instant limit = now.minus(d.maxLateness());
-        return inTransaction("skip runs of " + d.fullName() + " too late to start", c -> {
-            record Waiting(java.util.UUID id, long epoch, long seq, Instant scheduled) { }
-            List<Waiting> late = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT f.id, f.claim_epoch, f.state_seq, f.state_scheduled "
-                    + "FROM flow_runs f JOIN deployments d ON d.id = f.deployment_id WHERE d.flow_name = ? AND d.name = ? "
-                    + "AND f.engine_id IS NULL AND f.state_type = 'SCHEDULED' AND f.state_scheduled < ? LIMIT 1000"
-                    + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE OF f SKIP LOCKED" : ""))) {
-                ps.setString(1, d.flowName());
-                ps.setString(2, d.name());
-                ps.setLong(3, Columns.nanos(limit));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        late.add(new Waiting(java.util.UUID.fromString(rs.getString(1)), rs.getLong(2), rs.getLong(3),
-                                Columns.instant(rs.getLong(4))));
-                    }
-                }
-            }
-            List<JdbcNotifications.Entered> entered = new ArrayList<>();
-            try (PreparedStatement up = c.prepareStatement("UPDATE flow_runs SET state_type = 'CANCELLED', "
-                    + "state_name = 'Skipped', state_ts = ?, state_message = ?, state_scheduled = NULL, state_seq = ?, "
-                    + "claim_epoch = ? WHERE id = ? AND engine_id IS NULL AND claim_epoch = ? AND state_type = 'SCHEDULED'")) {
-                for (Waiting w : late) {
-                    String why = "skipped: not started " + java.time.Duration.between(w.scheduled(), now).toSeconds()
-                            + " s after its scheduled time " + w.scheduled() + ", past the deployment's maxLateness of "
-                            + d.maxLateness().toSeconds() + " s";
-                    State state = State.named(StateType.CANCELLED, "Skipped", now, why);
-                    // a new claim epoch: a worker claiming it at this moment loses
-                    long seq = StoreOp.seq(w.epoch() + 1, 0);
-                    up.setLong(1, Columns.nanos(now));
-                    setText(up, 2, why);
-                    up.setLong(3, seq);
-                    up.setLong(4, w.epoch() + 1);
-                    up.setString(5, w.id().toString());
-                    up.setLong(6, w.epoch());
-                    if (up.executeUpdate() != 1) continue;
-                    OpApplier.insertHistory(c, w.id(), seq, state);
-                    entered.add(new JdbcNotifications.Entered(w.id(), state));
-                }
-            }
-            JdbcNotifications.enqueue(c, entered);
-            return entered.size();
-        });
+        return moveWaiting("skip runs of " + d.fullName() + " too late to start",
+                "JOIN deployments d ON d.id = f.deployment_id WHERE d.flow_name = ? AND d.name = ? AND ",
+                List.of(d.flowName(), d.name()), now.minus(d.maxLateness()), true,
+                w -> State.named(StateType.CANCELLED, "Skipped", now, "skipped: not started "
+                        + java.time.Duration.between(w.scheduled(), now).toSeconds() + " s after its scheduled time "
+                        + w.scheduled() + ", past the deployment's maxLateness of " + d.maxLateness().toSeconds() + " s"));
     }
 
     int markLate(Instant lateBefore, Instant now) {
-        return inTransaction("mark late runs", c -> {
-            record Waiting(java.util.UUID id, long epoch, long seq, Instant scheduled) { }
-            List<Waiting> late = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, claim_epoch, state_seq, state_scheduled FROM flow_runs "
-                    + "WHERE engine_id IS NULL AND state_type = 'SCHEDULED' AND state_name <> 'Late' "
-                    + "AND state_scheduled < ? ORDER BY state_scheduled LIMIT 1000"
-                    + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : ""))) {
-                ps.setLong(1, Columns.nanos(lateBefore));
+        return moveWaiting("mark late runs", "WHERE f.state_name <> 'Late' AND ", List.of(), lateBefore, false,
+                w -> new State(StateType.SCHEDULED, "Late", now, "not started "
+                        + java.time.Duration.between(w.scheduled(), now).toSeconds() + " s after its scheduled time "
+                        + w.scheduled(), w.scheduled()));
+    }
+
+    /** A run waiting for a worker, as read for a state change. */
+    private record Waiting(java.util.UUID id, long epoch, long seq, Instant scheduled) {
+    }
+
+    /**
+     * Moves the runs that wait for a worker (Scheduled, unclaimed) and were due before {@code dueBefore} to the
+     * state {@code to} gives each, with their history rows and notification events, in one transaction. The
+     * UPDATE repeats the waiting conditions, so a run a worker claims meanwhile is left alone; with
+     * {@code newEpoch} the claim epoch moves on, so a claim racing this one loses.
+     *
+     * @param filter SQL after {@code FROM flow_runs f}, ending in {@code AND } (its parameters in {@code args})
+     */
+    private int moveWaiting(String what, String filter, List<String> args, Instant dueBefore, boolean newEpoch,
+                            java.util.function.Function<Waiting, State> to) {
+        return inTransaction(what, c -> {
+            List<Waiting> waiting = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT f.id, f.claim_epoch, f.state_seq, f.state_scheduled "
+                    + "FROM flow_runs f " + filter + "f.engine_id IS NULL AND f.state_type = 'SCHEDULED' "
+                    + "AND f.state_scheduled < ? ORDER BY f.state_scheduled LIMIT 1000"
+                    + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE OF f SKIP LOCKED" : ""))) {
+                int i = 1;
+                for (String a : args) ps.setString(i++, a);
+                ps.setLong(i, Columns.nanos(dueBefore));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        late.add(new Waiting(java.util.UUID.fromString(rs.getString(1)), rs.getLong(2), rs.getLong(3),
+                        waiting.add(new Waiting(java.util.UUID.fromString(rs.getString(1)), rs.getLong(2), rs.getLong(3),
                                 Columns.instant(rs.getLong(4))));
                     }
                 }
             }
             List<JdbcNotifications.Entered> entered = new ArrayList<>();
-            try (PreparedStatement up = c.prepareStatement("UPDATE flow_runs SET state_name = 'Late', state_ts = ?, "
-                    + "state_message = ?, state_seq = ? WHERE id = ? AND engine_id IS NULL AND claim_epoch = ? "
-                    + "AND state_type = 'SCHEDULED' AND state_name <> 'Late'")) {
-                for (Waiting w : late) {
-                    String why = "not started " + java.time.Duration.between(w.scheduled(), now).toSeconds()
-                            + " s after its scheduled time " + w.scheduled();
-                    State state = new State(StateType.SCHEDULED, "Late", now, why, w.scheduled());
-                    long seq = Math.max(w.seq() + 1, StoreOp.seq(w.epoch(), 1));
-                    up.setLong(1, Columns.nanos(now));
-                    setText(up, 2, why);
-                    up.setLong(3, seq);
-                    up.setString(4, w.id().toString());
-                    up.setLong(5, w.epoch());
+            try (PreparedStatement up = c.prepareStatement("UPDATE flow_runs SET state_type = ?, state_name = ?, "
+                    + "state_ts = ?, state_message = ?, state_scheduled = ?, state_seq = ?, claim_epoch = ? "
+                    + "WHERE id = ? AND engine_id IS NULL AND claim_epoch = ? AND state_type = 'SCHEDULED'")) {
+                for (Waiting w : waiting) {
+                    State state = to.apply(w);
+                    long epoch = newEpoch ? w.epoch() + 1 : w.epoch();
+                    long seq = newEpoch ? StoreOp.seq(epoch, 0) : Math.max(w.seq() + 1, StoreOp.seq(epoch, 1));
+                    up.setString(1, state.type().name());
+                    setText(up, 2, state.name());
+                    up.setLong(3, Columns.nanos(state.timestamp()));
+                    setText(up, 4, state.message());
+                    Columns.setInstant(up, 5, state.scheduledTime());
+                    up.setLong(6, seq);
+                    up.setLong(7, epoch);
+                    up.setString(8, w.id().toString());
+                    up.setLong(9, w.epoch());
                     if (up.executeUpdate() != 1) continue;
                     OpApplier.insertHistory(c, w.id(), seq, state);
                     entered.add(new JdbcNotifications.Entered(w.id(), state));
