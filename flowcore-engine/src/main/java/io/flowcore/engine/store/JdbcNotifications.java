@@ -165,6 +165,17 @@ final class JdbcNotifications {
     }
 
     List<NotificationStore.ClaimedEvent> claimDueEvents(String engineId, Instant now, Instant claimUntil, int limit) {
+        // Every engine polls: with nothing due, a plain read answers without taking SQLite's write lock.
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM notification_events WHERE status = 'PENDING' "
+                     + "AND next_attempt_at <= ? LIMIT 1")) {
+            ps.setLong(1, Columns.nanos(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return List.of();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot look for due notification events: " + e.getMessage(), e);
+        }
         return inTransaction("claim notification events", c -> {
             List<NotificationStore.ClaimedEvent> due = new ArrayList<>();
             Map<UUID, Long> seen = new java.util.LinkedHashMap<>();
