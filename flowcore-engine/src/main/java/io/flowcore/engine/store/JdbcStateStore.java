@@ -347,6 +347,16 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    public void forget(UUID flowRunId) {
+        seqLock.lock();
+        try {
+            seqs.remove(flowRunId);
+        } finally {
+            seqLock.unlock();
+        }
+    }
+
+    @Override
     public List<RunClaim> liveRuns() {
         replayGoneEngines();
         flush();
