@@ -56,6 +56,16 @@ class ProcessInfrastructureTests {
             new ProcessBuilder("kill", "-9", Long.toString(ProcessHandle.current().pid())).start().waitFor();
         }
 
+        /** Counts its start in {@code starts}, writes its pid, waits for {@code release}, then runs a task. */
+        @Flow(name = "outlives")
+        public long outlives(String starts, String out, String release) throws Exception {
+            Files.writeString(Path.of(starts), "start\n", java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(Path.of(out), Long.toString(ProcessHandle.current().pid()));
+            while (!Files.exists(Path.of(release))) Thread.sleep(20);
+            return pid();
+        }
+
         /** Writes its pid, then waits until {@code release} exists (the test cancels it meanwhile). */
         @Flow(name = "waiting")
         public void waiting(String out, String release) throws Exception {
@@ -168,6 +178,54 @@ class ProcessInfrastructureTests {
                 assertEquals(StateType.CANCELLED, done.state().type(), done.state().toString());
                 assertTrue(ProcessHandle.of(childPid).map(p -> !p.isAlive()).orElse(true), "the child JVM is gone");
             }
+        }
+    }
+
+    /** A worker in a JVM of its own, on the home in {@code args[0]}, until it is killed. */
+    public static void main(String[] args) throws Exception {
+        Flowcore fc = Flowcore.create(cfg -> cfg.home(Path.of(args[0])).lease(Duration.ofMillis(200), Duration.ofSeconds(2)));
+        fc.worker(o -> o.noScheduler().pollInterval(Duration.ofMillis(20))).start();
+        new java.util.concurrent.CountDownLatch(1).await();
+    }
+
+    @Test
+    void aWorkerKilledWhileItsChildRunsLeavesTheRunCrashedAndItsBodyRanOnce() throws Exception {
+        Path starts = home.resolve("starts");
+        Path out = home.resolve("pid.txt");
+        Path release = home.resolve("release");
+        FlowRunRecord run;
+        try (Flowcore fc = engine(c -> {
+        })) {
+            fc.deployments().apply(deployment("outlives", "o"));
+            run = fc.deployments().run("outlives/o", Map.of("starts", starts.toString(), "out", out.toString(),
+                    "release", release.toString()));
+        }
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process worker = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+                ProcessInfrastructureTests.class.getName(), home.toString())
+                .redirectErrorStream(true).redirectOutput(home.resolve("worker.log").toFile()).start();
+        long childPid;
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!Files.exists(out) || Files.readString(out).isBlank()) {
+                assertTrue(worker.isAlive() && System.nanoTime() < deadline, "the worker's child never started the run");
+                Thread.sleep(20);
+            }
+            childPid = Long.parseLong(Files.readString(out).trim());
+        } finally {
+            worker.destroyForcibly(); // kill -9: the child is left running under the dead worker's claim
+            worker.waitFor();
+        }
+        try (Flowcore fc = engine(c -> {
+        })) {
+            // This engine sees the worker's process is gone and marks the run Crashed, moving the claim on.
+            await(fc, run.id(), r -> r.state().type() == StateType.CRASHED);
+            Files.writeString(release, "go"); // the child goes on: its next write is refused and it stops
+            ProcessHandle child = ProcessHandle.of(childPid).orElse(null);
+            if (child != null) child.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            FlowRunRecord done = fc.history().flowRun(run.id()).orElseThrow();
+            assertEquals(StateType.CRASHED, done.state().type(), "the child's late end is not recorded: " + done.state());
+            assertEquals(List.of("start"), Files.readAllLines(starts), "the flow body ran once");
         }
     }
 
