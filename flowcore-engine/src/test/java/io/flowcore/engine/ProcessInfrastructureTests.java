@@ -230,6 +230,36 @@ class ProcessInfrastructureTests {
     }
 
     @Test
+    void aWorkerClosedWhileItsChildRunsEndsTheRunCrashedAndTheChildsLateEndIsRefused() throws Exception {
+        Path starts = home.resolve("starts");
+        Path out = home.resolve("pid.txt");
+        Path release = home.resolve("release");
+        Flowcore fc = engine(c -> {
+        });
+        FlowRunRecord run;
+        try {
+            fc.deployments().apply(deployment("outlives", "o"));
+            run = fc.deployments().run("outlives/o", Map.of("starts", starts.toString(), "out", out.toString(),
+                    "release", release.toString()));
+            fc.worker(o -> o.noScheduler().pollInterval(Duration.ofMillis(20))).start();
+            await(fc, run.id(), r -> r.state().type() == StateType.RUNNING && Files.exists(out));
+        } finally {
+            fc.close(); // the engine closes under its worker, as when its grace after SIGTERM ran out
+        }
+        long childPid = Long.parseLong(Files.readString(out).trim());
+        Files.writeString(release, "go");
+        ProcessHandle child = ProcessHandle.of(childPid).orElse(null);
+        if (child != null) child.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        try (Flowcore after = engine(c -> {
+        })) {
+            FlowRunRecord done = after.history().flowRun(run.id()).orElseThrow();
+            assertEquals(StateType.CRASHED, done.state().type(), done.state().toString());
+            assertTrue(done.state().message().contains("the engine closed"), done.state().message());
+            assertEquals(List.of("start"), Files.readAllLines(starts), "the flow body ran once");
+        }
+    }
+
+    @Test
     void anUnknownInfrastructureTypeOrSettingIsAnErrorWhenApplied() {
         try (Flowcore fc = engine(c -> {
         })) {

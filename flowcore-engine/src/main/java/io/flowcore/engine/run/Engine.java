@@ -394,6 +394,10 @@ public final class Engine implements AutoCloseable {
         for (FlowScope scope : active.values()) {
             try {
                 State crashed = States.crashed(clock.instant(), "the engine closed while the run was running");
+                if (scope.flow == null) { // a child JVM runs it under this claim: a takeover refuses its later writes
+                    liveRun(scope.id).ifPresent(r -> transitions.crash(r, crashed));
+                    continue;
+                }
                 scope.state = transitions.endFlowRun(scope.claim, scope.label(), scope.state, crashed, crashed);
             } catch (RuntimeException e) {
                 RunLogs.ENGINE.warn("could not mark {} Crashed: {}", scope.label(), Errors.describe(e));
