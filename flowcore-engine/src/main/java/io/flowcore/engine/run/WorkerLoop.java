@@ -29,6 +29,9 @@ public final class WorkerLoop implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private int running;
     private long executed;
+    /** Set when the store said a run was queued (guarded by lock): the loop claims again without waiting. */
+    private boolean queued;
+    private AutoCloseable queuedListener;
     private volatile boolean stopping;
     private Thread loop;
     /** Creates the runs of schedules; null when this worker does not schedule. */
@@ -99,6 +102,15 @@ public final class WorkerLoop implements AutoCloseable {
     /** Starts claiming in the background. */
     public synchronized WorkerLoop start() {
         if (loop != null) throw new IllegalStateException("this worker is already started");
+        queuedListener = store.onRunsQueued(() -> {
+            lock.lock();
+            try {
+                queued = true;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        });
         loop = Thread.ofPlatform().daemon().name("flowcore-worker").start(this::loop);
         if (scheduler != null) schedulerThread = Thread.ofPlatform().daemon().name("flowcore-scheduler").start(this::scheduleLoop);
         // SIGTERM: stop claiming and let the running runs finish (up to the grace) before the engine closes.
@@ -118,10 +130,18 @@ public final class WorkerLoop implements AutoCloseable {
     private void loop() {
         while (!stopping) {
             try {
+                lock.lock();
+                try {
+                    queued = false; // what is queued from now on wakes the wait below
+                } finally {
+                    lock.unlock();
+                }
                 int claimed = claimOnce();
                 lock.lock();
                 try {
-                    if (!stopping && (claimed == 0 || running >= limit)) changed.await(poll.toNanos(), TimeUnit.NANOSECONDS);
+                    if (!stopping && (claimed == 0 && !queued || running >= limit)) {
+                        changed.await(poll.toNanos(), TimeUnit.NANOSECONDS);
+                    }
                 } finally {
                     lock.unlock();
                 }
@@ -226,6 +246,18 @@ public final class WorkerLoop implements AutoCloseable {
     /** Stops claiming and waits up to {@code grace} for the running runs to end; true when they all did. */
     public boolean stop(Duration grace) throws InterruptedException {
         stopping = true;
+        AutoCloseable listener;
+        synchronized (this) {
+            listener = queuedListener;
+            queuedListener = null;
+        }
+        if (listener != null) {
+            try {
+                listener.close();
+            } catch (Exception e) {
+                RunLogs.ENGINE.debug("worker: stopping the queued-run listener failed: {}", e.toString());
+            }
+        }
         Thread t;
         Thread s;
         synchronized (this) {
