@@ -40,6 +40,15 @@ public final class WorkerLoop implements AutoCloseable {
     private final Object schedulerLock = new Object();
     private java.time.Instant nextSchedulerPass = java.time.Instant.MIN; // guarded by schedulerLock
     private Thread schedulerThread;
+    /*
+     * Every SWEEP_EVERY the worker looks for deployment runs that crashed without a retry queued: the engine that
+     * marked one Crashed queues its retry right after, but may stop in between (killed, or a worker's engine
+     * closing with runs still running). Runs that crashed in the last SWEEP_SETTLE are left to that engine.
+     */
+    private static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
+    private static final Duration SWEEP_SETTLE = Duration.ofSeconds(15);
+    private static final Duration SWEEP_WINDOW = Duration.ofHours(1);
+    private java.time.Instant nextSweep = java.time.Instant.MIN; // only the claiming thread (or runOnce) touches it
 
     public WorkerLoop(Engine engine, Set<String> queues, int limit, Duration poll, Duration shutdownGrace) {
         this(engine, queues, limit, poll, shutdownGrace, io.flowcore.engine.schedule.Scheduler.Settings.DEFAULT,
@@ -136,6 +145,7 @@ public final class WorkerLoop implements AutoCloseable {
                 } finally {
                     lock.unlock();
                 }
+                sweepCrashed();
                 int claimed = claimOnce();
                 lock.lock();
                 try {
@@ -152,6 +162,18 @@ public final class WorkerLoop implements AutoCloseable {
                         Errors.describe(e));
                 sleepQuietly();
             }
+        }
+    }
+
+    private synchronized void sweepCrashed() {
+        java.time.Instant now = engine.clock.instant();
+        if (now.isBefore(nextSweep)) return;
+        nextSweep = now.plus(SWEEP_EVERY);
+        try {
+            new DeploymentActions(engine, new DeploymentService(engine))
+                    .retryCrashedWithoutRetry(now.minus(SWEEP_WINDOW), now.minus(SWEEP_SETTLE));
+        } catch (RuntimeException e) {
+            RunLogs.ENGINE.warn("worker: looking for crashed runs to retry failed: {}", Errors.describe(e));
         }
     }
 
@@ -213,6 +235,7 @@ public final class WorkerLoop implements AutoCloseable {
             nextSchedulerPass = java.time.Instant.MIN;
             passIfDue();
         }
+        sweepCrashed();
         while (claimOnce() > 0 || running() > 0) {
             lock.lock();
             try {

@@ -494,6 +494,12 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    public List<UUID> crashedWithoutRetry(Instant from, Instant to, int limit) {
+        flush();
+        return workQueues.crashedWithoutRetry(from, to, limit);
+    }
+
+    @Override
     public Optional<UUID> retryOf(UUID flowRunId) {
         return workQueues.retryOf(flowRunId);
     }
