@@ -113,9 +113,19 @@ class TaskStateHooksTests {
             new CountDownLatch(1).await(); // until the cancellation interrupts it
         }
 
+        @Task(onCompletion = "record")
+        public int extract() {
+            return 1;
+        }
+
         @Flow(name = "loads")
         public int etl(int failures) {
             return load(failures);
+        }
+
+        @Flow(name = "extract-load")
+        public int extractLoad(int failures) {
+            return extract() + load(failures);
         }
 
         @Flow(name = "lookups")
@@ -188,6 +198,19 @@ class TaskStateHooksTests {
             assertEquals(42, again.result());
             assertEquals(1, attempts.get(), "the second run read the cache");
             assertEquals(List.of("lookup-0:Completed:Completed", "lookup-0:Cached:Cached"), calls);
+        }
+    }
+
+    @Test
+    void aResumedResultCallsTheCompletionHooksWithTheResumedState() {
+        try (Flowcore fc = open("sqlite", cfg -> { })) {
+            FlowRun<Integer> failed = fc.execute(Loads.class, f -> f.extractLoad(3));
+            assertEquals(StateType.FAILED, failed.state().type());
+            FlowRun<Object> resumed = fc.resume(failed.id());
+
+            assertEquals(StateType.COMPLETED, resumed.state().type());
+            assertEquals(List.of("extract-0:Completed:Completed", "load-0:Failed:Failed",
+                    "extract-0:Resumed:Resumed", "broken", "load-0:Completed:Completed"), calls);
         }
     }
 
