@@ -62,6 +62,9 @@ public final class FlowJars {
                 j.closeEntry();
             }
         }
+        try (Stream<Path> s = Files.walk(work)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
         return jar;
     }
 

@@ -73,7 +73,7 @@ public final class CodeCache {
         if (!code.path().endsWith("/") && storage.exists(path)) {
             Path jar = storage.download(path, into.resolve(fileName(path).endsWith(".jar") ? fileName(path) : "code.jar"));
             String actual = sha256(jar);
-            if (!actual.equals(code.sha256())) throw mismatch(code, "the object '" + path + "'", actual);
+            if (!actual.equals(code.sha256())) throw mismatch(code, "the object '" + path + "' has SHA-256 ", actual);
             return;
         }
         List<String> keys = storage.list(path + "/").stream().filter(k -> isJarIn(path, k)).toList();
@@ -85,13 +85,14 @@ public final class CodeCache {
         for (String k : keys) storage.download(k, into.resolve(fileName(k)));
         String actual = sha256(manifest(jars(into)));
         if (!actual.equals(code.sha256())) {
-            throw mismatch(code, "the jars under '" + path + "/' (" + keys.stream().map(CodeCache::fileName).toList() + ")", actual);
+            throw mismatch(code, "the jars under '" + path + "/' (" + keys.stream().map(CodeCache::fileName).toList()
+                    + ") have manifest SHA-256 ", actual);
         }
     }
 
     private static IllegalStateException mismatch(FlowCode code, String what, String actual) {
         return new IllegalStateException("flow code in block '" + code.block() + "' does not match the deployment: "
-                + what + " has SHA-256 " + actual + ", not " + code.sha256() + " (it changed after the deployment was "
+                + what + actual + ", not " + code.sha256() + " (it changed after the deployment was "
                 + "applied); apply the deployment again with --upload to store the new code, or put back the old one");
     }
 
