@@ -54,7 +54,7 @@ import picocli.CommandLine.Parameters;
  *
  * `apply` needs the flow classes (--classpath or $FLOWCORE_CLASSPATH) to find each flow's name; with `--upload JAR`
  * it uploads the jar (or folder of jars) to each `code:` block and path, fills in its sha256 and reads the classes
- * from it.
+ * from it; a `code:` with a sha256 is fetched (into the home's code cache), checked and read from there.
  */
 @Command(name = "deployment", mixinStandardHelpOptions = true,
         description = "Apply, list, inspect, run, pause, resume, remove, schedule and backfill deployments.")
@@ -87,13 +87,31 @@ final class DeploymentCommand extends Subcommand {
             }
             for (Deployment d : deployments) {
                 java.time.Instant before = java.time.Instant.now();
-                DeploymentRecord r = upload == null ? fc.deployments().apply(d)
-                        : io.flowcore.engine.FlowCodeUpload.apply(fc, d, upload);
+                DeploymentRecord r = upload != null ? io.flowcore.engine.FlowCodeUpload.apply(fc, d, upload)
+                        : d.code() != null ? io.flowcore.engine.FlowCodeUpload.apply(fc, d, storedCode(fc, d))
+                        : fc.deployments().apply(d);
                 out().printf("%s version %d (%s)%n", r.fullName(), r.version(),
                         r.createdAt().isBefore(before) ? "unchanged" : "applied");
             }
         }
         return 0;
+    }
+
+    /**
+     * The folder of {@code d}'s code as a worker on this home caches it: fetched from its block and checked
+     * against its sha256 now, so a wrong checksum fails the apply, and its classes need no --classpath.
+     */
+    private Path storedCode(Flowcore fc, Deployment d) throws IOException {
+        var code = d.code();
+        if (!(fc.blocks().load(code.block()) instanceof io.flowcore.api.block.ObjectStorageBlock storage)) {
+            throw new IllegalArgumentException("deployment '" + d.name() + "': code block '" + code.block()
+                    + "' is not object storage (a local-lake, s3-bucket, gcs-bucket or azure-blob-container block)");
+        }
+        try {
+            return new io.flowcore.engine.infra.CodeCache(cli.home().resolve("code")).fetch(code, storage).get(0).getParent();
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("deployment '" + d.name() + "': " + e.getMessage(), e);
+        }
     }
 
     /** The {@code code:} objects of the deployments in {@code root} (each names a block and a path), for --upload. */

@@ -97,6 +97,29 @@ class DeploymentUploadCommandTests extends CliTestSupport {
     }
 
     @Test
+    void aChecksumGivenInTheFileIsCheckedAgainstTheStoredCodeWhoseClassesAreReadFromThere() throws Exception {
+        Path jar = helloJar();
+        Path lake = home.resolve("lake");
+        assertEquals(0, run("block", "create", "local-lake", "lake", "--set", "folder=" + lake), err.toString());
+        Files.createDirectories(lake.resolve("code"));
+        Files.copy(jar, lake.resolve("code/hello.jar"));
+        String sha256 = FlowCodeUpload.sha256(jar);
+        String withSha = DEPLOYMENTS.replace("path: code/hello.jar}", "path: code/hello.jar, sha256: %s}");
+
+        Path file = yaml(withSha.formatted(sha256));
+        assertEquals(0, run("deployment", "apply", file.toString()), err.toString());
+        assertEquals("hello-cli/stored version 1 (applied)\n", out.toString().replace("\r", ""));
+
+        String other = "ab".repeat(32);
+        file = yaml(withSha.formatted(other));
+        assertEquals(1, run("deployment", "apply", file.toString()));
+        assertEquals("error: deployment 'stored': flow code in block 'lake' does not match the deployment: the object "
+                + "'code/hello.jar' has SHA-256 " + sha256 + ", not " + other + " (replaced since the deployment was "
+                + "applied, or a wrong checksum); apply the deployment again with --upload to store the new code, or put back the old one\n",
+                err.toString().replace("\r", ""));
+    }
+
+    @Test
     void codeWithoutAChecksumNeedsUpload() throws Exception {
         Path file = yaml(DEPLOYMENTS);
         assertEquals(1, run("deployment", "apply", file.toString()));

@@ -138,7 +138,7 @@ class CodeCacheTests {
                 () -> new CodeCache(dir.resolve("cache2")).fetch(fresh, lake()));
         assertTrue(e.getMessage().startsWith("flow code in block 'lake' does not match the deployment: the jars under "
                 + "'code/flows/' (" + entries(folder) + ") have manifest SHA-256 "), e.getMessage());
-        assertTrue(e.getMessage().contains(", not " + code.sha256() + " (it changed after the deployment was applied)"),
+        assertTrue(e.getMessage().contains(", not " + code.sha256() + " (replaced since the deployment was applied, or a wrong checksum)"),
                 e.getMessage());
         assertEquals(List.of(), entries(dir.resolve("cache2")));
     }

@@ -92,8 +92,8 @@ public final class CodeCache {
 
     private static IllegalStateException mismatch(FlowCode code, String what, String actual) {
         return new IllegalStateException("flow code in block '" + code.block() + "' does not match the deployment: "
-                + what + actual + ", not " + code.sha256() + " (it changed after the deployment was "
-                + "applied); apply the deployment again with --upload to store the new code, or put back the old one");
+                + what + actual + ", not " + code.sha256() + " (replaced since the deployment was applied, or a "
+                + "wrong checksum); apply the deployment again with --upload to store the new code, or put back the old one");
     }
 
     private static boolean isJarIn(String folder, String key) {

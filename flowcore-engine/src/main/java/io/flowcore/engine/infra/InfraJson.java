@@ -69,6 +69,9 @@ public final class InfraJson {
                         + "in it of the flow jar or folder of jars), e.g. {block: lake, path: code/flows.jar}");
             }
         }
+        if (n.hasNonNull("sha256") && !n.get("sha256").isTextual()) {
+            throw new IllegalArgumentException(where + ": 'sha256' must be text (quote it in YAML): " + n.get("sha256"));
+        }
         if (!n.path("sha256").isTextual()) {
             throw new IllegalArgumentException(where + ": has no 'sha256': apply with `--upload JAR` (uploads the jar "
                     + "to " + n.get("block").asText() + ":" + n.get("path").asText() + " and fills it in), or give the "
