@@ -73,6 +73,8 @@ public final class ProcessLauncher implements Launcher {
         Infrastructure spec = l.spec();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Native access for SQLite's driver, so JDK 22+ does not print a warning into every run's log
+        if (Runtime.version().feature() >= 22) cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.addAll(spec.list("jvmOptions"));
         cmd.add("-cp");
         cmd.add(String.join(File.pathSeparator, classpath(l, spec)));

@@ -53,6 +53,7 @@ final class DelegatedRun {
             return run(scope);
         } finally {
             engine.active.remove(r.id());
+            engine.store.forget(r.id());
             scope.threads.remove(Thread.currentThread());
             Thread.interrupted(); // a cancel that came after the end must not leak into the worker's thread
         }
@@ -68,7 +69,7 @@ final class DelegatedRun {
                 throw new IllegalStateException("the " + type + " infrastructure needs a store its JVM can open "
                         + "(a home folder or a database URL); this worker's store was given as an object");
             }
-            List<Path> code = deployment.code() == null ? List.of() : fetchCode();
+            List<Path> code = code(engine, deployment);
             child = launcher.launch(new Launcher.Launch(claimed.run(), deployment, deployment.infrastructure(),
                     "io.flowcore.engine.ChildRun", List.of("--flow-run", scope.id.toString(), "--claim-epoch",
                     Long.toString(scope.claim.epoch())), engine.childEnvironment, code, this::output));
@@ -87,8 +88,10 @@ final class DelegatedRun {
         return settle(scope, child, exit);
     }
 
-    private List<Path> fetchCode() throws java.io.IOException {
+    /** The deployment's code from storage, downloaded once and verified (none when the worker's classpath has it). */
+    static List<Path> code(Engine engine, DeploymentRecord deployment) throws java.io.IOException {
         var code = deployment.code();
+        if (code == null) return List.of();
         ObjectStorageBlock storage = engine.blocks.load(code.block(), ObjectStorageBlock.class);
         Path root = Path.of(engine.childEnvironment.getOrDefault("FLOWCORE_HOME", System.getProperty("java.io.tmpdir")), "code");
         return new CodeCache(root).fetch(code, storage);
@@ -137,16 +140,14 @@ final class DelegatedRun {
 
     /** Moves the run to Cancelling under a new claim of this engine, so nothing the child writes later counts. */
     private void fence(FlowScope scope) {
-        Optional<RunClaim> live = engine.store.liveRuns().stream()
-                .filter(x -> x.claim().flowRunId().equals(scope.id)).findFirst();
+        Optional<RunClaim> live = liveRun(scope);
         if (live.isEmpty()) return; // the child ended it meanwhile
         RunClaim run = live.get();
         if (!engine.engineId.equals(run.engineId())) return;
         if (run.state().type() != StateType.CANCELLING) {
             if (run.claim().epoch() != scope.claim.epoch()) return;
             if (engine.transitions.requestCancel(run, States.cancelling(engine.clock.instant())).isEmpty()) return;
-            run = engine.store.liveRuns().stream().filter(x -> x.claim().flowRunId().equals(scope.id)).findFirst()
-                    .orElse(null);
+            run = liveRun(scope).orElse(null);
             if (run == null) return;
         }
         engine.transitions.reclaim(run, engine.engineId).ifPresent(c -> {
@@ -167,19 +168,34 @@ final class DelegatedRun {
         synchronized (stderrTail) {
             if (!stderrTail.isEmpty()) why.append("; last output: ").append(String.join(" | ", stderrTail));
         }
-        scope.state = stored;
-        return end(scope, States.crashed(engine.clock.instant(), why.toString()), null);
+        // The child wrote under this claim with sequence numbers this engine has not seen: ending the run under a
+        // new claim (a takeover, like any crash verdict) orders the Crashed state after everything the child wrote.
+        State crashed = States.crashed(engine.clock.instant(), why.toString());
+        Optional<RunClaim> live = liveRun(scope);
+        if (live.isEmpty() || engine.transitions.crash(live.get(), crashed).isEmpty()) {
+            return outcome(scope, engine.storedState(scope), null);
+        }
+        engine.logs.forFlow(scope).error("Finished in state {}", crashed);
+        engine.hooks.afterCrash(scope.id, crashed);
+        try {
+            new DeploymentActions(engine, new DeploymentService(engine)).retryAfterCrash(scope.id);
+        } catch (RuntimeException e) {
+            RunLogs.ENGINE.warn("could not queue crashed flow run {} again: {}", scope.id, Errors.describe(e));
+        }
+        return outcome(scope, crashed, null);
+    }
+
+    private Optional<RunClaim> liveRun(FlowScope scope) {
+        return engine.store.liveRuns().stream().filter(x -> x.claim().flowRunId().equals(scope.id)).findFirst();
     }
 
     private FlowOutcome end(FlowScope scope, State end, Throwable error) {
         State from = engine.storedState(scope);
         if (from.isFinal()) return outcome(scope, from, error);
-        State stored = engine.transitions.endFlowRun(scope.claim, scope.label(), from, end, end.type() == StateType.CRASHED
-                ? end : null);
+        State stored = engine.transitions.endFlowRun(scope.claim, scope.label(), from, end, null);
         var log = engine.logs.forFlow(scope);
-        if (stored.type() == StateType.COMPLETED || stored.type() == StateType.CANCELLED) log.info("Finished in state {}", stored);
+        if (stored.type() == StateType.CANCELLED) log.info("Finished in state {}", stored);
         else log.error("Finished in state {}", stored);
-        if (stored.type() == end.type() && stored.type() == StateType.CRASHED) engine.hooks.afterCrash(scope.id, stored);
         return outcome(scope, stored, error);
     }
 

@@ -39,6 +39,7 @@ final class StateHooks {
             Class<?> type = Class.forName(r.flowClass(), true, Thread.currentThread().getContextClassLoader());
             flow = FlowClass.of(type).flow(r.flowMethod());
         } catch (ClassNotFoundException | LinkageError | IllegalArgumentException e) {
+            if (CrashHooksElsewhere.start(engine, r)) return; // in a JVM with the deployment's code
             RunLogs.ENGINE.info("Flow run '{}' crashed; its crash hooks (if any) do not run here: {} is not on this "
                     + "engine's classpath ({})", r.name(), r.flowClass(), e.toString());
             return;
@@ -46,6 +47,19 @@ final class StateHooks {
         List<Method> hooks = flow.hooks().after(crashed.type());
         if (hooks.isEmpty()) return;
         Thread.ofVirtual().name("flowcore-crash-hooks").start(() -> call(flow, hooks, flowRunId, r.name(), crashed));
+    }
+
+    /**
+     * In the JVM {@link CrashHooksElsewhere} started with the flow's code: runs the crash hooks of the crashed run
+     * {@code flowRunId} now, on this thread.
+     */
+    void crashHooksHere(UUID flowRunId) throws ClassNotFoundException {
+        FlowRunRecord r = engine.store.flowRun(flowRunId)
+                .orElseThrow(() -> new IllegalArgumentException("no flow run " + flowRunId + " in this store"));
+        Class<?> type = Class.forName(r.flowClass(), true, Thread.currentThread().getContextClassLoader());
+        FlowDefinition flow = FlowClass.of(type).flow(r.flowMethod());
+        List<Method> hooks = flow.hooks().after(r.state().type());
+        if (!hooks.isEmpty()) call(flow, hooks, flowRunId, r.name(), r.state());
     }
 
     private void call(FlowDefinition flow, List<Method> hooks, UUID flowRunId, String runName, State end) {
