@@ -278,9 +278,12 @@ final class DeploymentCommand extends Subcommand {
                     .orElseThrow(() -> new IllegalArgumentException("no deployment '" + fullName + "'"));
             @SuppressWarnings("unchecked")
             Map<String, Object> params = JSON.readValue(d.parametersJson(), LinkedHashMap.class);
-            DeploymentRecord r = fc.deployments().apply(new Deployment(d.flowClass(), d.flowMethod(), d.name(), params,
+            Deployment next = new Deployment(d.flowClass(), d.flowMethod(), d.name(), params,
                     d.tags(), d.workQueue(), d.description(), List.of(s), d.retries(), d.maxLateness(),
-                    d.infrastructure(), d.code()));
+                    d.infrastructure(), d.code());
+            // Code kept in storage: its classes come from there, as for apply
+            DeploymentRecord r = next.code() != null
+                    ? io.flowcore.engine.FlowCodeUpload.apply(fc, next, storedCode(fc, next)) : fc.deployments().apply(next);
             out().printf("%s version %d: %s%n", r.fullName(), r.version(), ScheduleJson.toJson(s));
         }
         return 0;

@@ -94,6 +94,10 @@ class DeploymentUploadCommandTests extends CliTestSupport {
         assertEquals("COMPLETED", r.get("state").get("type").asText(), r.toString());
         assertEquals(0, run("flow-run", "logs", r.get("id").asText()));
         assertTrue(out.toString().contains("| [stdout] hello cli\n"), out.toString());
+
+        // A new schedule is a new version whose classes come from the stored code too (no --classpath here)
+        assertEquals(0, run("deployment", "set-schedule", "hello-cli/stored", "--cron", "0 5 * * *"), err.toString());
+        assertTrue(out.toString().startsWith("hello-cli/stored version 2: "), out.toString());
     }
 
     @Test
