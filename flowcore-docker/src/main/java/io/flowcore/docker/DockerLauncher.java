@@ -60,11 +60,11 @@ public final class DockerLauncher implements Launcher {
             String id = create(client, l, s);
             try {
                 client.startContainerCmd(id).exec();
+                return new ContainerRun(client, id, s, l.output());
             } catch (RuntimeException e) {
                 ContainerRun.remove(client, id);
                 throw new IOException("cannot start a container of " + s.image() + ": " + e.getMessage(), e);
             }
-            return new ContainerRun(client, id, s, l.output());
         } catch (IOException | RuntimeException e) {
             client.close();
             throw e;
