@@ -67,7 +67,7 @@ class DockerInfrastructureTests {
 
     private FlowRunRecord runOnAWorker(String deployment, Map<String, ?> parameters) throws Exception {
         FlowRunRecord run = fc.deployments().run(deployment, parameters);
-        try (Worker w = fc.worker(o -> { })) {
+        try (Worker w = fc.worker(o -> o.noScheduler().pollInterval(Duration.ofMillis(20)))) {
             assertEquals(1, w.runOnce());
         }
         return fc.history().flowRun(run.id()).orElseThrow();
@@ -104,7 +104,7 @@ class DockerInfrastructureTests {
         Files.createDirectories(signals);
         FlowRunRecord run = fc.deployments().run("container-waits/docker", Map.of("folder", signals.toString()));
         worker[0] = Thread.ofVirtual().start(() -> {
-            try (Worker w = fc.worker(o -> { })) {
+            try (Worker w = fc.worker(o -> o.noScheduler().pollInterval(Duration.ofMillis(20)))) {
                 w.runOnce();
             } catch (Throwable t) {
                 failure.set(t);

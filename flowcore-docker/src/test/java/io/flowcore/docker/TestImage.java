@@ -69,13 +69,19 @@ final class TestImage {
                 Assertions.fail(BASE + " is not on the Docker engine: run `bash .ci/test-infra.sh up` (it builds it)");
             }
             String current = null;
+            String previous = null;
             try {
-                Map<String, String> labels = client.inspectImageCmd(NAME).exec().getConfig().getLabels();
+                var old = client.inspectImageCmd(NAME).exec();
+                previous = old.getId();
+                Map<String, String> labels = old.getConfig().getLabels();
                 current = labels == null ? null : labels.get(LABEL);
             } catch (NotFoundException e) {
                 // first build
             }
-            if (!hash.equals(current)) build(client, entries, hash);
+            if (!hash.equals(current)) {
+                build(client, entries, hash);
+                if (previous != null) removeQuietly(client, previous); // no untagged copy per classpath change
+            }
         } finally {
             close(client);
         }
@@ -138,6 +144,14 @@ final class TestImage {
             }
         }
         return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+    }
+
+    private static void removeQuietly(DockerClient client, String imageId) {
+        try {
+            client.removeImageCmd(imageId).exec();
+        } catch (RuntimeException e) {
+            // still used by a container, or already gone: it stays until docker image prune
+        }
     }
 
     private static void close(DockerClient c) {
