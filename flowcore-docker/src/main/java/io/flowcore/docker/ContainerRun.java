@@ -17,37 +17,47 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /*
- * A started container. Its output is followed from the start (the engine replays what was written before
- * the follow began) and cut into lines per stream, since Docker's frames need not end at a line's end. The
+ * A started container. Its output is read by attaching before the start (the engine's log follow drops a
+ * last line without its newline when the container exits), replaying anything written before the attach
+ * took, and cut into lines per stream, since Docker's frames need not end at a line's end. The
  * wait for its exit is asked for once, at once, and await() only waits for that answer: a cancel interrupts
  * the waiting thread, and the worker then calls stop() and await() again. Once it has exited, the container
  * is inspected (was it killed for its memory?) and removed, and the client closed.
  */
 final class ContainerRun implements Launcher.LaunchedRun {
     private static final long LOG_DRAIN_SECONDS = 10;
+    private static final long ATTACH_SECONDS = 30;
     private final DockerClient client;
     private final String id;
     private final DockerSettings settings;
     private final Lines stdout;
     private final Lines stderr;
-    private final ResultCallback.Adapter<Frame> logs;
-    private final Waiter waiter;
+    private final ResultCallback.Adapter<Frame> output;
+    private Waiter waiter;
     private Launcher.Exit exit;
 
-    ContainerRun(DockerClient client, String id, DockerSettings settings, BiConsumer<Boolean, String> output) {
+    /** Attaches to the created container's output; {@link #start} starts it. */
+    ContainerRun(DockerClient client, String id, DockerSettings settings, BiConsumer<Boolean, String> sink)
+            throws InterruptedException {
         this.client = client;
         this.id = id;
         this.settings = settings;
-        this.stdout = new Lines(false, output);
-        this.stderr = new Lines(true, output);
-        this.logs = client.logContainerCmd(id).withFollowStream(true).withStdOut(true).withStdErr(true)
-                .exec(new ResultCallback.Adapter<>() {
+        this.stdout = new Lines(false, sink);
+        this.stderr = new Lines(true, sink);
+        this.output = client.attachContainerCmd(id).withFollowStream(true).withStdOut(true).withStdErr(true)
+                .withLogs(true).exec(new ResultCallback.Adapter<>() {
                     @Override
                     public void onNext(Frame f) {
                         (f.getStreamType() == StreamType.STDERR ? stderr : stdout).add(f.getPayload());
                     }
                 });
-        this.waiter = client.waitContainerCmd(id).exec(new Waiter());
+        this.output.awaitStarted(ATTACH_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Starts the container and asks for its exit code. */
+    void start() {
+        client.startContainerCmd(id).exec();
+        waiter = client.waitContainerCmd(id).exec(new Waiter());
     }
 
     @Override
@@ -84,7 +94,7 @@ final class ContainerRun implements Launcher.LaunchedRun {
             // the wait broke off (e.g. the engine restarted): the inspection below says how it ended
         }
         try {
-            logs.awaitCompletion(LOG_DRAIN_SECONDS, TimeUnit.SECONDS);
+            output.awaitCompletion(LOG_DRAIN_SECONDS, TimeUnit.SECONDS);
         } catch (RuntimeException e) {
             // the output broke off: what came is delivered
         }

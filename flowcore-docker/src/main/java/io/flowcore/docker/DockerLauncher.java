@@ -59,10 +59,12 @@ public final class DockerLauncher implements Launcher {
             requireImage(client, s.image());
             String id = create(client, l, s);
             try {
-                client.startContainerCmd(id).exec();
-                return new ContainerRun(client, id, s, l.output());
-            } catch (RuntimeException e) {
+                ContainerRun run = new ContainerRun(client, id, s, l.output());
+                run.start();
+                return run;
+            } catch (RuntimeException | InterruptedException e) {
                 ContainerRun.remove(client, id);
+                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
                 throw new IOException("cannot start a container of " + s.image() + ": " + e.getMessage(), e);
             }
         } catch (IOException | RuntimeException e) {
