@@ -125,6 +125,10 @@ final class ContainerRun implements Launcher.LaunchedRun {
     }
 
     private Launcher.Exit exit(int code, boolean oomKilled) {
+        if (oomKilled && settings.memory() == null) {
+            return new Launcher.Exit(code, "killed for using more memory than the machine had left (OOM): set the "
+                    + "deployment's memory setting and the JVM's -Xmx below it");
+        }
         if (oomKilled) {
             return new Launcher.Exit(code, "killed for using more than its memory limit (OOM) of "
                     + (settings.memory() >> 20) + " MiB: raise the deployment's memory setting or lower the JVM's -Xmx");
