@@ -145,8 +145,18 @@ final class JdbcDeployments {
                 ps.executeUpdate();
             }
             OpApplier.insertHistory(c, r.id(), 0, r.state());
+            notifyQueued(c, workQueue);
             return null;
         });
+    }
+
+    /** Wakes the workers listening on PostgreSQL when this transaction commits (see PgRunWakeups). */
+    private void notifyQueued(Connection c, String workQueue) throws SQLException {
+        if (dialect != Dialect.POSTGRESQL) return;
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + PgRunWakeups.CHANNEL + "', ?)")) {
+            ps.setString(1, workQueue);
+            ps.execute();
+        }
     }
 
     int skipTooLate(DeploymentRecord d, Instant now) {
