@@ -27,9 +27,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("a worker runs a docker deployment's flow run in its own container, reporting to PostgreSQL")
+@Timeout(180) // a hung container or worker fails its test instead of the whole build
 class DockerInfrastructureTests {
     private static final Duration STARTS_WITHIN = Duration.ofSeconds(60);
     private static String image;
