@@ -261,6 +261,10 @@ public final class Engine implements AutoCloseable {
      */
     public boolean cancel(UUID flowRunId) {
         FlowScope scope = active.get(flowRunId);
+        if (scope != null && scope.flow == null) { // a child JVM runs it: its worker thread takes it back and stops it
+            scope.requestCancel();
+            return true;
+        }
         if (scope != null) {
             flows.markCancelling(scope);
             scope.requestCancel();
