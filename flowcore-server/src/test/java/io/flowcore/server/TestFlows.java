@@ -36,6 +36,13 @@ public class TestFlows {
         return n;
     }
 
+    /** Its run name, parameter and log line all carry the text {@code title}, e.g. a script tag. */
+    @Flow(name = "named", flowRunName = "{title}")
+    public String named(String title) {
+        RunContext.logger().info("log line: {}", title);
+        return fetch(1);
+    }
+
     @Flow(name = "boom")
     public void boom(String why) {
         RunContext.logger().error("about to fail: {}", why);
