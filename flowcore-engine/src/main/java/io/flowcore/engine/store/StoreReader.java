@@ -100,7 +100,9 @@ final class StoreReader {
         }
         if (q.after() != null) {
             long at = Columns.nanos(q.after().createdAt());
-            sql.append(" AND (created_at < ? OR (created_at = ? AND id > ?))");
+            // "created_at <= ?" first, so both databases walk the created_at index from the cursor on
+            // (with the OR alone, SQLite sorted the whole table: a page 4,000 runs deep took 300 ms)
+            sql.append(" AND created_at <= ? AND (created_at < ? OR id > ?)");
             args.add(at);
             args.add(at);
             args.add(q.after().id().toString());
