@@ -28,6 +28,8 @@ final class Auth {
     static final String COOKIE = "flowcore_session";
     static final String CSRF_FIELD = "csrf";
     private static final Duration SESSION_TTL = Duration.ofHours(12);
+    /** Sessions live in memory: cookie-less callers of a server without authentication must not fill it. */
+    private static final int MAX_SESSIONS = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A browser's login. */
@@ -115,7 +117,10 @@ final class Auth {
     }
 
     private Session newSession(Context ctx, Role role) {
-        Session s = new Session(token(), role, token(), clock.instant().plus(SESSION_TTL));
+        Instant now = clock.instant();
+        if (sessions.size() >= MAX_SESSIONS) sessions.values().removeIf(old -> old.expires().isBefore(now));
+        if (sessions.size() >= MAX_SESSIONS) throw new Forbidden("too many open sessions: try again later");
+        Session s = new Session(token(), role, token(), now.plus(SESSION_TTL));
         sessions.put(s.id(), s);
         ctx.cookie(cookie(s.id(), (int) SESSION_TTL.toSeconds()));
         return s;
