@@ -32,8 +32,12 @@ final class Auth {
     private static final int MAX_SESSIONS = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A browser's login. */
-    record Session(String id, Role role, String csrf, Instant expires) {
+    /**
+     * A browser's session.
+     *
+     * @param loggedIn false for the sessions of a server without authentication (there is nothing to log out of)
+     */
+    record Session(String id, Role role, String csrf, Instant expires, boolean loggedIn) {
     }
 
     private final ApiKeys keys; // null without authentication
@@ -120,7 +124,7 @@ final class Auth {
         Instant now = clock.instant();
         if (sessions.size() >= MAX_SESSIONS) sessions.values().removeIf(old -> old.expires().isBefore(now));
         if (sessions.size() >= MAX_SESSIONS) throw new Forbidden("too many open sessions: try again later");
-        Session s = new Session(token(), role, token(), now.plus(SESSION_TTL));
+        Session s = new Session(token(), role, token(), now.plus(SESSION_TTL), enabled());
         sessions.put(s.id(), s);
         ctx.cookie(cookie(s.id(), (int) SESSION_TTL.toSeconds()));
         return s;

@@ -45,7 +45,7 @@ final class Html {
                 .append("</head><body><nav><strong>flowcore</strong> <a href=\"/runs\">Flow runs</a> ")
                 .append("<a href=\"/deployments\">Deployments</a> <a href=\"/work-queues\">Work queues</a> ")
                 .append("<a href=\"/blocks\">Blocks</a> <a href=\"/notifications\">Notifications</a>");
-        if (session != null) {
+        if (session != null && session.loggedIn()) {
             b.append("<form class=\"logout\" method=\"post\" action=\"/logout\">").append(csrf(session))
                     .append("<span>").append(esc(session.role().label())).append("</span> <button>Log out</button></form>");
         }
