@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.flowcore.engine.infra.InfraJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,6 +41,10 @@ import picocli.CommandLine.Parameters;
  *       description: ...            # optional
  *       retries: 2                  # optional: a crashed run is queued again as a new run, up to 2 times
  *       maxLateness: 6h             # optional: a run not started 6 h after its time is skipped, not started
+ *       infrastructure:             # optional (default in-process): where a worker runs it
+ *         type: process             # or docker (image: ..., memory: 512m, ...)
+ *         jvmOptions: [-Xmx512m]
+ *       code: {block: lake, path: code/flows.jar, sha256: ...}   # optional: `apply --upload JAR` fills it in
  *       schedules:                  # optional; each one of cron, interval or rrule
  *         - cron: "0 5 1 * *"
  *           timezone: America/New_York
@@ -47,7 +52,9 @@ import picocli.CommandLine.Parameters;
  *           active: false
  *         - rrule: FREQ=WEEKLY;BYDAY=MO;BYHOUR=6   # optional start: 2021-01-04T00:00
  *
- * `apply` needs the flow classes (--classpath or $FLOWCORE_CLASSPATH) to find each flow's name.
+ * `apply` needs the flow classes (--classpath or $FLOWCORE_CLASSPATH) to find each flow's name; with `--upload JAR`
+ * it uploads the jar (or folder of jars) to each `code:` block and path, fills in its sha256 and reads the classes
+ * from it; a `code:` with a sha256 is fetched (into the home's code cache), checked and read from there.
  */
 @Command(name = "deployment", mixinStandardHelpOptions = true,
         description = "Apply, list, inspect, run, pause, resume, remove, schedule and backfill deployments.")
@@ -55,16 +62,34 @@ final class DeploymentCommand extends Subcommand {
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
     private static final List<String> FIELDS = List.of("name", "flowClass", "flowMethod", "parameters", "workQueue",
-            "tags", "description", "schedules", "retries", "maxLateness");
+            "tags", "description", "schedules", "retries", "maxLateness", "infrastructure", "code");
 
     @Command(name = "apply", description = "Create or update the deployments of a YAML (or JSON) file.")
-    int apply(@Parameters(paramLabel = "FILE", description = "A file with a 'deployments' list.") Path file)
+    int apply(@Parameters(paramLabel = "FILE", description = "A file with a 'deployments' list.") Path file,
+              @Option(names = "--upload", paramLabel = "JAR", description = "A jar, or a folder of jars, with the flows: "
+                      + "uploaded to the block and path of each deployment's 'code:', whose sha256 it fills in; the flow "
+                      + "classes are read from it (no --classpath needed).") Path upload)
             throws IOException {
-        List<Deployment> deployments = read(file);
+        JsonNode root = tree(file);
+        List<ObjectNode> withCode = upload == null ? List.of() : codeToUpload(root, file);
+        // The checksum is known before anything is uploaded, so a bad file uploads nothing.
+        String sha256 = upload == null ? null : io.flowcore.engine.FlowCodeUpload.sha256(upload);
+        for (ObjectNode c : withCode) c.put("sha256", sha256);
+        List<Deployment> deployments = read(root, file);
         try (Flowcore fc = cli.engine()) {
+            java.util.Set<String> uploaded = new java.util.HashSet<>();
+            for (ObjectNode c : withCode) {
+                String block = c.get("block").asText();
+                String path = c.get("path").asText();
+                if (!uploaded.add(block + "\n" + path)) continue;
+                var code = io.flowcore.engine.FlowCodeUpload.upload(fc.blocks(), block, path, upload);
+                out().printf("Uploaded %s to block '%s' at %s (sha256 %s)%n", upload, block, code.path(), code.sha256());
+            }
             for (Deployment d : deployments) {
                 java.time.Instant before = java.time.Instant.now();
-                DeploymentRecord r = fc.deployments().apply(d);
+                DeploymentRecord r = upload != null ? io.flowcore.engine.FlowCodeUpload.apply(fc, d, upload)
+                        : d.code() != null ? io.flowcore.engine.FlowCodeUpload.apply(fc, d, storedCode(fc, d))
+                        : fc.deployments().apply(d);
                 out().printf("%s version %d (%s)%n", r.fullName(), r.version(),
                         r.createdAt().isBefore(before) ? "unchanged" : "applied");
             }
@@ -72,10 +97,53 @@ final class DeploymentCommand extends Subcommand {
         return 0;
     }
 
+    /**
+     * The folder of {@code d}'s code as a worker on this home caches it: fetched from its block and checked
+     * against its sha256 now, so a wrong checksum fails the apply, and its classes need no --classpath.
+     */
+    private Path storedCode(Flowcore fc, Deployment d) throws IOException {
+        var code = d.code();
+        if (!(fc.blocks().load(code.block()) instanceof io.flowcore.api.block.ObjectStorageBlock storage)) {
+            throw new IllegalArgumentException("deployment '" + d.name() + "': code block '" + code.block()
+                    + "' is not object storage (a local-lake, s3-bucket, gcs-bucket or azure-blob-container block)");
+        }
+        try {
+            return new io.flowcore.engine.infra.CodeCache(cli.home().resolve("code")).fetch(code, storage).get(0).getParent();
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("deployment '" + d.name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** The {@code code:} objects of the deployments in {@code root} (each names a block and a path), for --upload. */
+    private static List<ObjectNode> codeToUpload(JsonNode root, Path file) {
+        List<ObjectNode> out = new ArrayList<>();
+        JsonNode list = root == null ? null : root.get("deployments");
+        if (list != null && list.isArray()) {
+            for (JsonNode n : list) {
+                if (n.isObject() && n.get("code") instanceof ObjectNode c && c.path("block").isTextual()
+                        && c.path("path").isTextual()) {
+                    out.add(c);
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(file + ": --upload needs a deployment with 'code: {block: ..., path: ...}' "
+                    + "(where to upload the jar), e.g. code: {block: lake, path: code/flows.jar}");
+        }
+        return out;
+    }
+
     static List<Deployment> read(Path file) throws IOException {
+        return read(tree(file), file);
+    }
+
+    private static JsonNode tree(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no deployments file " + file);
         String name = file.getFileName().toString();
-        JsonNode root = (name.endsWith(".json") ? JSON : YAML).readTree(file.toFile());
+        return (name.endsWith(".json") ? JSON : YAML).readTree(file.toFile());
+    }
+
+    private static List<Deployment> read(JsonNode root, Path file) {
         JsonNode list = root == null ? null : root.get("deployments");
         if (list == null || !list.isArray()) {
             throw new IllegalArgumentException(file + ": expected a top-level 'deployments' list");
@@ -97,7 +165,9 @@ final class DeploymentCommand extends Subcommand {
                     n.has("description") ? text(n, "description", where, false) : "",
                     ScheduleJson.fromJson(n.get("schedules"), where + ".schedules"), retries(n, where),
                     n.hasNonNull("maxLateness")
-                            ? ScheduleJson.duration(text(n, "maxLateness", where, true), where + ".maxLateness") : null);
+                            ? ScheduleJson.duration(text(n, "maxLateness", where, true), where + ".maxLateness") : null)
+                    .withInfrastructure(InfraJson.infrastructure(n.get("infrastructure"), where + ".infrastructure"))
+                    .withCode(InfraJson.code(n.get("code"), where + ".code"));
             out.add(d);
         }
         return out;
@@ -169,6 +239,8 @@ final class DeploymentCommand extends Subcommand {
         o.put("createdAt", d.createdAt().toString());
         o.put("retries", d.retries());
         if (d.maxLateness() != null) o.put("maxLateness", d.maxLateness().toString());
+        o.set("infrastructure", JSON.readTree(InfraJson.toJson(d.infrastructure())));
+        if (d.code() != null) o.set("code", JSON.readTree(InfraJson.toJson(d.code())));
         if (d.parameterSchema() != null) o.set("parameterSchema", JSON.readTree(d.parameterSchema()));
         return o;
     }
@@ -207,7 +279,8 @@ final class DeploymentCommand extends Subcommand {
             @SuppressWarnings("unchecked")
             Map<String, Object> params = JSON.readValue(d.parametersJson(), LinkedHashMap.class);
             DeploymentRecord r = fc.deployments().apply(new Deployment(d.flowClass(), d.flowMethod(), d.name(), params,
-                    d.tags(), d.workQueue(), d.description(), List.of(s), d.retries(), d.maxLateness()));
+                    d.tags(), d.workQueue(), d.description(), List.of(s), d.retries(), d.maxLateness(),
+                    d.infrastructure(), d.code()));
             out().printf("%s version %d: %s%n", r.fullName(), r.version(), ScheduleJson.toJson(s));
         }
         return 0;

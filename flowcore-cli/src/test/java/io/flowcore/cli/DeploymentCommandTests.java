@@ -107,15 +107,31 @@ class DeploymentCommandTests extends CliTestSupport {
         Path examples = Path.of("..", "flowcore-taxi-examples", "flowcore.yaml");
         assertEquals(0, run("deployment", "apply", examples.toString()), err.toString());
         assertTrue(out.toString().contains("yearly-report/nightly version 1 (applied)"), out.toString());
-        assertEquals(0, run("deployment", "run", "yearly-report/nightly"), err.toString());
+        // The file's daily schedule has queued its next runs too; they are not due yet.
+        JsonNode r = runThroughAWorker("yearly-report/nightly");
+        assertEquals("COMPLETED", r.get("state").get("type").asText(), r.toString());
+    }
+
+    /** Runs the deployment through {@code worker start --run-once}; returns the run as {@code flow-run ls --json} shows it. */
+    private JsonNode runThroughAWorker(String deployment) throws Exception {
+        assertEquals(0, run("deployment", "run", deployment), err.toString());
         String name = out.toString().split("'")[1];
         assertEquals(0, run("worker", "start", "--run-once"), err.toString());
-        assertEquals(0, run("flow-run", "ls", "--flow", "yearly-report", "--json"));
-        // The file's daily schedule has queued its next runs too; they are not due yet.
-        JsonNode r = null;
-        for (JsonNode n : new ObjectMapper().readTree(out.toString())) if (n.get("name").asText().equals(name)) r = n;
-        assertTrue(r != null, out.toString());
+        assertEquals(0, run("flow-run", "ls", "--flow", deployment.split("/")[0], "--json"));
+        for (JsonNode n : new ObjectMapper().readTree(out.toString())) if (n.get("name").asText().equals(name)) return n;
+        throw new AssertionError("no run " + name + " in " + out);
+    }
+
+    @Test
+    void theExamplesYearlyReportRunsInAChildJvmThroughTheProcessInfrastructure() throws Exception {
+        Path examples = Path.of("..", "flowcore-taxi-examples", "flowcore.yaml");
+        assertEquals(0, run("deployment", "apply", examples.toString()), err.toString());
+        assertEquals(0, run("deployment", "inspect", "yearly-report/process"), err.toString());
+        assertTrue(out.toString().contains("\"type\" : \"process\""), out.toString());
+        JsonNode r = runThroughAWorker("yearly-report/process");
         assertEquals("COMPLETED", r.get("state").get("type").asText(), r.toString());
+        assertEquals(0, run("flow-run", "logs", r.get("id").asText()), err.toString());
+        assertTrue(out.toString().contains("Started on infrastructure process (pid "), out.toString());
     }
 
     @Test
