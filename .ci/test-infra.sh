@@ -200,6 +200,8 @@ clients_up() {
   command -v s3cmd >/dev/null || missing+=(s3cmd)
   # The STARTTLS SMTP server of EmailNotifierStartTlsTests (GreenMail has no STARTTLS); Debian's python3 only.
   /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
+  # The browser of flowcore-server's dashboard tests (Playwright drives this binary; it downloads none).
+  [ -x /usr/lib/chromium/chromium ] || missing+=(chromium)
   if ((${#missing[@]})); then
     [ -n "$APT_UPDATED" ] || { as_root apt-get update -qq; APT_UPDATED=1; }
     local p ok=()

@@ -26,7 +26,8 @@ final class Migrations {
             "V8__schedules.sql",
             "V9__deployment_retries.sql",
             "V10__deployment_max_lateness.sql",
-            "V11__deployment_infrastructure.sql");
+            "V11__deployment_infrastructure.sql",
+            "V12__api_keys.sql");
 
     private static final String RESOURCE_DIR = "migrations/";
 
