@@ -298,11 +298,20 @@ postgres_image_up() {
   rm -rf "$ctx"
 }
 
+# local/flowcore-examples, the image yearly-report/docker runs in: the examples' jars and their runtime
+# dependencies on local/flowcore-jdk (docker/examples/build.sh; it packages them with Maven and skips the
+# image build when the jars are unchanged).
+examples_image_up() {
+  bash docker/examples/build.sh >"$STATE/build-examples.log" 2>&1 \
+    || { tail -n 30 "$STATE/build-examples.log" >&2; die "building local/flowcore-examples failed (log: $STATE/build-examples.log)"; }
+}
+
 docker_up() {
   timed dockerd_up
   timed base_image_up
   timed jdk_image_up
   timed postgres_image_up
+  timed examples_image_up
   log "Docker images: $(docker image ls --format '{{.Repository}}' | grep '^local/' | sort | tr '\n' ' ')"
 }
 

@@ -135,6 +135,28 @@ class DeploymentCommandTests extends CliTestSupport {
     }
 
     @Test
+    void theExamplesYearlyReportRunsInAContainerThroughTheDockerInfrastructure() throws Exception {
+        // local/flowcore-examples comes from `bash .ci/test-infra.sh up` (docker/examples/build.sh)
+        int found;
+        try {
+            found = new ProcessBuilder("docker", "image", "inspect", "local/flowcore-examples").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (java.io.IOException noDocker) {
+            found = -1;
+        }
+        String missing = "local/flowcore-examples is missing: run `bash .ci/test-infra.sh up` (or `bash docker/examples/build.sh`)";
+        boolean required = "true".equalsIgnoreCase(System.getenv("CI")) || "1".equals(System.getenv("FLOWCORE_REQUIRE_INFRA"));
+        if (found != 0 && !required) org.junit.jupiter.api.Assumptions.abort(missing);
+        assertEquals(0, found, missing);
+        Path examples = Path.of("..", "flowcore-taxi-examples", "flowcore.yaml");
+        assertEquals(0, run("deployment", "apply", examples.toString()), err.toString());
+        JsonNode r = runThroughAWorker("yearly-report/docker");
+        assertEquals("COMPLETED", r.get("state").get("type").asText(), r.toString());
+        assertEquals(0, run("flow-run", "logs", r.get("id").asText()), err.toString());
+        assertTrue(out.toString().contains("Started on infrastructure docker (container "), out.toString());
+    }
+
+    @Test
     void theExamplesMonthlyTaxiDeploymentRunsThroughAWorkerAgainstTheLocalSetUp() throws Exception {
         Path examples = Path.of("..", "flowcore-taxi-examples", "flowcore.yaml");
         JsonNode monthly = null;
