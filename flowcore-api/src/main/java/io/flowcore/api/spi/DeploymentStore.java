@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.Set;
 
 /**
@@ -25,6 +26,12 @@ public interface DeploymentStore {
 
     /** Every version of a deployment, oldest first. */
     List<DeploymentRecord> deploymentVersions(String flowName, String name);
+
+    /**
+     * The deployment version flow run {@code flowRunId} was created from (what a worker executes it on), or empty
+     * when it is not a run of a deployment.
+     */
+    Optional<DeploymentRecord> deploymentOfRun(UUID flowRunId);
 
     /** The newest version of every deployment, by full name. */
     List<DeploymentRecord> deployments();

@@ -173,11 +173,10 @@ public final class Engine implements AutoCloseable {
         return executeHere(claimed);
     }
 
-    /** The newest version of the deployment {@code flowRunId} is a run of, if any. */
+    /** The deployment version {@code flowRunId} was created from (its infrastructure is where it runs), if any. */
     Optional<io.flowcore.api.deployment.DeploymentRecord> deploymentOf(UUID flowRunId) {
-        if (!(store instanceof io.flowcore.api.spi.WorkQueueStore q)) return Optional.empty();
-        String fullName = q.deploymentsOfRuns(List.of(flowRunId)).get(flowRunId);
-        return fullName == null ? Optional.empty() : new DeploymentService(this).get(fullName);
+        if (!(store instanceof io.flowcore.api.spi.DeploymentStore d)) return Optional.empty();
+        return d.deploymentOfRun(flowRunId);
     }
 
     /**

@@ -184,6 +184,17 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
     }
 
     @Override
+    public Optional<DeploymentRecord> deploymentOfRun(UUID flowRunId) {
+        String fullName;
+        synchronized (claims) {
+            fullName = workQueues.deploymentOf(flowRunId);
+        }
+        if (fullName == null) return Optional.empty();
+        int slash = fullName.indexOf('/');
+        return deployment(fullName.substring(0, slash), fullName.substring(slash + 1));
+    }
+
+    @Override
     public List<DeploymentRecord> deploymentVersions(String flowName, String name) {
         synchronized (claims) {
             return deploymentVersions.stream().filter(d -> d.flowName().equals(flowName) && d.name().equals(name)).toList();
@@ -475,7 +486,7 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
                 .filter(r -> q.createdBefore() == null || r.createdAt().isBefore(q.createdBefore()))
                 .filter(r -> q.nameContains() == null || r.name().toLowerCase(java.util.Locale.ROOT)
                         .contains(q.nameContains().toLowerCase(java.util.Locale.ROOT)))
-                .filter(r -> q.deployment() == null || q.deployment().equals(deploymentOfRun(r.id())))
+                .filter(r -> q.deployment() == null || q.deployment().equals(deploymentNameOfRun(r.id())))
                 .filter(r -> q.tag() == null || hasTag(r.id(), q.tag()))
                 .filter(r -> q.after() == null || q.after().precedes(r))
                 .sorted(Comparator.comparing(FlowRunRecord::createdAt).reversed()
@@ -484,7 +495,7 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
                 .toList();
     }
 
-    private String deploymentOfRun(UUID runId) {
+    private String deploymentNameOfRun(UUID runId) {
         synchronized (claims) {
             return workQueues.deploymentOf(runId);
         }
@@ -492,7 +503,7 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
 
     /** The run's deployment has {@code tag} (in its newest version: this store keeps no run's version). */
     private boolean hasTag(UUID runId, String tag) {
-        String fullName = deploymentOfRun(runId);
+        String fullName = deploymentNameOfRun(runId);
         if (fullName == null) return false;
         int slash = fullName.indexOf('/');
         return deployment(fullName.substring(0, slash), fullName.substring(slash + 1))

@@ -92,6 +92,12 @@ final class JdbcDeployments {
         return rows.stream().findFirst();
     }
 
+    Optional<DeploymentRecord> deploymentOfRun(java.util.UUID flowRunId) {
+        return inTransaction("read the deployment of flow run " + flowRunId, c -> query(c, "SELECT " + COLS
+                + " FROM deployments WHERE id = (SELECT deployment_id FROM flow_runs WHERE id = ?)", flowRunId.toString())
+                .stream().findFirst());
+    }
+
     Optional<DeploymentRecord> deployment(String flowName, String name) {
         return inTransaction("read deployment " + flowName + "/" + name, c -> newest(c, flowName, name));
     }

@@ -400,6 +400,11 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    public Optional<DeploymentRecord> deploymentOfRun(UUID flowRunId) {
+        return deployments.deploymentOfRun(flowRunId);
+    }
+
+    @Override
     public List<DeploymentRecord> deploymentVersions(String flowName, String name) {
         return deployments.versions(flowName, name);
     }
