@@ -231,6 +231,27 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
     }
 
     @Override
+    public List<FutureScheduleRuns> futureScheduleRuns(java.time.Instant after) {
+        synchronized (claims) {
+            Map<List<String>, FutureScheduleRuns> groups = new HashMap<>();
+            for (Map<String, ScheduleRun> slots : scheduleRuns.values()) {
+                for (ScheduleRun r : slots.values()) {
+                    if (!r.instant().isAfter(after)) continue;
+                    String version = flowRuns.containsKey(r.run().id()) ? r.deployment().id() : null;
+                    int waits = waiting.containsKey(r.run().id()) ? 1 : 0;
+                    groups.merge(java.util.Arrays.asList(r.deployment().flowName(), r.deployment().name(), r.scheduleKey(), version),
+                            new FutureScheduleRuns(r.deployment().flowName(), r.deployment().name(), r.scheduleKey(), version,
+                                    1, waits, r.instant()),
+                            (x, y) -> new FutureScheduleRuns(x.flowName(), x.deploymentName(), x.scheduleKey(),
+                                    x.deploymentId(), x.runs() + y.runs(), x.waiting() + y.waiting(),
+                                    x.last().isAfter(y.last()) ? x.last() : y.last()));
+                }
+            }
+            return List.copyOf(groups.values());
+        }
+    }
+
+    @Override
     public int deleteUnclaimedScheduleRuns(DeploymentRecord current, java.util.Set<String> keep, java.time.Instant after) {
         synchronized (claims) {
             Map<String, ScheduleRun> slots = scheduleRuns.getOrDefault(current.fullName(), new HashMap<>());

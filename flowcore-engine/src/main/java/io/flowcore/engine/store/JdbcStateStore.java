@@ -96,6 +96,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     private final JdbcNotifications notifications;
     private final JdbcRetention retention;
     private final JdbcWorkQueues workQueues;
+    private final JdbcScheduleRunKeys scheduleRunKeys;
     /** The writer's lock: one lock orders seq numbers, journal records and the queue (and suits virtual threads). */
     private final java.util.concurrent.locks.ReentrantLock seqLock;
     private final Map<UUID, RunSeq> seqs = new HashMap<>();
@@ -112,6 +113,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
         this.notifications = new JdbcNotifications(dialect, readers);
         this.workQueues = new JdbcWorkQueues(dialect, readers);
         this.retention = new JdbcRetention(dialect, readers);
+        this.scheduleRunKeys = new JdbcScheduleRunKeys(dialect, readers);
         this.writer = writer;
         this.resources = resources;
         this.journalDir = journalDir;
@@ -392,6 +394,12 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     @Override
     public List<FlowRunRecord> insertScheduleRuns(List<ScheduleRun> runs) {
         return deployments.insertScheduleRuns(runs);
+    }
+
+    @Override
+    public List<FutureScheduleRuns> futureScheduleRuns(Instant after) {
+        flush(); // a run this process just claimed shows as claimed
+        return scheduleRunKeys.read(after);
     }
 
     @Override
