@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.flowcore.engine.infra.InfraJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,6 +41,10 @@ import picocli.CommandLine.Parameters;
  *       description: ...            # optional
  *       retries: 2                  # optional: a crashed run is queued again as a new run, up to 2 times
  *       maxLateness: 6h             # optional: a run not started 6 h after its time is skipped, not started
+ *       infrastructure:             # optional (default in-process): where a worker runs it
+ *         type: process             # or docker (image: ..., memory: 512m, ...)
+ *         jvmOptions: [-Xmx512m]
+ *       code: {block: lake, path: code/flows.jar, sha256: ...}   # optional: `apply --upload JAR` fills it in
  *       schedules:                  # optional; each one of cron, interval or rrule
  *         - cron: "0 5 1 * *"
  *           timezone: America/New_York
@@ -55,7 +60,7 @@ final class DeploymentCommand extends Subcommand {
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
     private static final List<String> FIELDS = List.of("name", "flowClass", "flowMethod", "parameters", "workQueue",
-            "tags", "description", "schedules", "retries", "maxLateness");
+            "tags", "description", "schedules", "retries", "maxLateness", "infrastructure", "code");
 
     @Command(name = "apply", description = "Create or update the deployments of a YAML (or JSON) file.")
     int apply(@Parameters(paramLabel = "FILE", description = "A file with a 'deployments' list.") Path file)
@@ -97,7 +102,9 @@ final class DeploymentCommand extends Subcommand {
                     n.has("description") ? text(n, "description", where, false) : "",
                     ScheduleJson.fromJson(n.get("schedules"), where + ".schedules"), retries(n, where),
                     n.hasNonNull("maxLateness")
-                            ? ScheduleJson.duration(text(n, "maxLateness", where, true), where + ".maxLateness") : null);
+                            ? ScheduleJson.duration(text(n, "maxLateness", where, true), where + ".maxLateness") : null)
+                    .withInfrastructure(InfraJson.infrastructure(n.get("infrastructure"), where + ".infrastructure"))
+                    .withCode(InfraJson.code(n.get("code"), where + ".code"));
             out.add(d);
         }
         return out;
@@ -169,6 +176,8 @@ final class DeploymentCommand extends Subcommand {
         o.put("createdAt", d.createdAt().toString());
         o.put("retries", d.retries());
         if (d.maxLateness() != null) o.put("maxLateness", d.maxLateness().toString());
+        o.set("infrastructure", JSON.readTree(InfraJson.toJson(d.infrastructure())));
+        if (d.code() != null) o.set("code", JSON.readTree(InfraJson.toJson(d.code())));
         if (d.parameterSchema() != null) o.set("parameterSchema", JSON.readTree(d.parameterSchema()));
         return o;
     }
@@ -207,7 +216,8 @@ final class DeploymentCommand extends Subcommand {
             @SuppressWarnings("unchecked")
             Map<String, Object> params = JSON.readValue(d.parametersJson(), LinkedHashMap.class);
             DeploymentRecord r = fc.deployments().apply(new Deployment(d.flowClass(), d.flowMethod(), d.name(), params,
-                    d.tags(), d.workQueue(), d.description(), List.of(s), d.retries(), d.maxLateness()));
+                    d.tags(), d.workQueue(), d.description(), List.of(s), d.retries(), d.maxLateness(),
+                    d.infrastructure(), d.code()));
             out().printf("%s version %d: %s%n", r.fullName(), r.version(), ScheduleJson.toJson(s));
         }
         return 0;

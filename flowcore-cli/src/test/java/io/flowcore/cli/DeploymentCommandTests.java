@@ -119,6 +119,24 @@ class DeploymentCommandTests extends CliTestSupport {
     }
 
     @Test
+    void theExamplesYearlyReportRunsInAChildJvmThroughTheProcessInfrastructure() throws Exception {
+        Path examples = Path.of("..", "flowcore-taxi-examples", "flowcore.yaml");
+        assertEquals(0, run("deployment", "apply", examples.toString()), err.toString());
+        assertEquals(0, run("deployment", "inspect", "yearly-report/process"), err.toString());
+        assertTrue(out.toString().contains("\"type\" : \"process\""), out.toString());
+        assertEquals(0, run("deployment", "run", "yearly-report/process"), err.toString());
+        String name = out.toString().split("'")[1];
+        assertEquals(0, run("worker", "start", "--run-once"), err.toString());
+        assertEquals(0, run("flow-run", "ls", "--flow", "yearly-report", "--json"));
+        JsonNode r = null;
+        for (JsonNode n : new ObjectMapper().readTree(out.toString())) if (n.get("name").asText().equals(name)) r = n;
+        assertTrue(r != null, out.toString());
+        assertEquals("COMPLETED", r.get("state").get("type").asText(), r.toString());
+        assertEquals(0, run("flow-run", "logs", r.get("id").asText()), err.toString());
+        assertTrue(out.toString().contains("Started on infrastructure process (pid "), out.toString());
+    }
+
+    @Test
     void theExamplesMonthlyTaxiDeploymentRunsThroughAWorkerAgainstTheLocalSetUp() throws Exception {
         Path examples = Path.of("..", "flowcore-taxi-examples", "flowcore.yaml");
         JsonNode monthly = null;

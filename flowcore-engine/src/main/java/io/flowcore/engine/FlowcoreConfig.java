@@ -73,6 +73,35 @@ public final class FlowcoreConfig {
         return this;
     }
 
+    /**
+     * Takes the store from environment variables, as the CLI and the child JVMs of the process and docker
+     * infrastructures do: {@code FLOWCORE_HOME} (see {@link FlowcoreHome}) and, when set,
+     * {@code FLOWCORE_DATABASE_URL} with {@code FLOWCORE_DATABASE_USER} and {@code FLOWCORE_DATABASE_PASSWORD}.
+     */
+    public FlowcoreConfig environment(Map<String, String> env) {
+        home(FlowcoreHome.resolve(env, System.getProperties()));
+        String url = env.get(ENV_DATABASE_URL);
+        if (url != null && !url.isBlank()) database(url, env.get(ENV_DATABASE_USER), env.get(ENV_DATABASE_PASSWORD));
+        return this;
+    }
+
+    static final String ENV_DATABASE_URL = "FLOWCORE_DATABASE_URL";
+    static final String ENV_DATABASE_USER = "FLOWCORE_DATABASE_USER";
+    static final String ENV_DATABASE_PASSWORD = "FLOWCORE_DATABASE_PASSWORD";
+
+    /** The variables {@link #environment} reads back into this store's settings; null when the store was given as an object. */
+    private Map<String, String> childEnvironment(Path h) {
+        if (store != null) return null;
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(FlowcoreHome.ENV, h.toAbsolutePath().toString());
+        if (databaseUrl != null) {
+            env.put(ENV_DATABASE_URL, databaseUrl);
+            if (databaseUser != null) env.put(ENV_DATABASE_USER, databaseUser);
+            if (databasePassword != null) env.put(ENV_DATABASE_PASSWORD, databasePassword);
+        }
+        return env;
+    }
+
     /** Use this store (the engine closes it). */
     public FlowcoreConfig store(StateStore s) {
         checkNotSealed();
@@ -224,6 +253,6 @@ public final class FlowcoreConfig {
         }
         ResultStore r = resultStore != null ? resultStore : new FileResultStore(h.resolve("results"));
         return new EngineSettings(s, r, inlineResultLimit, clock, sleeper, heartbeatInterval, leaseTimeout, tagLimits, overrides, flowOverrides,
-                storedLogLevel, blocks);
+                storedLogLevel, blocks, childEnvironment(h));
     }
 }

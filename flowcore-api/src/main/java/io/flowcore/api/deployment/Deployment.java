@@ -29,10 +29,12 @@ import java.util.Objects;
  *                    resumes it (0 unless set); never the same run twice
  * @param maxLateness a run no worker started this long after its scheduled time is not started any more but
  *                    ends Cancelled named Skipped, with the reason (null: no limit)
+ * @param infrastructure where a claimed run executes ({@link Infrastructure#inProcess()} unless set)
+ * @param code        where the flow's code is kept, when the worker does not have it (null: on the classpath)
  */
 public record Deployment(String flowClass, String flowMethod, String name, Map<String, Object> parameters,
                          List<String> tags, String workQueue, String description, List<Schedule> schedules,
-                         int retries, java.time.Duration maxLateness) {
+                         int retries, java.time.Duration maxLateness, Infrastructure infrastructure, FlowCode code) {
     public Deployment {
         Objects.requireNonNull(flowClass, "flowClass");
         Objects.requireNonNull(flowMethod, "flowMethod");
@@ -46,6 +48,15 @@ public record Deployment(String flowClass, String flowMethod, String name, Map<S
         if (maxLateness != null && !maxLateness.isPositive()) {
             throw new IllegalArgumentException("deployment maxLateness must be > 0: " + maxLateness);
         }
+        infrastructure = infrastructure == null ? Infrastructure.inProcess() : infrastructure;
+    }
+
+    /** A deployment that runs in the worker's JVM from its classpath. */
+    public Deployment(String flowClass, String flowMethod, String name, Map<String, Object> parameters,
+                      List<String> tags, String workQueue, String description, List<Schedule> schedules,
+                      int retries, java.time.Duration maxLateness) {
+        this(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries, maxLateness,
+                null, null);
     }
 
     /** A deployment without a maximum lateness. */
@@ -79,33 +90,45 @@ public record Deployment(String flowClass, String flowMethod, String name, Map<S
     }
 
     public Deployment withParameters(Map<String, ?> p) {
-        return new Deployment(flowClass, flowMethod, name, new LinkedHashMap<>(p), tags, workQueue, description, schedules, retries, maxLateness);
+        return new Deployment(flowClass, flowMethod, name, new LinkedHashMap<>(p), tags, workQueue, description, schedules, retries, maxLateness, infrastructure, code);
     }
 
     public Deployment withTags(String... t) {
-        return new Deployment(flowClass, flowMethod, name, parameters, List.of(t), workQueue, description, schedules, retries, maxLateness);
+        return new Deployment(flowClass, flowMethod, name, parameters, List.of(t), workQueue, description, schedules, retries, maxLateness, infrastructure, code);
     }
 
     public Deployment withWorkQueue(String queue) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, queue, description, schedules, retries, maxLateness);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, queue, description, schedules, retries, maxLateness, infrastructure, code);
     }
 
     public Deployment withDescription(String d) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, d, schedules, retries, maxLateness);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, d, schedules, retries, maxLateness, infrastructure, code);
     }
 
     /** This deployment with exactly these schedules (none: it runs only when asked). */
     public Deployment withSchedules(Schedule... s) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, List.of(s), retries, maxLateness);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, List.of(s), retries, maxLateness, infrastructure, code);
     }
 
     /** This deployment with runs skipped when no worker started them within {@code d} of their time. */
     public Deployment withMaxLateness(java.time.Duration d) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries, d);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries, d, infrastructure, code);
     }
 
     /** This deployment with crashed runs queued again, up to {@code n} times per original run. */
     public Deployment withRetries(int n) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, n, maxLateness);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, n, maxLateness, infrastructure, code);
+    }
+
+    /** This deployment with its runs executed on {@code i} (a child JVM, a container) instead of in the worker. */
+    public Deployment withInfrastructure(Infrastructure i) {
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries,
+                maxLateness, i, code);
+    }
+
+    /** This deployment with its code downloaded from {@code c} by the infrastructure that runs it. */
+    public Deployment withCode(FlowCode c) {
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries,
+                maxLateness, infrastructure, c);
     }
 }

@@ -24,14 +24,27 @@ import java.util.List;
  * @param schedules      when it runs by itself
  * @param retries        how many times a crashed run is queued again as a new run
  * @param maxLateness    how late a run may start before it is skipped, or null for no limit
+ * @param infrastructure where a claimed run executes
+ * @param code           where the flow's code is kept, or null when it is on the worker's classpath
  */
 public record DeploymentRecord(String id, String flowName, String name, int version, String flowClass,
                                String flowMethod, String parametersJson, List<String> tags, String workQueue,
                                String description, String contentHash, Instant createdAt, String parameterSchema,
-                               List<Schedule> schedules, int retries, java.time.Duration maxLateness) {
+                               List<Schedule> schedules, int retries, java.time.Duration maxLateness,
+                               Infrastructure infrastructure, FlowCode code) {
     public DeploymentRecord {
         tags = List.copyOf(tags);
         schedules = schedules == null ? List.of() : List.copyOf(schedules);
+        infrastructure = infrastructure == null ? Infrastructure.inProcess() : infrastructure;
+    }
+
+    /** A record of a deployment run in the worker's JVM. */
+    public DeploymentRecord(String id, String flowName, String name, int version, String flowClass, String flowMethod,
+                            String parametersJson, List<String> tags, String workQueue, String description,
+                            String contentHash, Instant createdAt, String parameterSchema, List<Schedule> schedules,
+                            int retries, java.time.Duration maxLateness) {
+        this(id, flowName, name, version, flowClass, flowMethod, parametersJson, tags, workQueue, description,
+                contentHash, createdAt, parameterSchema, schedules, retries, maxLateness, null, null);
     }
 
     /** A record without a maximum lateness. */
@@ -70,7 +83,8 @@ public record DeploymentRecord(String id, String flowName, String name, int vers
     /** This record as version {@code v}. */
     public DeploymentRecord withVersion(int v) {
         return new DeploymentRecord(id, flowName, name, v, flowClass, flowMethod, parametersJson, tags, workQueue,
-                description, contentHash, createdAt, parameterSchema, schedules, retries, maxLateness);
+                description, contentHash, createdAt, parameterSchema, schedules, retries, maxLateness, infrastructure,
+                code);
     }
 
     /** {@code <flow-name>/<deployment-name>}. */

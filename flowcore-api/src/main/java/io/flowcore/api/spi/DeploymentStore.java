@@ -110,6 +110,15 @@ public interface DeploymentStore {
     record ScheduleRun(FlowRunRecord run, DeploymentRecord deployment, String scheduleKey, Instant instant) {
     }
 
+    /**
+     * Calls {@code listener} soon after any process queued a run for workers (PostgreSQL: LISTEN/NOTIFY), so a
+     * worker need not wait for its next poll; closing the result stops it. A store that cannot tell returns a
+     * no-op and its workers rely on polling.
+     */
+    default AutoCloseable onRunsQueued(Runnable listener) {
+        return () -> { };
+    }
+
     /** A run a worker claimed, with the claim it writes under. */
     record ClaimedRun(FlowRunRecord run, Claim claim) {
     }

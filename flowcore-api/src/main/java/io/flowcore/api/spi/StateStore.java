@@ -66,6 +66,13 @@ public interface StateStore extends AutoCloseable {
     Optional<Claim> takeOver(Claim expected, String engineId, State flowState, State taskState);
 
     /**
+     * This process writes flow run {@code flowRunId} no more (another JVM executed it under this process's claim):
+     * the store may drop what it keeps in memory for the run.
+     */
+    default void forget(UUID flowRunId) {
+    }
+
+    /**
      * Every flow run that has not ended, with its claim and its holder's lease. A store that keeps a
      * local journal first applies the journals of engines that are gone, so that their acknowledged
      * writes are in before anyone decides about their runs.

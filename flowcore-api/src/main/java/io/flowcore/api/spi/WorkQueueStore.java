@@ -50,6 +50,13 @@ public interface WorkQueueStore {
     /** The run of a deployment queued to resume {@code flowRunId} (its retry), if there is one. */
     Optional<UUID> retryOf(UUID flowRunId);
 
+    /**
+     * Runs of deployments that ended Crashed between {@code from} and {@code to} (their state's time) and have no
+     * retry queued, oldest first, at most {@code limit}: what a worker re-examines in case the engine that
+     * marked them crashed stopped before queuing their retry.
+     */
+    List<UUID> crashedWithoutRetry(java.time.Instant from, java.time.Instant to, int limit);
+
     /** The deployment ({@code <flow>/<deployment>}) of each of {@code flowRunIds} that was created from one. */
     Map<UUID, String> deploymentsOfRuns(Collection<UUID> flowRunIds);
 }

@@ -121,10 +121,30 @@ public final class DeploymentActions {
      * of one run, so a crashed run is queued again at most once.
      */
     void retryAfterCrash(UUID crashedId) {
+        retryAfterCrash(crashedId, false);
+    }
+
+    /**
+     * Queues the retries that an engine which marked runs Crashed did not queue — it stopped in between, or it
+     * was a worker's engine closing with runs still running — for runs that crashed between {@code from} and
+     * {@code to}. Idempotent: the store keeps one retry per run.
+     *
+     * @return how many retries it queued
+     */
+    int retryCrashedWithoutRetry(Instant from, Instant to) {
+        int queued = 0;
+        for (UUID id : queues.crashedWithoutRetry(from, to, 100)) {
+            if (retryAfterCrash(id, true)) queued++;
+        }
+        return queued;
+    }
+
+    /** @param swept true when a worker's sweep found it: then a run that is not retried is not worth a log line */
+    private boolean retryAfterCrash(UUID crashedId, boolean swept) {
         String fullName = queues.deploymentsOfRuns(List.of(crashedId)).get(crashedId);
-        if (fullName == null) return;
+        if (fullName == null) return false;
         DeploymentRecord d = deployments.get(fullName).orElse(null);
-        if (d == null || d.retries() == 0) return;
+        if (d == null || d.retries() == 0) return false;
         int attempts = 1;
         FlowRunRecord r = engine.store.flowRun(crashedId).orElse(null);
         while (r != null && r.resumeOf() != null && attempts <= d.retries()) {
@@ -132,16 +152,21 @@ public final class DeploymentActions {
             r = engine.store.flowRun(r.resumeOf()).orElse(null);
         }
         if (attempts > d.retries()) {
-            RunLogs.ENGINE.warn("Crashed flow run {} of deployment '{}' is not queued again: its {} retries are used up",
-                    crashedId, fullName, d.retries());
-            return;
+            if (!swept) {
+                RunLogs.ENGINE.warn("Crashed flow run {} of deployment '{}' is not queued again: its {} retries are used up",
+                        crashedId, fullName, d.retries());
+            }
+            return false;
         }
         try {
             FlowRunRecord again = retry(crashedId);
-            RunLogs.ENGINE.info("Crashed flow run {} of deployment '{}' is queued again as '{}' (retry {} of {})", crashedId,
-                    fullName, again.name(), attempts, d.retries());
+            RunLogs.ENGINE.info("Crashed flow run {} of deployment '{}' is queued again as '{}' (retry {} of {}{})", crashedId,
+                    fullName, again.name(), attempts, d.retries(), swept ? ", found by a worker's sweep" : "");
+            return true;
         } catch (IllegalStateException | IllegalArgumentException e) {
-            RunLogs.ENGINE.info("Crashed flow run {} is not queued again: {}", crashedId, e.getMessage());
+            if (swept) RunLogs.ENGINE.debug("Crashed flow run {} is not queued again: {}", crashedId, e.getMessage());
+            else RunLogs.ENGINE.info("Crashed flow run {} is not queued again: {}", crashedId, e.getMessage());
+            return false;
         }
     }
 

@@ -63,13 +63,29 @@ public final class DeploymentService {
         if (!d.schedules().isEmpty()) parts.add(io.flowcore.engine.schedule.ScheduleJson.toJson(d.schedules()));
         if (d.retries() > 0) parts.add("retries=" + d.retries()); // likewise: only when set
         if (d.maxLateness() != null) parts.add("maxLateness=" + d.maxLateness());
+        checkInfrastructure(d);
+        if (!d.infrastructure().isInProcess()) parts.add(io.flowcore.engine.infra.InfraJson.toJson(d.infrastructure()));
+        if (d.code() != null) parts.add(io.flowcore.engine.infra.InfraJson.toJson(d.code()));
         String hash = hash(parts.toArray(String[]::new));
         DeploymentRecord record = new DeploymentRecord(UUID.randomUUID().toString(), flow.name(), d.name(), 0,
                 d.flowClass(), d.flowMethod(), params, d.tags(), d.workQueue(), d.description(), hash,
-                engine.clock.instant(), schema, d.schedules(), d.retries(), d.maxLateness());
+                engine.clock.instant(), schema, d.schedules(), d.retries(), d.maxLateness(), d.infrastructure(), d.code());
         io.flowcore.engine.schedule.Scheduler.check(record, engine.clock.instant(),
                 json -> io.flowcore.engine.params.ParameterBinder.bind(flow.method(), json));
         return store.applyDeployment(record);
+    }
+
+    /** The infrastructure type must exist here with valid settings, and code in storage needs a child JVM. */
+    private static void checkInfrastructure(Deployment d) {
+        try {
+            io.flowcore.engine.infra.Launchers.load(Thread.currentThread().getContextClassLoader()).check(d.infrastructure());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("deployment '" + d.name() + "': " + e.getMessage(), e);
+        }
+        if (d.code() != null && d.infrastructure().isInProcess()) {
+            throw new IllegalArgumentException("deployment '" + d.name() + "': code kept in storage needs the process "
+                    + "or docker infrastructure (an in-process worker runs flows from its own classpath)");
+        }
     }
 
     /**

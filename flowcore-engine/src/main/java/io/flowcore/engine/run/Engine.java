@@ -37,6 +37,8 @@ public final class Engine implements AutoCloseable {
     final Results results;
     final TagLimits limits;
     final EngineSettings.BlockLoader blocks;
+    /** What a child JVM needs to open this store; null when it cannot (the store was given as an object). */
+    final Map<String, String> childEnvironment;
     final FlowRunner flows = new FlowRunner(this);
     final TaskRunner tasks = new TaskRunner(this);
     final StateHooks hooks = new StateHooks(this);
@@ -62,6 +64,7 @@ public final class Engine implements AutoCloseable {
         this.results = new Results(s.resultStore(), s.inlineResultLimit());
         this.limits = new TagLimits(s.tagLimits());
         this.blocks = s.blocks();
+        this.childEnvironment = s.childEnvironment();
         this.overrides = s.taskOverrides();
         this.flowOverrides = s.flowOverrides();
         this.leases = new Leases(this, s.heartbeatInterval(), s.leaseTimeout());
@@ -165,6 +168,30 @@ public final class Engine implements AutoCloseable {
      * Failed naming the cause, before any task.
      */
     public FlowOutcome executeClaimed(io.flowcore.api.spi.DeploymentStore.ClaimedRun claimed) {
+        Optional<io.flowcore.api.deployment.DeploymentRecord> d = deploymentOf(claimed.run().id());
+        if (d.isPresent() && !d.get().infrastructure().isInProcess()) return new DelegatedRun(this, claimed, d.get()).execute();
+        return executeHere(claimed);
+    }
+
+    /** The newest version of the deployment {@code flowRunId} is a run of, if any. */
+    private Optional<io.flowcore.api.deployment.DeploymentRecord> deploymentOf(UUID flowRunId) {
+        if (!(store instanceof io.flowcore.api.spi.WorkQueueStore q)) return Optional.empty();
+        String fullName = q.deploymentsOfRuns(List.of(flowRunId)).get(flowRunId);
+        return fullName == null ? Optional.empty() : new DeploymentService(this).get(fullName);
+    }
+
+    /**
+     * In a run's own JVM (process and docker infrastructures): executes run {@code flowRunId} here under the
+     * worker's claim {@code epoch}. Its log lines are stored but not echoed (the worker copies this JVM's output).
+     */
+    public FlowOutcome executeForWorker(UUID flowRunId, long epoch) {
+        RunLogs.echo = false;
+        FlowRunRecord r = store.flowRun(flowRunId)
+                .orElseThrow(() -> new IllegalArgumentException("no flow run " + flowRunId + " in this store"));
+        return executeHere(new io.flowcore.api.spi.DeploymentStore.ClaimedRun(r, new io.flowcore.api.spi.Claim(flowRunId, epoch)));
+    }
+
+    private FlowOutcome executeHere(io.flowcore.api.spi.DeploymentStore.ClaimedRun claimed) {
         FlowRunRecord r = claimed.run();
         Class<?> type;
         FlowDefinition flow;
@@ -367,6 +394,10 @@ public final class Engine implements AutoCloseable {
         for (FlowScope scope : active.values()) {
             try {
                 State crashed = States.crashed(clock.instant(), "the engine closed while the run was running");
+                if (scope.flow == null) { // a child JVM runs it under this claim: a takeover refuses its later writes
+                    liveRun(scope.id).ifPresent(r -> transitions.crash(r, crashed));
+                    continue;
+                }
                 scope.state = transitions.endFlowRun(scope.claim, scope.label(), scope.state, crashed, crashed);
             } catch (RuntimeException e) {
                 RunLogs.ENGINE.warn("could not mark {} Crashed: {}", scope.label(), Errors.describe(e));

@@ -24,14 +24,18 @@ import org.slf4j.event.Level;
  * @param flowOverrides     flow options set in code
  * @param storedLogLevel    run log lines at or above this level are stored
  * @param blocks            loads saved blocks for {@code RunContext.block}
+ * @param childEnvironment  the variables a child JVM needs to open the same store (process and docker
+ *                          infrastructures); null when the store was given as an object and cannot be reopened
  */
 public record EngineSettings(StateStore store, ResultStore resultStore, int inlineResultLimit, InstantSource clock, Sleeper sleeper,
                              Duration heartbeatInterval, Duration leaseTimeout, Map<String, Integer> tagLimits,
-                             List<TaskOverride> taskOverrides, List<FlowOverride> flowOverrides, Level storedLogLevel, BlockLoader blocks) {
+                             List<TaskOverride> taskOverrides, List<FlowOverride> flowOverrides, Level storedLogLevel, BlockLoader blocks,
+                             Map<String, String> childEnvironment) {
     public EngineSettings {
         tagLimits = Map.copyOf(tagLimits);
         taskOverrides = List.copyOf(taskOverrides);
         flowOverrides = List.copyOf(flowOverrides);
+        childEnvironment = childEnvironment == null ? null : Map.copyOf(childEnvironment);
     }
 
     /** Loads a saved block by name and type. */

@@ -24,6 +24,9 @@ final class RunLogs {
     static final Logger TASK_RUNS = LoggerFactory.getLogger("flowcore.task_runs");
     static final Logger ENGINE = LoggerFactory.getLogger("flowcore.engine");
 
+    /** False in a run's own JVM: its lines are stored, and the worker copies its console into the run's log. */
+    static volatile boolean echo = true;
+
     private final StateStore store;
     private final InstantSource clock;
     private final int storedLevel;
@@ -103,7 +106,7 @@ final class RunLogs {
                 String stored = error == null ? msg : msg + "\n" + stackTrace(error);
                 store.appendLog(new RunLog(flowRunId, taskRunId, clock.instant(), level.name(), name, stored));
             }
-            if (delegate.isEnabledForLevel(level)) {
+            if (echo && delegate.isEnabledForLevel(level)) {
                 delegate.atLevel(level).setCause(error).log(prefix + msg);
             }
         }

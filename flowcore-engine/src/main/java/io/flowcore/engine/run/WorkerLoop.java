@@ -29,6 +29,9 @@ public final class WorkerLoop implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private int running;
     private long executed;
+    /** Set when the store said a run was queued (guarded by lock): the loop claims again without waiting. */
+    private boolean queued;
+    private AutoCloseable queuedListener;
     private volatile boolean stopping;
     private Thread loop;
     /** Creates the runs of schedules; null when this worker does not schedule. */
@@ -37,6 +40,15 @@ public final class WorkerLoop implements AutoCloseable {
     private final Object schedulerLock = new Object();
     private java.time.Instant nextSchedulerPass = java.time.Instant.MIN; // guarded by schedulerLock
     private Thread schedulerThread;
+    /*
+     * Every SWEEP_EVERY the worker looks for deployment runs that crashed without a retry queued: the engine that
+     * marked one Crashed queues its retry right after, but may stop in between (killed, or a worker's engine
+     * closing with runs still running). Runs that crashed in the last SWEEP_SETTLE are left to that engine.
+     */
+    private static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
+    private static final Duration SWEEP_SETTLE = Duration.ofSeconds(15);
+    private static final Duration SWEEP_WINDOW = Duration.ofHours(1);
+    private java.time.Instant nextSweep = java.time.Instant.MIN; // only the claiming thread (or runOnce) touches it
 
     public WorkerLoop(Engine engine, Set<String> queues, int limit, Duration poll, Duration shutdownGrace) {
         this(engine, queues, limit, poll, shutdownGrace, io.flowcore.engine.schedule.Scheduler.Settings.DEFAULT,
@@ -99,6 +111,15 @@ public final class WorkerLoop implements AutoCloseable {
     /** Starts claiming in the background. */
     public synchronized WorkerLoop start() {
         if (loop != null) throw new IllegalStateException("this worker is already started");
+        queuedListener = store.onRunsQueued(() -> {
+            lock.lock();
+            try {
+                queued = true;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        });
         loop = Thread.ofPlatform().daemon().name("flowcore-worker").start(this::loop);
         if (scheduler != null) schedulerThread = Thread.ofPlatform().daemon().name("flowcore-scheduler").start(this::scheduleLoop);
         // SIGTERM: stop claiming and let the running runs finish (up to the grace) before the engine closes.
@@ -118,10 +139,19 @@ public final class WorkerLoop implements AutoCloseable {
     private void loop() {
         while (!stopping) {
             try {
+                lock.lock();
+                try {
+                    queued = false; // what is queued from now on wakes the wait below
+                } finally {
+                    lock.unlock();
+                }
+                sweepCrashed();
                 int claimed = claimOnce();
                 lock.lock();
                 try {
-                    if (!stopping && (claimed == 0 || running >= limit)) changed.await(poll.toNanos(), TimeUnit.NANOSECONDS);
+                    if (!stopping && (claimed == 0 && !queued || running >= limit)) {
+                        changed.await(poll.toNanos(), TimeUnit.NANOSECONDS);
+                    }
                 } finally {
                     lock.unlock();
                 }
@@ -132,6 +162,18 @@ public final class WorkerLoop implements AutoCloseable {
                         Errors.describe(e));
                 sleepQuietly();
             }
+        }
+    }
+
+    private synchronized void sweepCrashed() {
+        java.time.Instant now = engine.clock.instant();
+        if (now.isBefore(nextSweep)) return;
+        nextSweep = now.plus(SWEEP_EVERY);
+        try {
+            new DeploymentActions(engine, new DeploymentService(engine))
+                    .retryCrashedWithoutRetry(now.minus(SWEEP_WINDOW), now.minus(SWEEP_SETTLE));
+        } catch (RuntimeException e) {
+            RunLogs.ENGINE.warn("worker: looking for crashed runs to retry failed: {}", Errors.describe(e));
         }
     }
 
@@ -193,6 +235,7 @@ public final class WorkerLoop implements AutoCloseable {
             nextSchedulerPass = java.time.Instant.MIN;
             passIfDue();
         }
+        sweepCrashed();
         while (claimOnce() > 0 || running() > 0) {
             lock.lock();
             try {
@@ -226,6 +269,18 @@ public final class WorkerLoop implements AutoCloseable {
     /** Stops claiming and waits up to {@code grace} for the running runs to end; true when they all did. */
     public boolean stop(Duration grace) throws InterruptedException {
         stopping = true;
+        AutoCloseable listener;
+        synchronized (this) {
+            listener = queuedListener;
+            queuedListener = null;
+        }
+        if (listener != null) {
+            try {
+                listener.close();
+            } catch (Exception e) {
+                RunLogs.ENGINE.debug("worker: stopping the queued-run listener failed: {}", e.toString());
+            }
+        }
         Thread t;
         Thread s;
         synchronized (this) {

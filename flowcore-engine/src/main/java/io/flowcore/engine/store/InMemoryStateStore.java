@@ -418,6 +418,18 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
     }
 
     @Override
+    public List<UUID> crashedWithoutRetry(java.time.Instant from, java.time.Instant to, int limit) {
+        synchronized (claims) {
+            return flowRuns.values().stream()
+                    .filter(r -> r.state().type() == StateType.CRASHED && workQueues.deploymentOf(r.id()) != null
+                            && !r.state().timestamp().isBefore(from) && r.state().timestamp().isBefore(to))
+                    .filter(r -> retryOf(r.id()).isEmpty())
+                    .sorted(java.util.Comparator.comparing(r -> r.state().timestamp())).limit(limit)
+                    .map(FlowRunRecord::id).toList();
+        }
+    }
+
+    @Override
     public Optional<UUID> retryOf(UUID flowRunId) {
         synchronized (claims) {
             return flowRuns.values().stream().filter(r -> flowRunId.equals(r.resumeOf())

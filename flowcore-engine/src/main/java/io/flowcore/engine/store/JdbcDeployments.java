@@ -8,6 +8,7 @@ import io.flowcore.api.spi.Claim;
 import io.flowcore.api.spi.DeploymentStore;
 import io.flowcore.api.state.State;
 import io.flowcore.api.state.StateType;
+import io.flowcore.engine.infra.InfraJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,7 +38,7 @@ import io.flowcore.engine.schedule.ScheduleJson;
 final class JdbcDeployments {
     private static final String COLS = "id, flow_name, name, version, flow_class, flow_method, parameters_json, tags, "
             + "work_queue, description, content_hash, created_at, parameter_schema, schedules, retries, "
-            + "max_lateness_ms";
+            + "max_lateness_ms, infrastructure, code";
 
     private final Dialect dialect;
     private final DataSource pool;
@@ -58,7 +59,7 @@ final class JdbcDeployments {
             if (newest.isPresent() && newest.get().contentHash().equals(d.contentHash())) return newest.get();
             DeploymentRecord next = d.withVersion(newest.map(n -> n.version() + 1).orElse(1));
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployments (" + COLS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 setText(ps, 1, next.id());
                 setText(ps, 2, next.flowName());
                 setText(ps, 3, next.name());
@@ -76,6 +77,9 @@ final class JdbcDeployments {
                 ps.setInt(15, next.retries());
                 if (next.maxLateness() == null) ps.setNull(16, java.sql.Types.BIGINT);
                 else ps.setLong(16, next.maxLateness().toMillis());
+                setText(ps, 17, next.infrastructure().isInProcess() && next.infrastructure().settings().isEmpty()
+                        ? null : InfraJson.toJson(next.infrastructure()));
+                setText(ps, 18, next.code() == null ? null : InfraJson.toJson(next.code()));
                 ps.executeUpdate();
             }
             return next;
@@ -121,7 +125,8 @@ final class JdbcDeployments {
                             rs.getString("work_queue"), rs.getString("description"), rs.getString("content_hash"),
                             Columns.instant(rs.getLong("created_at")), rs.getString("parameter_schema"),
                             ScheduleJson.fromJson(rs.getString("schedules")), rs.getInt("retries"),
-                            maxLateness(rs)));
+                            maxLateness(rs), InfraJson.infrastructure(rs.getString("infrastructure")),
+                            InfraJson.code(rs.getString("code"))));
                 }
                 return out;
             }
@@ -140,8 +145,18 @@ final class JdbcDeployments {
                 ps.executeUpdate();
             }
             OpApplier.insertHistory(c, r.id(), 0, r.state());
+            notifyQueued(c, workQueue);
             return null;
         });
+    }
+
+    /** Wakes the workers listening on PostgreSQL when this transaction commits (see PgRunWakeups). */
+    private void notifyQueued(Connection c, String workQueue) throws SQLException {
+        if (dialect != Dialect.POSTGRESQL) return;
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + PgRunWakeups.CHANNEL + "', ?)")) {
+            ps.setString(1, workQueue);
+            ps.execute();
+        }
     }
 
     int skipTooLate(DeploymentRecord d, Instant now) {

@@ -97,6 +97,8 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     private final JdbcRetention retention;
     private final JdbcWorkQueues workQueues;
     private final JdbcScheduleRunKeys scheduleRunKeys;
+    /** Wakes workers when runs are queued (PostgreSQL only; null on SQLite, whose workers poll). */
+    private final PgRunWakeups wakeups;
     /** The writer's lock: one lock orders seq numbers, journal records and the queue (and suits virtual threads). */
     private final java.util.concurrent.locks.ReentrantLock seqLock;
     private final Map<UUID, RunSeq> seqs = new HashMap<>();
@@ -114,6 +116,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
         this.workQueues = new JdbcWorkQueues(dialect, readers);
         this.retention = new JdbcRetention(dialect, readers);
         this.scheduleRunKeys = new JdbcScheduleRunKeys(dialect, readers);
+        this.wakeups = dialect == Dialect.POSTGRESQL ? new PgRunWakeups(readers) : null;
         this.writer = writer;
         this.resources = resources;
         this.journalDir = journalDir;
@@ -349,6 +352,21 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    public AutoCloseable onRunsQueued(Runnable listener) {
+        return wakeups == null ? () -> { } : wakeups.add(listener);
+    }
+
+    @Override
+    public void forget(UUID flowRunId) {
+        seqLock.lock();
+        try {
+            seqs.remove(flowRunId);
+        } finally {
+            seqLock.unlock();
+        }
+    }
+
+    @Override
     public List<RunClaim> liveRuns() {
         replayGoneEngines();
         flush();
@@ -484,6 +502,12 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    public List<UUID> crashedWithoutRetry(Instant from, Instant to, int limit) {
+        flush();
+        return workQueues.crashedWithoutRetry(from, to, limit);
+    }
+
+    @Override
     public Optional<UUID> retryOf(UUID flowRunId) {
         return workQueues.retryOf(flowRunId);
     }
@@ -569,6 +593,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
 
     @Override
     public void close() {
+        if (wakeups != null) wakeups.close();
         try {
             writer.close();
         } finally {

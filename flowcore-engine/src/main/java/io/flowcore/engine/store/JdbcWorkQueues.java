@@ -176,6 +176,24 @@ final class JdbcWorkQueues {
         });
     }
 
+    List<UUID> crashedWithoutRetry(java.time.Instant from, java.time.Instant to, int limit) {
+        return inTransaction("look for crashed runs without a retry", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT f.id FROM flow_runs f WHERE f.state_type = 'CRASHED' "
+                    + "AND f.deployment_id IS NOT NULL AND f.state_ts >= ? AND f.state_ts < ? AND NOT EXISTS "
+                    + "(SELECT 1 FROM flow_runs r WHERE r.resume_of = f.id AND r.deployment_id IS NOT NULL) "
+                    + "ORDER BY f.state_ts LIMIT ?")) {
+                ps.setLong(1, Columns.nanos(from));
+                ps.setLong(2, Columns.nanos(to));
+                ps.setInt(3, limit);
+                List<UUID> out = new java.util.ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(UUID.fromString(rs.getString(1)));
+                }
+                return out;
+            }
+        });
+    }
+
     Map<UUID, String> deploymentsOfRuns(Collection<UUID> flowRunIds) {
         List<String> all = flowRunIds.stream().map(UUID::toString).distinct().toList();
         return inTransaction("read the deployments of flow runs", c -> {

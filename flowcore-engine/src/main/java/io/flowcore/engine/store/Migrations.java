@@ -25,7 +25,8 @@ final class Migrations {
             "V4__deployments.sql", "V5__deployment_schemas.sql", "V6__notifications.sql", "V7__work_queues.sql",
             "V8__schedules.sql",
             "V9__deployment_retries.sql",
-            "V10__deployment_max_lateness.sql");
+            "V10__deployment_max_lateness.sql",
+            "V11__deployment_infrastructure.sql");
 
     private static final String RESOURCE_DIR = "migrations/";
 

@@ -99,7 +99,7 @@ public final class StateStores {
         config.setUsername(user);
         config.setPassword(password);
         config.setPoolName("flowcore-store");
-        config.setMaximumPoolSize(READ_POOL_SIZE + 1); // + the writer's connection
+        config.setMaximumPoolSize(READ_POOL_SIZE + 2); // + the writer's connection + a worker's LISTEN connection
         config.setMinimumIdle(1);
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         // A half-open connection (a peer that vanished, a frozen server) must not block a read forever:

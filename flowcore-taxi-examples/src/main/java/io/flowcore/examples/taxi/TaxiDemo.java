@@ -78,7 +78,8 @@ public final class TaxiDemo {
                     + (ingest.isCompleted() ? String.format(Locale.ROOT, ", %d rows in %.1f s", ingest.result(), ingestSeconds)
                     : ""));
             boolean deployed = runAsDeployment(fc, settings);
-            if (!parent.isCompleted() || !ingest.isCompleted() || !deployed) System.exit(1);
+            boolean inChild = runInAChildJvm(fc);
+            if (!parent.isCompleted() || !ingest.isCompleted() || !deployed || !inChild) System.exit(1);
         } finally {
             if (embedded != null) embedded.close();
         }
@@ -97,6 +98,29 @@ public final class TaxiDemo {
         }
         FlowRunRecord done = fc.history().flowRun(queued.id()).orElseThrow();
         System.out.println("deployment etl-parent-flow/monthly, run '" + done.name() + "' by a worker: "
+                + fc.history().stateHistory(done.id()).stream().map(c -> c.state().name())
+                        .collect(java.util.stream.Collectors.joining(" -> ")));
+        return done.state().type() == io.flowcore.api.state.StateType.COMPLETED;
+    }
+
+    /**
+     * The process infrastructure: a deployment whose runs a worker starts in a JVM of their own (as
+     * {@code yearly-report/process} of the examples' flowcore.yaml); its states and the child's pid are printed.
+     */
+    private static boolean runInAChildJvm(Flowcore fc) throws InterruptedException {
+        fc.deployments().apply(Deployment.of(io.flowcore.examples.MonthlyReport.class, "yearlyReport", "process-demo")
+                .withWorkQueue("demo").withParameters(Map.of("year", 2021, "months", List.of(1, 2, 3)))
+                .withInfrastructure(io.flowcore.api.deployment.Infrastructure.process()
+                        .with("jvmOptions", List.of("-Xmx256m"))));
+        FlowRunRecord queued = fc.deployments().run("yearly-report/process-demo", Map.of());
+        try (Worker worker = fc.worker(o -> o.queues("demo").noScheduler())) {
+            worker.runOnce();
+        }
+        FlowRunRecord done = fc.history().flowRun(queued.id()).orElseThrow();
+        String started = fc.history().logs(done.id()).stream().map(io.flowcore.api.run.RunLog::message)
+                .filter(m -> m.startsWith("Started on infrastructure")).findFirst().orElse("not started");
+        System.out.println("deployment yearly-report/process-demo, run '" + done.name() + "' in a child JVM ("
+                + started.replace("Started on infrastructure ", "") + "): "
                 + fc.history().stateHistory(done.id()).stream().map(c -> c.state().name())
                         .collect(java.util.stream.Collectors.joining(" -> ")));
         return done.state().type() == io.flowcore.api.state.StateType.COMPLETED;
