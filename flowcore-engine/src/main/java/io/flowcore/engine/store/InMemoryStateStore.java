@@ -535,12 +535,19 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
     @Override
     public List<FlowRunRecord> deleteEndedRuns(java.time.Instant before, java.util.Collection<String> states,
                                                boolean dryRun) {
+        return deleteEndedRuns(before, states, dryRun, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public List<FlowRunRecord> deleteEndedRuns(java.time.Instant before, java.util.Collection<String> states,
+                                               boolean dryRun, int limit) {
         synchronized (claims) {
             List<FlowRunRecord> chosen = flowRuns.values().stream()
                     .filter(r -> r.state().isFinal() && r.createdAt().isBefore(before))
                     .filter(r -> states.isEmpty() || states.stream().anyMatch(s -> s.equalsIgnoreCase(r.state().name())
                             || s.equalsIgnoreCase(r.state().type().name())))
-                    .sorted(Comparator.comparing(FlowRunRecord::createdAt).thenComparing(FlowRunRecord::id)).toList();
+                    .sorted(Comparator.comparing(FlowRunRecord::createdAt).thenComparing(FlowRunRecord::id))
+                    .limit(limit).toList();
             if (dryRun) return chosen;
             for (FlowRunRecord r : chosen) {
                 for (TaskRunRecord t : taskRunsByFlow.getOrDefault(r.id(), List.of())) {

@@ -671,7 +671,13 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
 
     @Override
     public List<FlowRunRecord> deleteEndedRuns(Instant before, java.util.Collection<String> states, boolean dryRun) {
+        return deleteEndedRuns(before, states, dryRun, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public List<FlowRunRecord> deleteEndedRuns(Instant before, java.util.Collection<String> states, boolean dryRun,
+                                               int limit) {
         flush(); // the writes queued for these runs are in before they go
-        return retention.deleteEndedRuns(before, states, dryRun);
+        return retention.deleteEndedRuns(before, states, dryRun, limit);
     }
 }
