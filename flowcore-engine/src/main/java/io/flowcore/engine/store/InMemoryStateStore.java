@@ -319,6 +319,7 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
                                      int limit) {
         synchronized (claims) {
             InMemoryWorkQueues.Plan plan = workQueues.plan(queues, flowRuns.values());
+            Map<String, Integer> room = overlapRoom();
             List<FlowRunRecord> due = waiting.entrySet().stream()
                     .filter(e -> plan.serves(e.getValue()))
                     .map(e -> Map.entry(flowRuns.get(e.getKey()), e.getValue()))
@@ -327,8 +328,11 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
                     .sorted(Comparator.comparing((Map.Entry<FlowRunRecord, String> e) -> plan.priority(e.getValue()))
                             .thenComparing(e -> e.getKey().state().scheduledTime())
                             .thenComparing(e -> e.getKey().createdAt()))
-                    .filter(e -> plan.take(e.getValue()))
-                    .limit(limit).map(Map.Entry::getKey).toList();
+                    .filter(e -> room.getOrDefault(workQueues.deploymentOf(e.getKey().id()), 1) > 0
+                            && plan.take(e.getValue()))
+                    .limit(limit)
+                    .peek(e -> room.computeIfPresent(workQueues.deploymentOf(e.getKey().id()), (k, v) -> v - 1))
+                    .map(Map.Entry::getKey).toList();
             List<ClaimedRun> out = new ArrayList<>();
             for (FlowRunRecord r : due) {
                 State pending = State.of(StateType.PENDING, now);
@@ -338,6 +342,24 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
             }
             return out;
         }
+    }
+
+    /* How many more runs each deployment with an overlap limit (its newest version's) may start now: its
+     * limit less its active runs (Pending, Running, Cancelling) of every version. Called holding `claims`. */
+    private Map<String, Integer> overlapRoom() {
+        Map<String, DeploymentRecord> newest = new HashMap<>();
+        for (DeploymentRecord d : deploymentVersions) newest.merge(d.fullName(), d, (a, b) -> a.version() >= b.version() ? a : b);
+        Map<String, Integer> room = new HashMap<>();
+        newest.forEach((name, d) -> {
+            if (d.overlap() != null) room.put(name, d.overlap().maxActive());
+        });
+        if (room.isEmpty()) return room;
+        for (FlowRunRecord r : flowRuns.values()) {
+            StateType t = r.state().type();
+            if (t != StateType.PENDING && t != StateType.RUNNING && t != StateType.CANCELLING) continue;
+            room.computeIfPresent(String.valueOf(workQueues.deploymentOf(r.id())), (k, v) -> v - 1);
+        }
+        return room;
     }
 
     @Override

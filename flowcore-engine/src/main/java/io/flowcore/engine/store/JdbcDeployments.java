@@ -38,7 +38,7 @@ import io.flowcore.engine.schedule.ScheduleJson;
 final class JdbcDeployments {
     private static final String COLS = "id, flow_name, name, version, flow_class, flow_method, parameters_json, tags, "
             + "work_queue, description, content_hash, created_at, parameter_schema, schedules, retries, "
-            + "max_lateness_ms, infrastructure, code";
+            + "max_lateness_ms, infrastructure, code, overlap_max_active, overlap_policy";
 
     private final Dialect dialect;
     private final DataSource pool;
@@ -59,7 +59,7 @@ final class JdbcDeployments {
             if (newest.isPresent() && newest.get().contentHash().equals(d.contentHash())) return newest.get();
             DeploymentRecord next = d.withVersion(newest.map(n -> n.version() + 1).orElse(1));
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployments (" + COLS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 setText(ps, 1, next.id());
                 setText(ps, 2, next.flowName());
                 setText(ps, 3, next.name());
@@ -80,6 +80,9 @@ final class JdbcDeployments {
                 setText(ps, 17, next.infrastructure().isInProcess() && next.infrastructure().settings().isEmpty()
                         ? null : InfraJson.toJson(next.infrastructure()));
                 setText(ps, 18, next.code() == null ? null : InfraJson.toJson(next.code()));
+                if (next.overlap() == null) ps.setNull(19, java.sql.Types.INTEGER);
+                else ps.setInt(19, next.overlap().maxActive());
+                setText(ps, 20, next.overlap() == null ? null : next.overlap().policy().yamlName());
                 ps.executeUpdate();
             }
             return next;
@@ -109,6 +112,13 @@ final class JdbcDeployments {
                 + "ORDER BY d.flow_name, d.name"));
     }
 
+    private static io.flowcore.api.deployment.Overlap overlap(ResultSet rs) throws SQLException {
+        int max = rs.getInt("overlap_max_active");
+        if (rs.wasNull()) return null;
+        return new io.flowcore.api.deployment.Overlap(max,
+                io.flowcore.api.deployment.Overlap.Policy.parse(rs.getString("overlap_policy")));
+    }
+
     private static java.time.Duration maxLateness(ResultSet rs) throws SQLException {
         long ms = rs.getLong("max_lateness_ms");
         return rs.wasNull() ? null : java.time.Duration.ofMillis(ms);
@@ -128,7 +138,7 @@ final class JdbcDeployments {
                             Columns.instant(rs.getLong("created_at")), rs.getString("parameter_schema"),
                             ScheduleJson.fromJson(rs.getString("schedules")), rs.getInt("retries"),
                             maxLateness(rs), InfraJson.infrastructure(rs.getString("infrastructure")),
-                            InfraJson.code(rs.getString("code"))));
+                            InfraJson.code(rs.getString("code")), overlap(rs)));
                 }
                 return out;
             }
@@ -239,11 +249,13 @@ final class JdbcDeployments {
         return inTransaction("claim due runs", c -> {
             // Paused queues give out nothing, limited ones only what they have room for, by priority level.
             JdbcWorkQueues.Plan plan = JdbcWorkQueues.plan(c, dialect, queues);
+            // Deployments at their overlap limit give out nothing, limited ones only what they have room for.
+            JdbcOverlap.Room room = JdbcOverlap.room(c, dialect);
             List<FlowRunRecord> due = new ArrayList<>();
             List<Long> epochs = new ArrayList<>();
             for (JdbcWorkQueues.Level level : plan.levels()) {
                 if (due.size() >= limit) break;
-                selectDue(c, level, now, limit - due.size(), plan, due, epochs);
+                selectDue(c, level, room, now, limit - due.size(), plan, due, epochs);
             }
             List<DeploymentStore.ClaimedRun> claimed = new ArrayList<>();
             State pending = State.of(StateType.PENDING, now);
@@ -375,20 +387,23 @@ final class JdbcDeployments {
     }
 
     /** Adds to {@code due} the due runs of one priority level that their queues have room for, oldest due first. */
-    private void selectDue(Connection c, JdbcWorkQueues.Level level, Instant now, int limit, JdbcWorkQueues.Plan plan,
-                           List<FlowRunRecord> due, List<Long> epochs) throws SQLException {
-        String sql = "SELECT " + StoreReader.FLOW_COLS + ", claim_epoch, work_queue FROM flow_runs WHERE engine_id IS NULL "
-                + "AND state_type = 'SCHEDULED' AND state_scheduled <= ?" + level.condition()
-                + " ORDER BY state_scheduled, created_at, id LIMIT ?"
+    private void selectDue(Connection c, JdbcWorkQueues.Level level, JdbcOverlap.Room room, Instant now, int limit,
+                           JdbcWorkQueues.Plan plan, List<FlowRunRecord> due, List<Long> epochs) throws SQLException {
+        String sql = "SELECT " + StoreReader.FLOW_COLS + ", claim_epoch, work_queue, deployment_id FROM flow_runs "
+                + "WHERE engine_id IS NULL AND state_type = 'SCHEDULED' AND state_scheduled <= ?" + level.condition()
+                + room.condition() + " ORDER BY state_scheduled, created_at, id LIMIT ?"
                 + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setLong(i++, Columns.nanos(now));
             for (String q : level.args()) ps.setString(i++, q);
+            for (String d : room.args()) ps.setString(i++, d);
             ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    if (!plan.take(rs.getString("work_queue"))) continue;
+                    String deployment = rs.getString("deployment_id");
+                    if (!room.allows(deployment) || !plan.take(rs.getString("work_queue"))) continue;
+                    room.take(deployment);
                     due.add(StoreReader.flowRun(rs));
                     epochs.add(rs.getLong("claim_epoch"));
                 }

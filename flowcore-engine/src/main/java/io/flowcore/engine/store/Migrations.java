@@ -26,7 +26,9 @@ final class Migrations {
             "V8__schedules.sql",
             "V9__deployment_retries.sql",
             "V10__deployment_max_lateness.sql",
-            "V11__deployment_infrastructure.sql");
+            "V11__deployment_infrastructure.sql",
+            // V12 is another change's; V13 goes after it
+            "V13__deployment_overlap.sql");
 
     private static final String RESOURCE_DIR = "migrations/";
 
