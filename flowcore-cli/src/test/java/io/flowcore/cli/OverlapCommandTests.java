@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** A deployment's overlap from the YAML: stored (a new version), shown by inspect, bad values named. */
-@DisplayName("deployment overlap on the command line")
+/** A deployment's overlap and catchup from the YAML: stored (a new version), shown by inspect, bad values named. */
+@DisplayName("deployment overlap and catchup on the command line")
 class OverlapCommandTests extends CliTestSupport {
 
     private String yaml(String overlap) throws Exception {
@@ -49,5 +49,19 @@ class OverlapCommandTests extends CliTestSupport {
         assertTrue(err.toString().contains("deployments[0].overlap: overlap policy 'skip' is not supported"), err.toString());
         assertEquals(0, run("deployment", "ls"));
         assertTrue(!out.toString().contains("greeter/once"), "nothing stored: " + out);
+    }
+
+    @Test
+    void theCatchupIsStoredAndShownAndABadOneIsNamed() throws Exception {
+        assertEquals(0, run("deployment", "apply", yaml("    catchup: {mode: all, max: 20}\n")), err.toString());
+        assertEquals(0, run("deployment", "inspect", "greeter/once"), err.toString());
+        JsonNode catchup = new ObjectMapper().readTree(out.toString()).get("catchup");
+        assertEquals("all", catchup.get("mode").asText(), out.toString());
+        assertEquals(20, catchup.get("max").asInt(), out.toString());
+        assertEquals(0, run("deployment", "apply", yaml("    catchup: latest\n")), err.toString());
+        assertTrue(out.toString().contains("greeter/once version 2 (applied)"), out.toString());
+        assertNotEquals(0, run("deployment", "apply", yaml("    catchup: sometimes\n")));
+        assertTrue(err.toString().contains("deployments[0].catchup: catchup 'sometimes' is not one of none, latest, all"),
+                err.toString());
     }
 }

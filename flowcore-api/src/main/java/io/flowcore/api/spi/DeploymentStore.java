@@ -83,6 +83,12 @@ public interface DeploymentStore {
     List<FutureScheduleRuns> futureScheduleRuns(Instant after);
 
     /**
+     * The latest instant before {@code before} at which each schedule of deployment {@code flowName/name}
+     * created a run, by schedule key: where the instants a scheduler missed while none ran start.
+     */
+    java.util.Map<String, Instant> lastScheduleRuns(String flowName, String name, Instant before);
+
+    /**
      * Some runs one schedule of a deployment created, all of one version, as {@link #futureScheduleRuns} counts them.
      *
      * @param scheduleKey  names the schedule, as in {@link ScheduleRun}

@@ -1,5 +1,6 @@
 package io.flowcore.engine.schedule;
 
+import io.flowcore.api.deployment.Catchup;
 import io.flowcore.api.deployment.DeploymentRecord;
 import io.flowcore.api.deployment.Schedule;
 import io.flowcore.api.run.FlowRunRecord;
@@ -138,7 +139,7 @@ public final class Scheduler {
         Set<String> keep = keep(d, paused().contains(d.fullName()));
         int deleted = store.deleteUnclaimedScheduleRuns(d, keep, now);
         if (deleted > 0) LOG.info("scheduler: deleted {} future runs of '{}' (a new version or a paused schedule)", deleted, d.fullName());
-        List<ScheduleRun> runs = new ArrayList<>();
+        List<ScheduleRun> runs = new ArrayList<>(missed(d, keep, now));
         for (Schedule s : d.schedules()) {
             if (keep.contains(ScheduleJson.key(s))) runs.addAll(missing(d, s, upcoming(s).due(now, settings.runs(), settings.ahead()), null));
         }
@@ -171,7 +172,7 @@ public final class Scheduler {
             int deleted = store.deleteUnclaimedScheduleRuns(d, keep, now);
             if (deleted > 0) LOG.info("scheduler: deleted {} future runs of '{}' (a new version or a paused schedule)", deleted, d.fullName());
         }
-        List<ScheduleRun> runs = new ArrayList<>();
+        List<ScheduleRun> runs = new ArrayList<>(missed(d, keep, now));
         for (Schedule s : d.schedules()) {
             String key = ScheduleJson.key(s);
             if (!keep.contains(key)) continue;
@@ -186,6 +187,33 @@ public final class Scheduler {
             Instant upTo = last;
             boolean exact = last != null && due.stream().filter(i -> !i.isAfter(upTo)).count() == count;
             runs.addAll(missing(d, s, due, exact ? last : null));
+        }
+        return runs;
+    }
+
+    /*
+     * Catch-up: the runs of the instants of d's kept schedules that passed with no run while no scheduler ran
+     * (after the schedule's latest run, before now), as d's catchup says: none, the latest, or all up to its cap
+     * (the most recent). A schedule that never had a run has missed nothing. Only deployments with a catchup
+     * read their latest runs, one statement each.
+     */
+    private List<ScheduleRun> missed(DeploymentRecord d, Set<String> keep, Instant now) {
+        if (d.catchup().mode() == Catchup.Mode.NONE || keep.isEmpty()) return List.of();
+        java.util.Map<String, Instant> last = store.lastScheduleRuns(d.flowName(), d.name(), now);
+        List<ScheduleRun> runs = new ArrayList<>();
+        for (Schedule s : d.schedules()) {
+            String key = ScheduleJson.key(s);
+            Instant from = last.get(key);
+            if (!keep.contains(key) || from == null) continue;
+            List<Instant> passed = upcoming(s).times().between(from.plusNanos(1), now);
+            int first = Math.max(0, passed.size() - d.catchup().max());
+            for (int i = first; i < passed.size(); i++) {
+                runs.add(run(d, s, passed.get(i), i > 0 ? passed.get(i - 1) : from));
+            }
+            if (!passed.isEmpty()) {
+                LOG.info("scheduler: '{}' missed {} instant(s) while no scheduler ran; catchup {} creates {}", d.fullName(),
+                        passed.size(), d.catchup(), passed.size() - first);
+            }
         }
         return runs;
     }

@@ -252,6 +252,17 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
     }
 
     @Override
+    public Map<String, java.time.Instant> lastScheduleRuns(String flowName, String name, java.time.Instant before) {
+        synchronized (claims) {
+            Map<String, java.time.Instant> out = new HashMap<>();
+            for (ScheduleRun r : scheduleRuns.getOrDefault(flowName + "/" + name, Map.of()).values()) {
+                if (r.instant().isBefore(before)) out.merge(r.scheduleKey(), r.instant(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+            return out;
+        }
+    }
+
+    @Override
     public int deleteUnclaimedScheduleRuns(DeploymentRecord current, java.util.Set<String> keep, java.time.Instant after) {
         synchronized (claims) {
             Map<String, ScheduleRun> slots = scheduleRuns.getOrDefault(current.fullName(), new HashMap<>());

@@ -38,7 +38,7 @@ import io.flowcore.engine.schedule.ScheduleJson;
 final class JdbcDeployments {
     private static final String COLS = "id, flow_name, name, version, flow_class, flow_method, parameters_json, tags, "
             + "work_queue, description, content_hash, created_at, parameter_schema, schedules, retries, "
-            + "max_lateness_ms, infrastructure, code, overlap_max_active, overlap_policy";
+            + "max_lateness_ms, infrastructure, code, overlap_max_active, overlap_policy, catchup, catchup_max";
 
     private final Dialect dialect;
     private final DataSource pool;
@@ -59,7 +59,7 @@ final class JdbcDeployments {
             if (newest.isPresent() && newest.get().contentHash().equals(d.contentHash())) return newest.get();
             DeploymentRecord next = d.withVersion(newest.map(n -> n.version() + 1).orElse(1));
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployments (" + COLS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 setText(ps, 1, next.id());
                 setText(ps, 2, next.flowName());
                 setText(ps, 3, next.name());
@@ -83,6 +83,10 @@ final class JdbcDeployments {
                 if (next.overlap() == null) ps.setNull(19, java.sql.Types.INTEGER);
                 else ps.setInt(19, next.overlap().maxActive());
                 setText(ps, 20, next.overlap() == null ? null : next.overlap().policy().yamlName());
+                boolean catchup = next.catchup().mode() != io.flowcore.api.deployment.Catchup.Mode.NONE;
+                setText(ps, 21, catchup ? next.catchup().mode().yamlName() : null);
+                if (catchup) ps.setInt(22, next.catchup().max());
+                else ps.setNull(22, java.sql.Types.INTEGER);
                 ps.executeUpdate();
             }
             return next;
@@ -119,6 +123,13 @@ final class JdbcDeployments {
                 io.flowcore.api.deployment.Overlap.Policy.parse(rs.getString("overlap_policy")));
     }
 
+    private static io.flowcore.api.deployment.Catchup catchup(ResultSet rs) throws SQLException {
+        String mode = rs.getString("catchup");
+        if (mode == null) return null;
+        return new io.flowcore.api.deployment.Catchup(io.flowcore.api.deployment.Catchup.Mode.parse(mode),
+                rs.getInt("catchup_max"));
+    }
+
     private static java.time.Duration maxLateness(ResultSet rs) throws SQLException {
         long ms = rs.getLong("max_lateness_ms");
         return rs.wasNull() ? null : java.time.Duration.ofMillis(ms);
@@ -138,7 +149,7 @@ final class JdbcDeployments {
                             Columns.instant(rs.getLong("created_at")), rs.getString("parameter_schema"),
                             ScheduleJson.fromJson(rs.getString("schedules")), rs.getInt("retries"),
                             maxLateness(rs), InfraJson.infrastructure(rs.getString("infrastructure")),
-                            InfraJson.code(rs.getString("code")), overlap(rs)));
+                            InfraJson.code(rs.getString("code")), overlap(rs), catchup(rs)));
                 }
                 return out;
             }

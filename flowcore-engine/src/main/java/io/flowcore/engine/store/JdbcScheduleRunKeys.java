@@ -40,4 +40,20 @@ final class JdbcScheduleRunKeys {
             return out;
         });
     }
+
+    java.util.Map<String, Instant> last(String flowName, String name, Instant before) {
+        return dialect.inPooledTransaction(pool, "read the last runs of schedules", c -> {
+            java.util.Map<String, Instant> out = new java.util.HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT schedule_key, MAX(scheduled_at) FROM schedule_runs "
+                    + "WHERE flow_name = ? AND deployment_name = ? AND scheduled_at < ? GROUP BY schedule_key")) {
+                ps.setString(1, flowName);
+                ps.setString(2, name);
+                ps.setLong(3, Columns.nanos(before));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.put(rs.getString(1), Columns.instant(rs.getLong(2)));
+                }
+            }
+            return out;
+        });
+    }
 }

@@ -421,6 +421,11 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    public Map<String, Instant> lastScheduleRuns(String flowName, String name, Instant before) {
+        return scheduleRunKeys.last(flowName, name, before);
+    }
+
+    @Override
     public int deleteUnclaimedScheduleRuns(DeploymentRecord current, java.util.Set<String> keep, java.time.Instant after) {
         return deployments.deleteUnclaimedScheduleRuns(current, keep, after);
     }

@@ -28,7 +28,7 @@ final class Migrations {
             "V10__deployment_max_lateness.sql",
             "V11__deployment_infrastructure.sql",
             // V12 is another change's; V13 goes after it
-            "V13__deployment_overlap.sql");
+            "V13__deployment_overlap_catchup.sql");
 
     private static final String RESOURCE_DIR = "migrations/";
 
