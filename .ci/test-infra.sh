@@ -200,6 +200,8 @@ clients_up() {
   command -v s3cmd >/dev/null || missing+=(s3cmd)
   # The STARTTLS SMTP server of EmailNotifierStartTlsTests (GreenMail has no STARTTLS); Debian's python3 only.
   /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
+  # The browser of flowcore-server's dashboard tests (Playwright drives this binary; it downloads none).
+  [ -x /usr/lib/chromium/chromium ] || missing+=(chromium)
   if ((${#missing[@]})); then
     [ -n "$APT_UPDATED" ] || { as_root apt-get update -qq; APT_UPDATED=1; }
     local p ok=()
@@ -296,11 +298,20 @@ postgres_image_up() {
   rm -rf "$ctx"
 }
 
+# local/flowcore-examples, the image yearly-report/docker runs in: the examples' jars and their runtime
+# dependencies on local/flowcore-jdk (docker/examples/build.sh; it packages them with Maven and skips the
+# image build when the jars are unchanged).
+examples_image_up() {
+  bash docker/examples/build.sh >"$STATE/build-examples.log" 2>&1 \
+    || { tail -n 30 "$STATE/build-examples.log" >&2; die "building local/flowcore-examples failed (log: $STATE/build-examples.log)"; }
+}
+
 docker_up() {
   timed dockerd_up
   timed base_image_up
   timed jdk_image_up
   timed postgres_image_up
+  timed examples_image_up
   log "Docker images: $(docker image ls --format '{{.Repository}}' | grep '^local/' | sort | tr '\n' ' ')"
 }
 

@@ -68,7 +68,9 @@ public @interface Flow {
 
     /**
      * State hooks for a run marked Crashed: its own process is gone, so these run in the engine or worker
-     * that detected the crash, when the flow's class is on its classpath; see {@link #onCompletion()}.
+     * that detected the crash, when the flow's class is on its classpath, else (a deployment on the process or
+     * docker infrastructure) in a short JVM that infrastructure starts with the deployment's code; see
+     * {@link #onCompletion()}.
      * Notification rules need no user code and are the guaranteed path for crashes.
      */
     String[] onCrashed() default {};

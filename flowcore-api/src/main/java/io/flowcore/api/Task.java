@@ -69,4 +69,27 @@ public @interface Task {
 
     /** Captures {@code System.out}/{@code System.err} inside the task into the run's log. */
     boolean logPrints() default false;
+
+    /**
+     * State hooks: names of methods of the class declaring this task (or of a superclass), each taking
+     * {@code (io.flowcore.api.run.TaskRunRecord run, io.flowcore.api.state.State state)}, called once the task
+     * run has ended Completed (a cached or resumed result included: the state's name says which) and that
+     * state is committed to the store. They run on the task's thread before the task call returns, once per
+     * task run: a run retried and then completed calls these, not {@link #onFailure()}. A hook that throws
+     * is logged with the run and never changes its state or the flow's. A name that matches no such method
+     * is an error when the class is first used, naming the methods that would fit.
+     */
+    String[] onCompletion() default {};
+
+    /**
+     * State hooks for a task run that ended Failed (TimedOut included) after its retries; see
+     * {@link #onCompletion()}.
+     */
+    String[] onFailure() default {};
+
+    /**
+     * State hooks for a task run that ended Cancelled because its flow run was cancelled; see
+     * {@link #onCompletion()}.
+     */
+    String[] onCancellation() default {};
 }

@@ -54,7 +54,9 @@ import picocli.CommandLine.Parameters;
  *           active: false
  *         - rrule: FREQ=WEEKLY;BYDAY=MO;BYHOUR=6   # optional start: 2021-01-04T00:00
  *
- * `apply` needs the flow classes (--classpath or $FLOWCORE_CLASSPATH) to find each flow's name.
+ * `apply` needs the flow classes (--classpath or $FLOWCORE_CLASSPATH) to find each flow's name; with `--upload JAR`
+ * it uploads the jar (or folder of jars) to each `code:` block and path, fills in its sha256 and reads the classes
+ * from it; a `code:` with a sha256 is fetched (into the home's code cache), checked and read from there.
  */
 @Command(name = "deployment", mixinStandardHelpOptions = true,
         description = "Apply, list, inspect, run, pause, resume, remove, schedule and backfill deployments.")
@@ -65,13 +67,31 @@ final class DeploymentCommand extends Subcommand {
             "tags", "description", "schedules", "retries", "maxLateness", "infrastructure", "code", "overlap", "catchup");
 
     @Command(name = "apply", description = "Create or update the deployments of a YAML (or JSON) file.")
-    int apply(@Parameters(paramLabel = "FILE", description = "A file with a 'deployments' list.") Path file)
+    int apply(@Parameters(paramLabel = "FILE", description = "A file with a 'deployments' list.") Path file,
+              @Option(names = "--upload", paramLabel = "JAR", description = "A jar, or a folder of jars, with the flows: "
+                      + "uploaded to the block and path of each deployment's 'code:', whose sha256 it fills in; the flow "
+                      + "classes are read from it (no --classpath needed).") Path upload)
             throws IOException {
-        List<Deployment> deployments = read(file);
+        JsonNode root = tree(file);
+        List<ObjectNode> withCode = upload == null ? List.of() : codeToUpload(root, file);
+        // The checksum is known before anything is uploaded, so a bad file uploads nothing.
+        String sha256 = upload == null ? null : io.flowcore.engine.FlowCodeUpload.sha256(upload);
+        for (ObjectNode c : withCode) c.put("sha256", sha256);
+        List<Deployment> deployments = read(root, file);
         try (Flowcore fc = cli.engine()) {
+            java.util.Set<String> uploaded = new java.util.HashSet<>();
+            for (ObjectNode c : withCode) {
+                String block = c.get("block").asText();
+                String path = c.get("path").asText();
+                if (!uploaded.add(block + "\n" + path)) continue;
+                var code = io.flowcore.engine.FlowCodeUpload.upload(fc.blocks(), block, path, upload);
+                out().printf("Uploaded %s to block '%s' at %s (sha256 %s)%n", upload, block, code.path(), code.sha256());
+            }
             for (Deployment d : deployments) {
                 java.time.Instant before = java.time.Instant.now();
-                DeploymentRecord r = fc.deployments().apply(d);
+                DeploymentRecord r = upload != null ? io.flowcore.engine.FlowCodeUpload.apply(fc, d, upload)
+                        : d.code() != null ? io.flowcore.engine.FlowCodeUpload.apply(fc, d, storedCode(fc, d))
+                        : fc.deployments().apply(d);
                 out().printf("%s version %d (%s)%n", r.fullName(), r.version(),
                         r.createdAt().isBefore(before) ? "unchanged" : "applied");
             }
@@ -79,10 +99,53 @@ final class DeploymentCommand extends Subcommand {
         return 0;
     }
 
+    /**
+     * The folder of {@code d}'s code as a worker on this home caches it: fetched from its block and checked
+     * against its sha256 now, so a wrong checksum fails the apply, and its classes need no --classpath.
+     */
+    private Path storedCode(Flowcore fc, Deployment d) throws IOException {
+        var code = d.code();
+        if (!(fc.blocks().load(code.block()) instanceof io.flowcore.api.block.ObjectStorageBlock storage)) {
+            throw new IllegalArgumentException("deployment '" + d.name() + "': code block '" + code.block()
+                    + "' is not object storage (a local-lake, s3-bucket, gcs-bucket or azure-blob-container block)");
+        }
+        try {
+            return new io.flowcore.engine.infra.CodeCache(cli.home().resolve("code")).fetch(code, storage).get(0).getParent();
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("deployment '" + d.name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** The {@code code:} objects of the deployments in {@code root} (each names a block and a path), for --upload. */
+    private static List<ObjectNode> codeToUpload(JsonNode root, Path file) {
+        List<ObjectNode> out = new ArrayList<>();
+        JsonNode list = root == null ? null : root.get("deployments");
+        if (list != null && list.isArray()) {
+            for (JsonNode n : list) {
+                if (n.isObject() && n.get("code") instanceof ObjectNode c && c.path("block").isTextual()
+                        && c.path("path").isTextual()) {
+                    out.add(c);
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(file + ": --upload needs a deployment with 'code: {block: ..., path: ...}' "
+                    + "(where to upload the jar), e.g. code: {block: lake, path: code/flows.jar}");
+        }
+        return out;
+    }
+
     static List<Deployment> read(Path file) throws IOException {
+        return read(tree(file), file);
+    }
+
+    private static JsonNode tree(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no deployments file " + file);
         String name = file.getFileName().toString();
-        JsonNode root = (name.endsWith(".json") ? JSON : YAML).readTree(file.toFile());
+        return (name.endsWith(".json") ? JSON : YAML).readTree(file.toFile());
+    }
+
+    private static List<Deployment> read(JsonNode root, Path file) {
         JsonNode list = root == null ? null : root.get("deployments");
         if (list == null || !list.isArray()) {
             throw new IllegalArgumentException(file + ": expected a top-level 'deployments' list");
@@ -277,9 +340,12 @@ final class DeploymentCommand extends Subcommand {
                     .orElseThrow(() -> new IllegalArgumentException("no deployment '" + fullName + "'"));
             @SuppressWarnings("unchecked")
             Map<String, Object> params = JSON.readValue(d.parametersJson(), LinkedHashMap.class);
-            DeploymentRecord r = fc.deployments().apply(new Deployment(d.flowClass(), d.flowMethod(), d.name(), params,
+            Deployment next = new Deployment(d.flowClass(), d.flowMethod(), d.name(), params,
                     d.tags(), d.workQueue(), d.description(), List.of(s), d.retries(), d.maxLateness(),
-                    d.infrastructure(), d.code(), d.overlap(), d.catchup()));
+                    d.infrastructure(), d.code(), d.overlap(), d.catchup());
+            // Code kept in storage: its classes come from there, as for apply
+            DeploymentRecord r = next.code() != null
+                    ? io.flowcore.engine.FlowCodeUpload.apply(fc, next, storedCode(fc, next)) : fc.deployments().apply(next);
             out().printf("%s version %d: %s%n", r.fullName(), r.version(), ScheduleJson.toJson(s));
         }
         return 0;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "flowcore", mixinStandardHelpOptions = true, version = "flowcore 0.1.0",
         description = "Embedded workflow orchestration for the JVM.",
         subcommands = {BlockCommand.class, DeploymentCommand.class, WorkerCommand.class, FlowRunCommand.class,
-                NotificationCommand.class, WorkQueueCommand.class})
+                NotificationCommand.class, WorkQueueCommand.class, ServerCommand.class})
 public final class FlowcoreCli {
 
     @Option(names = "--home",

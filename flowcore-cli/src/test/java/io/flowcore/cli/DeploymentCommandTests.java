@@ -107,15 +107,19 @@ class DeploymentCommandTests extends CliTestSupport {
         Path examples = Path.of("..", "flowcore-taxi-examples", "flowcore.yaml");
         assertEquals(0, run("deployment", "apply", examples.toString()), err.toString());
         assertTrue(out.toString().contains("yearly-report/nightly version 1 (applied)"), out.toString());
-        assertEquals(0, run("deployment", "run", "yearly-report/nightly"), err.toString());
+        // The file's daily schedule has queued its next runs too; they are not due yet.
+        JsonNode r = runThroughAWorker("yearly-report/nightly");
+        assertEquals("COMPLETED", r.get("state").get("type").asText(), r.toString());
+    }
+
+    /** Runs the deployment through {@code worker start --run-once}; returns the run as {@code flow-run ls --json} shows it. */
+    private JsonNode runThroughAWorker(String deployment) throws Exception {
+        assertEquals(0, run("deployment", "run", deployment), err.toString());
         String name = out.toString().split("'")[1];
         assertEquals(0, run("worker", "start", "--run-once"), err.toString());
-        assertEquals(0, run("flow-run", "ls", "--flow", "yearly-report", "--json"));
-        // The file's daily schedule has queued its next runs too; they are not due yet.
-        JsonNode r = null;
-        for (JsonNode n : new ObjectMapper().readTree(out.toString())) if (n.get("name").asText().equals(name)) r = n;
-        assertTrue(r != null, out.toString());
-        assertEquals("COMPLETED", r.get("state").get("type").asText(), r.toString());
+        assertEquals(0, run("flow-run", "ls", "--flow", deployment.split("/")[0], "--json"));
+        for (JsonNode n : new ObjectMapper().readTree(out.toString())) if (n.get("name").asText().equals(name)) return n;
+        throw new AssertionError("no run " + name + " in " + out);
     }
 
     @Test
@@ -124,16 +128,32 @@ class DeploymentCommandTests extends CliTestSupport {
         assertEquals(0, run("deployment", "apply", examples.toString()), err.toString());
         assertEquals(0, run("deployment", "inspect", "yearly-report/process"), err.toString());
         assertTrue(out.toString().contains("\"type\" : \"process\""), out.toString());
-        assertEquals(0, run("deployment", "run", "yearly-report/process"), err.toString());
-        String name = out.toString().split("'")[1];
-        assertEquals(0, run("worker", "start", "--run-once"), err.toString());
-        assertEquals(0, run("flow-run", "ls", "--flow", "yearly-report", "--json"));
-        JsonNode r = null;
-        for (JsonNode n : new ObjectMapper().readTree(out.toString())) if (n.get("name").asText().equals(name)) r = n;
-        assertTrue(r != null, out.toString());
+        JsonNode r = runThroughAWorker("yearly-report/process");
         assertEquals("COMPLETED", r.get("state").get("type").asText(), r.toString());
         assertEquals(0, run("flow-run", "logs", r.get("id").asText()), err.toString());
         assertTrue(out.toString().contains("Started on infrastructure process (pid "), out.toString());
+    }
+
+    @Test
+    void theExamplesYearlyReportRunsInAContainerThroughTheDockerInfrastructure() throws Exception {
+        // local/flowcore-examples comes from `bash .ci/test-infra.sh up` (docker/examples/build.sh)
+        int found;
+        try {
+            found = new ProcessBuilder("docker", "image", "inspect", "local/flowcore-examples").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (java.io.IOException noDocker) {
+            found = -1;
+        }
+        String missing = "local/flowcore-examples is missing: run `bash .ci/test-infra.sh up` (or `bash docker/examples/build.sh`)";
+        boolean required = "true".equalsIgnoreCase(System.getenv("CI")) || "1".equals(System.getenv("FLOWCORE_REQUIRE_INFRA"));
+        if (found != 0 && !required) org.junit.jupiter.api.Assumptions.abort(missing);
+        assertEquals(0, found, missing);
+        Path examples = Path.of("..", "flowcore-taxi-examples", "flowcore.yaml");
+        assertEquals(0, run("deployment", "apply", examples.toString()), err.toString());
+        JsonNode r = runThroughAWorker("yearly-report/docker");
+        assertEquals("COMPLETED", r.get("state").get("type").asText(), r.toString());
+        assertEquals(0, run("flow-run", "logs", r.get("id").asText()), err.toString());
+        assertTrue(out.toString().contains("Started on infrastructure docker (container "), out.toString());
     }
 
     @Test

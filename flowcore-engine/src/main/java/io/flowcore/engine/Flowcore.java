@@ -217,6 +217,17 @@ public final class Flowcore implements AutoCloseable {
         }
     }
 
+    /**
+     * The API keys of flowcore server kept in this engine's store (only salted hashes of them).
+     *
+     * @throws IllegalStateException on a store that keeps no API keys (the in-memory one)
+     */
+    public io.flowcore.api.spi.ApiKeyStore apiKeys() {
+        if (engine.store() instanceof io.flowcore.api.spi.ApiKeyStore keys) return keys;
+        throw new IllegalStateException("the " + engine.store().name() + " store keeps no API keys: use the SQLite "
+                + "or PostgreSQL store, or start the server without authentication on loopback");
+    }
+
     /** What this engine's store recorded. */
     public RunHistory history() {
         return history;

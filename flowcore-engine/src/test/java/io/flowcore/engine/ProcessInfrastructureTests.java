@@ -158,7 +158,16 @@ class ProcessInfrastructureTests {
     }
 
     @Test
-    void cancellingARunStopsItsChildJvmAndTheRunEndsCancelled() throws Exception {
+    void cancellingARunFromAnotherEngineStopsItsChildJvmAndTheRunEndsCancelled() throws Exception {
+        cancelWhileRunning(true);
+    }
+
+    @Test
+    void cancellingARunFromTheWorkersOwnEngineStopsItsChildJvm() throws Exception {
+        cancelWhileRunning(false);
+    }
+
+    private void cancelWhileRunning(boolean fromAnotherEngine) throws Exception {
         Path out = home.resolve("pid.txt");
         Path release = home.resolve("release");
         try (Flowcore fc = engine(c -> {
@@ -169,9 +178,13 @@ class ProcessInfrastructureTests {
                 Future<Long> executed = pool.submit(w::runOnce);
                 await(fc, run.id(), r -> r.state().type() == StateType.RUNNING && Files.exists(out));
                 long childPid = Long.parseLong(Files.readString(out).trim());
-                try (Flowcore other = engine(c -> {
-                })) {
-                    assertTrue(other.cancel(run.id()), "cancelled from another engine");
+                if (fromAnotherEngine) {
+                    try (Flowcore other = engine(c -> {
+                    })) {
+                        assertTrue(other.cancel(run.id()), "cancelled from another engine");
+                    }
+                } else {
+                    assertTrue(fc.cancel(run.id()), "cancelled from the worker's engine");
                 }
                 assertEquals(1, executed.get());
                 FlowRunRecord done = fc.history().flowRun(run.id()).orElseThrow();

@@ -36,6 +36,7 @@ final class ChildJvms implements AutoCloseable {
     private final List<Writer> stdins = new ArrayList<>();
     private final List<CompletableFuture<Void>> ready = new ArrayList<>();
     private final List<AtomicLong> executed = new ArrayList<>();
+    private final java.util.Set<Integer> killed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private ChildJvms(List<Process> processes) {
         this.processes = processes;
@@ -120,6 +121,12 @@ final class ChildJvms implements AutoCloseable {
         }
     }
 
+    /** Kills child {@code i} with SIGKILL and waits until it is gone; {@link #stop} then leaves it out. */
+    void kill(int i) throws InterruptedException {
+        killed.add(i);
+        processes.get(i).destroyForcibly().waitFor();
+    }
+
     /** Tells every child to start claiming. */
     void go() throws IOException {
         tellAll(GO);
@@ -137,6 +144,7 @@ final class ChildJvms implements AutoCloseable {
         List<String> bad = new ArrayList<>();
         for (int i = 0; i < processes.size(); i++) {
             Process p = processes.get(i);
+            if (killed.contains(i)) continue;
             if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 p.destroyForcibly().waitFor();
                 bad.add("worker process " + i + " did not stop within " + grace + " and was killed");

@@ -96,7 +96,7 @@ final class FlowcoreOrchestration {
     }
 
     /** Creates the runs (each its own committed transaction), on {@code threads} threads; ids in order of n. */
-    private static List<UUID> createRuns(Flowcore fc, String deployment, int runs, int threads) throws Exception {
+    static List<UUID> createRuns(Flowcore fc, String deployment, int runs, int threads) throws Exception {
         UUID[] ids = new UUID[runs];
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             List<Future<?>> parts = new ArrayList<>();

@@ -9,7 +9,7 @@ import java.time.Duration;
  * One worker process of the orchestration benchmark: opens an engine on the shared store and a worker on
  * the benchmark's queue, claims from GO until STOP, then writes which run bodies it executed.
  *
- * <p>Arguments: {@code <store spec> <home folder> <limit> <poll ms> <executions file>}.
+ * <p>Arguments: {@code <store spec> <home folder> <limit> <poll ms> <executions file> [<live executions file>]}.
  */
 public final class FlowcoreWorkerMain {
     private FlowcoreWorkerMain() {
@@ -21,6 +21,10 @@ public final class FlowcoreWorkerMain {
         int limit = Integer.parseInt(args[2]);
         Duration poll = Duration.ofMillis(Long.parseLong(args[3]));
         Path executions = Path.of(args[4]);
+        if (args.length > 5) {
+            NoOpFlow.live = java.nio.channels.FileChannel.open(Path.of(args[5]), java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.APPEND);
+        }
         try (Flowcore fc = Flowcore.create(cfg -> {
             cfg.home(home);
             store.configure(cfg);
@@ -29,7 +33,7 @@ public final class FlowcoreWorkerMain {
             // started at once as its first use in a JVM race to define it (LinkageError: duplicate class
             // definition; the loser's run ends Failed). Applying the deployment (same content: no new version)
             // generates it here, before the worker starts several runs at once.
-            fc.deployments().apply(FlowcoreOrchestration.deployment());
+            fc.deployments().apply(args.length > 5 ? CrashBench.deployment() : FlowcoreOrchestration.deployment());
             Worker worker = fc.worker(o -> o.queues(FlowcoreOrchestration.QUEUE).limit(limit).pollInterval(poll));
             ParentChannel.ready();
             ParentChannel.await(ChildJvms.GO);

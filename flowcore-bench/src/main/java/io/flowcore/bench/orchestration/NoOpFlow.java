@@ -17,10 +17,23 @@ public class NoOpFlow {
     static final String FLOW = "orch-noop";
     static final Queue<Integer> EXECUTED = new ConcurrentLinkedQueue<>();
 
+    /**
+     * When set (the crash benchmark), each body also appends its flow run's id to this file as it runs, so a
+     * worker killed with SIGKILL leaves what it executed (the OS keeps written bytes of a killed process).
+     */
+    static volatile java.nio.channels.FileChannel live;
+
     /** Runs n's body: records n and returns it. */
     @Flow(name = FLOW)
-    public int noop(int n) {
+    public int noop(int n) throws IOException {
         EXECUTED.add(n);
+        java.nio.channels.FileChannel f = live;
+        if (f != null) {
+            byte[] line = (io.flowcore.api.RunContext.current().flowRunId() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            synchronized (NoOpFlow.class) {
+                f.write(java.nio.ByteBuffer.wrap(line));
+            }
+        }
         return n;
     }
 

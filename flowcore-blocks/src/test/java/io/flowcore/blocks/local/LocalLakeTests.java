@@ -134,6 +134,12 @@ class LocalLakeTests {
             blocks.save("lake", LocalLake.at(dir.resolve("lake")));
             assertEquals(LocalLake.at(dir.resolve("lake")), blocks.load("lake", LocalLake.class));
             assertTrue(blocks.types().containsKey("local-lake"));
+            // loaded by the capability it implements, whichever type it was saved as
+            assertEquals(LocalLake.at(dir.resolve("lake")), blocks.load("lake", io.flowcore.api.block.ObjectStorageBlock.class));
+            var notStorage = org.junit.jupiter.api.Assertions.assertThrows(io.flowcore.api.block.BlockException.class,
+                    () -> blocks.load("lake", io.flowcore.api.block.NotifierBlock.class));
+            assertTrue(notStorage.getMessage().contains("block 'lake' is a LocalLake, which is not a NotifierBlock"),
+                    notStorage.getMessage());
         }
     }
 }

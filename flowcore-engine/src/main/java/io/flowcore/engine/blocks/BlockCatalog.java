@@ -68,6 +68,15 @@ public final class BlockCatalog implements AutoCloseable {
     public <T extends Block> T load(String name, Class<T> type) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
+        if (type.isInterface() || java.lang.reflect.Modifier.isAbstract(type.getModifiers())) {
+            // a capability such as ObjectStorageBlock: whichever saved type it is, it must implement it
+            Block b = load(name);
+            if (!type.isInstance(b)) {
+                throw new BlockException("block '" + name + "' is a " + b.getClass().getSimpleName() + ", which is not a "
+                        + type.getSimpleName());
+            }
+            return type.cast(b);
+        }
         String slug = types.register(type);
         BlockStore.Document d = store.find(name).orElseThrow(() -> new BlockException(
                 "no block named '" + name + "' of type " + slug + savedOfType(type)));

@@ -74,7 +74,7 @@ public final class FlowClass {
                     errors.addAll(e);
                     continue;
                 }
-                definitions.put(m, isTask ? task(m) : flow(type, m, errors));
+                definitions.put(m, isTask ? task(m, errors) : flow(type, m, errors));
             }
         }
         if (definitions.values().stream().noneMatch(d -> d instanceof FlowDefinition) && errors.isEmpty()) {
@@ -90,9 +90,10 @@ public final class FlowClass {
         this.generated = generate(type, definitions);
     }
 
-    private static TaskDefinition task(Method m) {
+    private static TaskDefinition task(Method m, List<String> errors) {
         String key = m.getDeclaringClass().getName() + "#" + signature(m);
-        return new TaskDefinition(key, m, TaskOptions.from(m.getName(), m.getAnnotation(Task.class)), names(m));
+        return new TaskDefinition(key, m, TaskOptions.from(m.getName(), m.getAnnotation(Task.class)), names(m),
+                TaskHooks.of(m, errors));
     }
 
     private static FlowDefinition flow(Class<?> type, Method m, List<String> errors) {

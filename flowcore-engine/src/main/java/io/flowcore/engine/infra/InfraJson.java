@@ -63,11 +63,19 @@ public final class InfraJson {
     /** A code location from a YAML/JSON object with {@code block}, {@code path} and {@code sha256}. */
     public static FlowCode code(JsonNode n, String where) {
         if (n == null || n.isNull()) return null;
-        for (String f : new String[] {"block", "path", "sha256"}) {
+        for (String f : new String[] {"block", "path"}) {
             if (!n.path(f).isTextual()) {
-                throw new IllegalArgumentException(where + ": needs '" + f + "' (block, path and sha256 of the jar; "
-                        + "`deployment apply --upload JAR` fills them in)");
+                throw new IllegalArgumentException(where + ": needs '" + f + "' (the object-storage block and the path "
+                        + "in it of the flow jar or folder of jars), e.g. {block: lake, path: code/flows.jar}");
             }
+        }
+        if (n.hasNonNull("sha256") && !n.get("sha256").isTextual()) {
+            throw new IllegalArgumentException(where + ": 'sha256' must be text (quote it in YAML): " + n.get("sha256"));
+        }
+        if (!n.path("sha256").isTextual()) {
+            throw new IllegalArgumentException(where + ": has no 'sha256': apply with `--upload JAR` (uploads the jar "
+                    + "to " + n.get("block").asText() + ":" + n.get("path").asText() + " and fills it in), or give the "
+                    + "SHA-256 of the code already there (a jar: sha256sum flows.jar)");
         }
         try {
             return new FlowCode(n.get("block").asText(), n.get("path").asText(), n.get("sha256").asText());

@@ -69,7 +69,7 @@ final class DelegatedRun {
                 throw new IllegalStateException("the " + type + " infrastructure needs a store its JVM can open "
                         + "(a home folder or a database URL); this worker's store was given as an object");
             }
-            List<Path> code = deployment.code() == null ? List.of() : fetchCode();
+            List<Path> code = code(engine, deployment);
             child = launcher.launch(new Launcher.Launch(claimed.run(), deployment, deployment.infrastructure(),
                     "io.flowcore.engine.ChildRun", List.of("--flow-run", scope.id.toString(), "--claim-epoch",
                     Long.toString(scope.claim.epoch())), engine.childEnvironment, code, this::output));
@@ -88,8 +88,10 @@ final class DelegatedRun {
         return settle(scope, child, exit);
     }
 
-    private List<Path> fetchCode() throws java.io.IOException {
+    /** The deployment's code from storage, downloaded once and verified (none when the worker's classpath has it). */
+    static List<Path> code(Engine engine, DeploymentRecord deployment) throws java.io.IOException {
         var code = deployment.code();
+        if (code == null) return List.of();
         ObjectStorageBlock storage = engine.blocks.load(code.block(), ObjectStorageBlock.class);
         Path root = Path.of(engine.childEnvironment.getOrDefault("FLOWCORE_HOME", System.getProperty("java.io.tmpdir")), "code");
         return new CodeCache(root).fetch(code, storage);

@@ -174,7 +174,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /** The newest version of the deployment {@code flowRunId} is a run of, if any. */
-    private Optional<io.flowcore.api.deployment.DeploymentRecord> deploymentOf(UUID flowRunId) {
+    Optional<io.flowcore.api.deployment.DeploymentRecord> deploymentOf(UUID flowRunId) {
         if (!(store instanceof io.flowcore.api.spi.WorkQueueStore q)) return Optional.empty();
         String fullName = q.deploymentsOfRuns(List.of(flowRunId)).get(flowRunId);
         return fullName == null ? Optional.empty() : new DeploymentService(this).get(fullName);
@@ -189,6 +189,12 @@ public final class Engine implements AutoCloseable {
         FlowRunRecord r = store.flowRun(flowRunId)
                 .orElseThrow(() -> new IllegalArgumentException("no flow run " + flowRunId + " in this store"));
         return executeHere(new io.flowcore.api.spi.DeploymentStore.ClaimedRun(r, new io.flowcore.api.spi.Claim(flowRunId, epoch)));
+    }
+
+    /** In the JVM started for a crashed run's hooks (see CrashHooksElsewhere): runs them here, now. */
+    public void runCrashHooksForWorker(UUID flowRunId) throws ClassNotFoundException {
+        RunLogs.echo = false;
+        hooks.crashHooksHere(flowRunId);
     }
 
     private FlowOutcome executeHere(io.flowcore.api.spi.DeploymentStore.ClaimedRun claimed) {
@@ -255,6 +261,10 @@ public final class Engine implements AutoCloseable {
      */
     public boolean cancel(UUID flowRunId) {
         FlowScope scope = active.get(flowRunId);
+        if (scope != null && scope.flow == null) { // a child JVM runs it: its worker thread takes it back and stops it
+            scope.requestCancel();
+            return true;
+        }
         if (scope != null) {
             flows.markCancelling(scope);
             scope.requestCancel();

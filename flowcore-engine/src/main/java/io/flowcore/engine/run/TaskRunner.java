@@ -31,6 +31,7 @@ import java.util.concurrent.TimeoutException;
  *               attempt is retried only once its thread has ended, so attempts never overlap
  *               failure → Failed (TimedOut for a timeout, Cancelled when the flow run is cancelled)
  *   success     persist result → cache entry → Completed
+ *   hooks       each final state above, once committed → the task's state hooks (StateHooks.afterTask)
  * States only change through Transitions.
  */
 final class TaskRunner {
@@ -276,5 +277,6 @@ final class TaskRunner {
         } else if (log.isInfoEnabled()) {
             log.info("Finished in state {}", end);
         }
+        if (!run.task.hooks().isEmpty()) engine.hooks.afterTask(scope, run, end);
     }
 }

@@ -524,12 +524,33 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
     public List<FlowRunRecord> flowRuns(FlowRunQuery q) {
         return flowRuns.values().stream()
                 .filter(r -> q.flowName() == null || q.flowName().equals(r.flowName()))
-                .filter(r -> q.states().isEmpty() || q.states().contains(r.state().type()))
+                .filter(r -> q.stateMatches(r.state().type(), r.state().name()))
                 .filter(r -> q.createdAfter() == null || !r.createdAt().isBefore(q.createdAfter()))
                 .filter(r -> q.createdBefore() == null || r.createdAt().isBefore(q.createdBefore()))
-                .sorted(Comparator.comparing(FlowRunRecord::createdAt).reversed())
+                .filter(r -> q.nameContains() == null || r.name().toLowerCase(java.util.Locale.ROOT)
+                        .contains(q.nameContains().toLowerCase(java.util.Locale.ROOT)))
+                .filter(r -> q.deployment() == null || q.deployment().equals(deploymentOfRun(r.id())))
+                .filter(r -> q.tag() == null || hasTag(r.id(), q.tag()))
+                .filter(r -> q.after() == null || q.after().precedes(r))
+                .sorted(Comparator.comparing(FlowRunRecord::createdAt).reversed()
+                        .thenComparing(r -> r.id().toString()))
                 .limit(q.limit())
                 .toList();
+    }
+
+    private String deploymentOfRun(UUID runId) {
+        synchronized (claims) {
+            return workQueues.deploymentOf(runId);
+        }
+    }
+
+    /** The run's deployment has {@code tag} (in its newest version: this store keeps no run's version). */
+    private boolean hasTag(UUID runId, String tag) {
+        String fullName = deploymentOfRun(runId);
+        if (fullName == null) return false;
+        int slash = fullName.indexOf('/');
+        return deployment(fullName.substring(0, slash), fullName.substring(slash + 1))
+                .map(d -> d.tags().contains(tag)).orElse(false);
     }
 
     @Override

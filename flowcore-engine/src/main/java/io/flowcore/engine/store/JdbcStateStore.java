@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * is queued, then deletes the journal; writes after close() throw IllegalStateException.
  */
 final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.api.spi.WorkQueueStore,
-        io.flowcore.api.spi.NotificationStore {
+        io.flowcore.api.spi.NotificationStore, io.flowcore.api.spi.ApiKeyStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStateStore.class);
     private static final int REPLAY_CHUNK = 10_000;
     /** The n of a leftover-task sweep: after every seq its claim wrote. */
@@ -97,6 +97,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     private final JdbcRetention retention;
     private final JdbcWorkQueues workQueues;
     private final JdbcScheduleRunKeys scheduleRunKeys;
+    private final JdbcApiKeys apiKeys;
     /** Wakes workers when runs are queued (PostgreSQL only; null on SQLite, whose workers poll). */
     private final PgRunWakeups wakeups;
     /** The writer's lock: one lock orders seq numbers, journal records and the queue (and suits virtual threads). */
@@ -114,6 +115,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
         this.deployments = new JdbcDeployments(dialect, readers);
         this.notifications = new JdbcNotifications(dialect, readers);
         this.workQueues = new JdbcWorkQueues(dialect, readers);
+        this.apiKeys = new JdbcApiKeys(dialect, readers);
         this.retention = new JdbcRetention(dialect, readers);
         this.scheduleRunKeys = new JdbcScheduleRunKeys(dialect, readers);
         this.wakeups = dialect == Dialect.POSTGRESQL ? new PgRunWakeups(readers) : null;
@@ -618,6 +620,28 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
         } catch (Exception e) {
             LOG.warn("closing connections after a simulated crash failed", e);
         }
+    }
+
+    // API keys of flowcore server: see JdbcApiKeys.
+
+    @Override
+    public void insertApiKey(ApiKey key) {
+        apiKeys.insert(key);
+    }
+
+    @Override
+    public Optional<ApiKey> apiKey(String id) {
+        return apiKeys.find(id);
+    }
+
+    @Override
+    public List<ApiKey> apiKeys() {
+        return apiKeys.list();
+    }
+
+    @Override
+    public boolean revokeApiKey(String id, java.time.Instant at) {
+        return apiKeys.revoke(id, at);
     }
 
     // Notification rules and the outbox: see JdbcNotifications.

@@ -56,15 +56,24 @@ final class StoreReader {
     }
 
     List<FlowRunRecord> flowRuns(FlowRunQuery q) {
+        // every value is a bound parameter; only the shape of the SQL depends on which filters are set
         StringBuilder sql = new StringBuilder("SELECT " + FLOW_COLS + " FROM flow_runs WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (q.flowName() != null) {
             sql.append(" AND flow_name = ?");
             args.add(q.flowName());
         }
-        if (!q.states().isEmpty()) {
-            sql.append(q.states().stream().map(s -> "?").collect(Collectors.joining(", ", " AND state_type IN (", ")")));
-            q.states().forEach(s -> args.add(s.name()));
+        if (!q.states().isEmpty() || !q.stateNames().isEmpty()) {
+            List<String> either = new ArrayList<>();
+            if (!q.states().isEmpty()) {
+                either.add(q.states().stream().map(s -> "?").collect(Collectors.joining(", ", "state_type IN (", ")")));
+                q.states().forEach(s -> args.add(s.name()));
+            }
+            if (!q.stateNames().isEmpty()) {
+                either.add(q.stateNames().stream().map(s -> "?").collect(Collectors.joining(", ", "state_name IN (", ")")));
+                args.addAll(q.stateNames());
+            }
+            sql.append(" AND (").append(String.join(" OR ", either)).append(")");
         }
         if (q.createdAfter() != null) {
             sql.append(" AND created_at >= ?");
@@ -74,9 +83,38 @@ final class StoreReader {
             sql.append(" AND created_at < ?");
             args.add(Columns.nanos(q.createdBefore()));
         }
+        if (q.deployment() != null) {
+            int slash = q.deployment().indexOf('/');
+            sql.append(" AND deployment_id IN (SELECT id FROM deployments WHERE flow_name = ? AND name = ?)");
+            args.add(slash < 0 ? q.deployment() : q.deployment().substring(0, slash));
+            args.add(slash < 0 ? "" : q.deployment().substring(slash + 1));
+        }
+        if (q.tag() != null) {
+            // tags are stored comma-joined: match one whole tag
+            sql.append(" AND deployment_id IN (SELECT id FROM deployments WHERE ',' || tags || ',' LIKE ? ESCAPE '!')");
+            args.add("%," + likeEscaped(q.tag()) + ",%");
+        }
+        if (q.nameContains() != null && !q.nameContains().isEmpty()) {
+            sql.append(" AND LOWER(name) LIKE ? ESCAPE '!'");
+            args.add("%" + likeEscaped(q.nameContains().toLowerCase(java.util.Locale.ROOT)) + "%");
+        }
+        if (q.after() != null) {
+            long at = Columns.nanos(q.after().createdAt());
+            // "created_at <= ?" first, so both databases walk the created_at index from the cursor on
+            // (with the OR alone, SQLite sorted the whole table: a page 4,000 runs deep took 300 ms)
+            sql.append(" AND created_at <= ? AND (created_at < ? OR id > ?)");
+            args.add(at);
+            args.add(at);
+            args.add(q.after().id().toString());
+        }
         sql.append(" ORDER BY created_at DESC, id LIMIT ?");
         args.add(q.limit());
         return list(sql.toString(), StoreReader::flowRun, args.toArray());
+    }
+
+    /** {@code text} for a LIKE pattern with escape character {@code !}: its wildcards match themselves. */
+    private static String likeEscaped(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 
     List<TaskRunRecord> taskRuns(UUID flowRunId) {

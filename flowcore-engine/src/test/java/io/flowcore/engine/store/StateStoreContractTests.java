@@ -194,6 +194,77 @@ abstract class StateStoreContractTests {
     }
 
     @Test
+    void pagesThroughFlowRunsWithACursorEvenWhenRunsShareTheirCreationTime() {
+        List<FlowRunRecord> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) runs.add(flowRun("etl", T0.plusSeconds(i / 2), StateType.COMPLETED, "e"));
+        runs.forEach(store::insertFlowRun);
+        List<FlowRunRecord> all = store.flowRuns(FlowRunQuery.all());
+
+        List<FlowRunRecord> paged = new java.util.ArrayList<>();
+        FlowRunQuery.Cursor cursor = null;
+        for (int page = 0; page < 10; page++) {
+            List<FlowRunRecord> p = store.flowRuns(FlowRunQuery.all().limit(3).after(cursor));
+            paged.addAll(p);
+            if (p.size() < 3) break;
+            cursor = FlowRunQuery.Cursor.of(p.getLast());
+        }
+        assertEquals(all, paged);
+        assertEquals(7, new java.util.HashSet<>(paged).size());
+    }
+
+    @Test
+    void filtersFlowRunsByStateNameAndNameAndTreatsFilterValuesAsText() {
+        FlowRunRecord late = flowRun("etl", T0, StateType.SCHEDULED, "e");
+        late = new FlowRunRecord(late.id(), "Quick-Fox", "etl", late.flowClass(), late.flowMethod(), late.parametersJson(),
+                null, null, "e", new State(StateType.SCHEDULED, "Late", T0, null, T0), T0);
+        FlowRunRecord failed = flowRun("etl", T0.plusSeconds(1), StateType.FAILED, "e");
+        FlowRunRecord odd = new FlowRunRecord(UUID.randomUUID(), "100%_done", "etl'; DROP TABLE flow_runs; --",
+                "com.example.Etl", "run", "{}", null, null, "e", state(StateType.COMPLETED, T0.plusSeconds(2)),
+                T0.plusSeconds(2));
+        for (FlowRunRecord r : List.of(late, failed, odd)) store.insertFlowRun(r);
+
+        assertEquals(List.of(late), store.flowRuns(FlowRunQuery.all().inStateNames("Late")));
+        assertEquals(List.of(failed, late), store.flowRuns(FlowRunQuery.all().inStates(StateType.FAILED)
+                .inStateNames("Late")));
+        assertEquals(List.of(late), store.flowRuns(FlowRunQuery.all().nameContains("quick-f")));
+        assertEquals(List.of(odd), store.flowRuns(FlowRunQuery.all().nameContains("0%_")));
+        assertEquals(List.of(), store.flowRuns(FlowRunQuery.all().nameContains("0_%")));
+        assertEquals(List.of(odd), store.flowRuns(FlowRunQuery.all().flow("etl'; DROP TABLE flow_runs; --")));
+        assertEquals(List.of(), store.flowRuns(FlowRunQuery.all().flow("x' OR '1'='1")));
+        assertEquals(List.of(), store.flowRuns(FlowRunQuery.all().inStateNames("x') OR ('1'='1")));
+        assertEquals(3, store.flowRuns(FlowRunQuery.all()).size());
+    }
+
+    @Test
+    void filtersFlowRunsByDeploymentAndTag() {
+        var deployments = (io.flowcore.api.spi.DeploymentStore) store;
+        io.flowcore.api.deployment.DeploymentRecord nightly = deployments.applyDeployment(
+                new io.flowcore.api.deployment.DeploymentRecord(UUID.randomUUID().toString(), "etl", "nightly", 1,
+                        "com.example.Etl", "run", "{}", List.of("prod", "taxi"), "default", "", "h1", T0));
+        io.flowcore.api.deployment.DeploymentRecord adhoc = deployments.applyDeployment(
+                new io.flowcore.api.deployment.DeploymentRecord(UUID.randomUUID().toString(), "etl", "adhoc", 1,
+                        "com.example.Etl", "run", "{}", List.of("production"), "default", "", "h2", T0));
+        FlowRunRecord a = flowRun("etl", T0, StateType.SCHEDULED, null);
+        FlowRunRecord b = flowRun("etl", T0.plusSeconds(1), StateType.SCHEDULED, null);
+        FlowRunRecord direct = flowRun("etl", T0.plusSeconds(2), StateType.COMPLETED, "e");
+        deployments.insertScheduledRun(a.withState(new State(StateType.SCHEDULED, "Scheduled", T0, null, T0)),
+                nightly.id(), "default");
+        deployments.insertScheduledRun(b.withState(new State(StateType.SCHEDULED, "Scheduled", T0, null, T0)),
+                adhoc.id(), "default");
+        store.insertFlowRun(direct);
+
+        assertEquals(List.of(a.id()), ids(store.flowRuns(FlowRunQuery.all().deployment("etl/nightly"))));
+        assertEquals(List.of(b.id()), ids(store.flowRuns(FlowRunQuery.all().deployment("etl/adhoc"))));
+        assertEquals(List.of(a.id()), ids(store.flowRuns(FlowRunQuery.all().tag("prod"))));
+        assertEquals(List.of(b.id(), a.id()), ids(store.flowRuns(FlowRunQuery.all().flow("etl").inStates(StateType.SCHEDULED))));
+        assertEquals(List.of(), ids(store.flowRuns(FlowRunQuery.all().tag("pro%"))));
+    }
+
+    private static List<UUID> ids(List<FlowRunRecord> runs) {
+        return runs.stream().map(FlowRunRecord::id).toList();
+    }
+
+    @Test
     void findsFlowRunsByTheirCurrentState() {
         FlowRunRecord run = flowRun("etl", T0, StateType.PENDING, "e");
         store.insertFlowRun(run);

@@ -1,0 +1,39 @@
+package io.flowcore.api.spi;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a server keeps its API keys: never the key itself, only a salted hash of it (the server hashes;
+ * the store only keeps what it is given).
+ */
+public interface ApiKeyStore {
+
+    /**
+     * One API key as stored.
+     *
+     * @param id        the key's public id (the part of the key before the dot), shown by {@code api-key ls}
+     * @param role      {@code read}, {@code run} or {@code admin}
+     * @param salt      the per-key salt, Base64
+     * @param hash      the salted hash of the key's secret part, Base64
+     * @param createdAt when it was created
+     * @param revokedAt when it was revoked, or null while it is valid
+     */
+    record ApiKey(String id, String role, String salt, String hash, Instant createdAt, Instant revokedAt) {
+        public boolean revoked() {
+            return revokedAt != null;
+        }
+    }
+
+    /** Stores a new key. @throws IllegalArgumentException when a key with its id exists */
+    void insertApiKey(ApiKey key);
+
+    Optional<ApiKey> apiKey(String id);
+
+    /** Every key, revoked ones included, oldest first. */
+    List<ApiKey> apiKeys();
+
+    /** Marks the key revoked at {@code at}; false when there is no such key or it was revoked already. */
+    boolean revokeApiKey(String id, Instant at);
+}

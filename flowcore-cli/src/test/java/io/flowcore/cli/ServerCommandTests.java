@@ -1,0 +1,49 @@
+package io.flowcore.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flowcore.engine.Flowcore;
+import io.flowcore.server.ApiKeys;
+import io.flowcore.server.Role;
+import java.time.InstantSource;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** {@code flowcore server api-key create|ls|revoke} and the checks of {@code server start}. */
+@DisplayName("the server commands")
+class ServerCommandTests extends CliTestSupport {
+
+    @Test
+    void createsAKeyShownOnceListsItWithoutItsSecretAndRevokesIt() {
+        assertEquals(0, run("server", "api-key", "create", "--role", "run"), err.toString());
+        String key = out.toString().strip();
+        assertTrue(key.startsWith("fck_"), key);
+        String id = key.substring(4, key.indexOf('.'));
+        String secret = key.substring(key.indexOf('.') + 1);
+        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home))) {
+            assertEquals(Role.RUN, new ApiKeys(fc.apiKeys(), InstantSource.system()).verify(key).orElseThrow());
+            assertFalse(fc.apiKeys().apiKey(id).orElseThrow().hash().contains(secret));
+        }
+
+        assertEquals(0, run("server", "api-key", "ls"), err.toString());
+        assertTrue(out.toString().contains(id) && out.toString().contains("run"), out.toString());
+        assertFalse(out.toString().contains(secret));
+
+        assertEquals(0, run("server", "api-key", "revoke", id), err.toString());
+        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home))) {
+            assertTrue(new ApiKeys(fc.apiKeys(), InstantSource.system()).verify(key).isEmpty());
+        }
+        assertEquals(1, run("server", "api-key", "revoke", id));
+        assertTrue(err.toString().contains("no unrevoked API key"), err.toString());
+    }
+
+    @Test
+    void refusesAnUnknownRoleAndNoAuthOffLoopback() {
+        assertEquals(1, run("server", "api-key", "create", "--role", "owner"));
+        assertTrue(err.toString().contains("unknown role 'owner'"), err.toString());
+        assertEquals(1, run("server", "start", "--no-auth", "--bind", "0.0.0.0", "--port", "0"));
+        assertTrue(err.toString().contains("only on a loopback address"), err.toString());
+    }
+}

@@ -1,0 +1,81 @@
+package io.flowcore.engine.store;
+
+import io.flowcore.api.spi.ApiKeyStore.ApiKey;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** The API keys of flowcore server, on SQLite or PostgreSQL; each call is its own transaction. */
+final class JdbcApiKeys {
+    private static final String COLS = "id, role, salt, hash, created_at, revoked_at";
+
+    private final Dialect dialect;
+    private final DataSource pool;
+
+    JdbcApiKeys(Dialect dialect, DataSource pool) {
+        this.dialect = dialect;
+        this.pool = pool;
+    }
+
+    void insert(ApiKey k) {
+        boolean inserted = dialect.inPooledTransaction(pool, "create API key " + k.id(), c -> {
+            if (find(c, k.id()).isPresent()) return false;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (" + COLS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, k.id());
+                ps.setString(2, k.role());
+                ps.setString(3, k.salt());
+                ps.setString(4, k.hash());
+                ps.setLong(5, Columns.nanos(k.createdAt()));
+                Columns.setInstant(ps, 6, k.revokedAt());
+                ps.executeUpdate();
+            }
+            return true;
+        });
+        if (!inserted) throw new IllegalArgumentException("an API key with id " + k.id() + " exists already");
+    }
+
+    Optional<ApiKey> find(String id) {
+        return dialect.inPooledTransaction(pool, "read API key", c -> find(c, id));
+    }
+
+    List<ApiKey> list() {
+        return dialect.inPooledTransaction(pool, "list API keys", c -> {
+            List<ApiKey> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLS + " FROM api_keys ORDER BY created_at, id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(key(rs));
+            }
+            return out;
+        });
+    }
+
+    boolean revoke(String id, Instant at) {
+        return dialect.inPooledTransaction(pool, "revoke API key " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
+                ps.setLong(1, Columns.nanos(at));
+                ps.setString(2, id);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    private static Optional<ApiKey> find(java.sql.Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLS + " FROM api_keys WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(key(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static ApiKey key(ResultSet rs) throws SQLException {
+        return new ApiKey(rs.getString("id"), rs.getString("role"), rs.getString("salt"), rs.getString("hash"),
+                Columns.instant(rs.getLong("created_at")), Columns.getInstant(rs, "revoked_at"));
+    }
+}

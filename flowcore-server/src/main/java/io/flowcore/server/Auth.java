@@ -1,0 +1,170 @@
+package io.flowcore.server;
+
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.SameSite;
+import io.javalin.security.RouteRole;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/*
+ * Who is calling. An API call carries "Authorization: Bearer <key>". A browser logs in once with a key and
+ * then carries a session cookie (HttpOnly, SameSite=Strict, random 256-bit id, kept in memory only: a
+ * restart logs everyone out). Every POST of a session must also carry the session's CSRF token (a hidden
+ * form field or the X-CSRF-Token header); SameSite=Strict alone does not cover older browsers.
+ *
+ * Without authentication (loopback only), every caller is admin; a browser still gets a session, so
+ * that its forms carry a CSRF token and another site cannot make it cancel runs.
+ */
+final class Auth {
+    static final String COOKIE = "flowcore_session";
+    static final String CSRF_FIELD = "csrf";
+    private static final Duration SESSION_TTL = Duration.ofHours(12);
+    /** Sessions live in memory: cookie-less callers of a server without authentication must not fill it. */
+    private static final int MAX_SESSIONS = 10_000;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * A browser's session.
+     *
+     * @param loggedIn false for the sessions of a server without authentication (there is nothing to log out of)
+     */
+    record Session(String id, Role role, String csrf, Instant expires, boolean loggedIn) {
+    }
+
+    private final ApiKeys keys; // null without authentication
+    private final InstantSource clock;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    Auth(ApiKeys keys, InstantSource clock) {
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    boolean enabled() {
+        return keys != null;
+    }
+
+    /**
+     * Runs before every matched route: a route that names roles needs a caller with one of them.
+     * API routes answer 401/403 in JSON; pages send an anonymous caller to the login page.
+     */
+    void check(Context ctx) {
+        Role needed = null;
+        for (RouteRole r : ctx.routeRoles()) {
+            if (r instanceof Role role && (needed == null || role.ordinal() < needed.ordinal())) needed = role;
+        }
+        if (needed == null) return; // a public route: login, static files, health, the OpenAPI document
+        boolean api = ctx.path().startsWith("/api/");
+        Optional<Role> bearer = bearer(ctx);
+        Session session = bearer.isPresent() ? null : session(ctx).orElse(null);
+        if (bearer.isEmpty() && session == null && !enabled() && !api) session = newSession(ctx, Role.ADMIN);
+        Role role = bearer.orElse(session == null ? (enabled() ? null : Role.ADMIN) : session.role());
+        if (role == null) {
+            if (api) throw new Unauthorized(ctx.header("Authorization") == null
+                    ? "this call needs an API key: send 'Authorization: Bearer <key>'" : "the API key is not valid");
+            throw new LoginNeeded();
+        }
+        if (!role.allows(needed)) {
+            throw new Forbidden("a " + role.label() + " key may not do this: it needs the " + needed.label() + " role");
+        }
+        if (session != null && ctx.method() == io.javalin.http.HandlerType.POST && !csrfMatches(ctx, session)) {
+            throw new Forbidden("the form's CSRF token is missing or stale: reload the page and try again");
+        }
+        if (api && bearer.isEmpty() && session == null && ctx.method() == io.javalin.http.HandlerType.POST
+                && !String.valueOf(ctx.contentType()).startsWith("application/json")) {
+            // without authentication: a cross-site form cannot send JSON, so this stops forged POSTs
+            throw new BadRequest("send POST bodies as application/json");
+        }
+        ctx.attribute("role", role);
+        if (session != null) ctx.attribute("session", session);
+    }
+
+    /** Logs a browser in with an API key; empty when the key is not valid. */
+    Optional<Session> login(Context ctx, String key) {
+        if (!enabled()) return Optional.of(newSession(ctx, Role.ADMIN));
+        return keys.verify(key == null ? null : key.trim()).map(role -> newSession(ctx, role));
+    }
+
+    void logout(Context ctx) {
+        String id = ctx.cookie(COOKIE);
+        if (id != null) sessions.remove(id);
+        ctx.cookie(cookie("", 0));
+    }
+
+    /** The caller's session, if it has a live one. */
+    Optional<Session> session(Context ctx) {
+        String id = ctx.cookie(COOKIE);
+        if (id == null) return Optional.empty();
+        Session s = sessions.get(id);
+        if (s == null) return Optional.empty();
+        if (s.expires().isBefore(clock.instant())) {
+            sessions.remove(id);
+            return Optional.empty();
+        }
+        return Optional.of(s);
+    }
+
+    private Optional<Role> bearer(Context ctx) {
+        String h = ctx.header("Authorization");
+        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) return Optional.empty();
+        if (!enabled()) return Optional.of(Role.ADMIN);
+        return keys.verify(h.substring(7).trim());
+    }
+
+    private Session newSession(Context ctx, Role role) {
+        Instant now = clock.instant();
+        if (sessions.size() >= MAX_SESSIONS) sessions.values().removeIf(old -> old.expires().isBefore(now));
+        if (sessions.size() >= MAX_SESSIONS) throw new Forbidden("too many open sessions: try again later");
+        Session s = new Session(token(), role, token(), now.plus(SESSION_TTL), enabled());
+        sessions.put(s.id(), s);
+        ctx.cookie(cookie(s.id(), (int) SESSION_TTL.toSeconds()));
+        return s;
+    }
+
+    private static Cookie cookie(String value, int maxAge) {
+        return new Cookie(COOKIE, value, "/", maxAge, false, true, null, SameSite.STRICT);
+    }
+
+    private static boolean csrfMatches(Context ctx, Session s) {
+        String sent = ctx.header("X-CSRF-Token");
+        if (sent == null) sent = ctx.formParam(CSRF_FIELD);
+        return sent != null && MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
+                s.csrf().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String token() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** A page asked for without a session: the browser is sent to the login page. */
+    static final class LoginNeeded extends RuntimeException {
+        LoginNeeded() {
+            super("log in with an API key");
+        }
+    }
+
+    /** 401. */
+    static final class Unauthorized extends RuntimeException {
+        Unauthorized(String message) {
+            super(message);
+        }
+    }
+
+    /** 403. */
+    static final class Forbidden extends RuntimeException {
+        Forbidden(String message) {
+            super(message);
+        }
+    }
+}

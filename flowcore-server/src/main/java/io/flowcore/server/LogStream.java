@@ -1,0 +1,73 @@
+package io.flowcore.server;
+
+import io.flowcore.api.run.FlowRunRecord;
+import io.flowcore.api.run.RunLog;
+import io.flowcore.engine.Flowcore;
+import io.javalin.http.sse.SseClient;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/*
+ * A run's logs as server-sent events: every line as a "log" event whose id is its index, then "end" once
+ * the run has ended and every line was sent. The store is polled (POLL), because the lines may be written
+ * by another process (a worker); a browser that reconnects sends Last-Event-ID and gets only the lines after
+ * it, so a server restart loses nothing. One virtual thread per open stream.
+ */
+final class LogStream {
+    private static final long POLL_MILLIS = 250;
+
+    private final Flowcore fc;
+    private final Set<SseClient> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    LogStream(Flowcore fc) {
+        this.fc = fc;
+    }
+
+    void stream(SseClient client) {
+        FlowRunRecord run = Api.run(fc, client.ctx().pathParam("id"));
+        int next = resumeAfter(client.ctx().header("Last-Event-ID"));
+        client.keepAlive();
+        open.add(client);
+        client.onClose(() -> open.remove(client));
+        Thread.ofVirtual().name("flowcore-log-stream").start(() -> follow(client, run, next));
+    }
+
+    private void follow(SseClient client, FlowRunRecord run, int next) {
+        try {
+            while (!closed && !client.terminated()) {
+                boolean ended = fc.history().flowRun(run.id()).map(r -> r.state().type().isFinal()).orElse(true);
+                List<RunLog> logs = fc.history().logs(run.id()); // read after the state: no line is missed at the end
+                for (; next < logs.size() && !client.terminated(); next++) {
+                    client.sendEvent("log", Views.json(Views.log(logs.get(next), next)), Integer.toString(next));
+                }
+                if (ended) {
+                    client.sendEvent("end", "{}");
+                    break;
+                }
+                Thread.sleep(POLL_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // the browser went away mid-write, or the store closed: the browser reconnects if it still cares
+        } finally {
+            client.close();
+        }
+    }
+
+    private static int resumeAfter(String lastEventId) {
+        if (lastEventId == null) return 0;
+        try {
+            return Math.max(0, Integer.parseInt(lastEventId.trim()) + 1);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    void close() {
+        closed = true;
+        open.forEach(SseClient::close);
+    }
+}

@@ -1,0 +1,32 @@
+package io.flowcore.server;
+
+import io.javalin.security.RouteRole;
+import java.util.Locale;
+
+/** What an API key may do; each role may do everything the roles before it may. */
+public enum Role implements RouteRole {
+    /** Look at runs, deployments, queues, blocks (secrets masked) and rules. */
+    READ,
+    /** Also start, cancel and retry runs. */
+    RUN,
+    /** Everything. */
+    ADMIN;
+
+    /** True when this role may do what {@code needed} may. */
+    public boolean allows(Role needed) {
+        return ordinal() >= needed.ordinal();
+    }
+
+    /** The role named {@code read}, {@code run} or {@code admin} (any case). */
+    public static Role parse(String name) {
+        for (Role r : values()) {
+            if (r.name().equalsIgnoreCase(name == null ? "" : name.trim())) return r;
+        }
+        throw new IllegalArgumentException("unknown role '" + name + "': use read, run or admin");
+    }
+
+    /** {@code read}, {@code run} or {@code admin}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

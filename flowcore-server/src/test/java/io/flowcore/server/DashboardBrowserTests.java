@@ -1,0 +1,233 @@
+package io.flowcore.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import io.flowcore.api.deployment.Deployment;
+import io.flowcore.api.run.FlowRunQuery;
+import io.flowcore.api.state.StateType;
+import io.flowcore.engine.FlowRun;
+import io.flowcore.engine.Flowcore;
+import io.flowcore.engine.testing.TestInfra;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard in headless Chromium (Debian's package), driven by Playwright: one browser for the class,
+ * a fresh context (cookies) per test. Assertions are on the page's text, never on pixels.
+ */
+@DisplayName("dashboard in a real browser")
+class DashboardBrowserTests {
+    static final Path CHROMIUM = Path.of("/usr/lib/chromium/chromium");
+    static final String XSS = "<script>alert(1)</script>";
+
+    @TempDir
+    static Path home;
+    static Flowcore fc;
+    static FlowcoreServer server;
+    static Playwright playwright;
+    static Browser browser;
+    static String adminKey;
+    static String readKey;
+    static UUID etlRun;
+    static UUID failedRun;
+    static UUID xssRun;
+
+    BrowserContext context;
+    Page page;
+    final List<String> dialogs = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            String hint = CHROMIUM + " is missing: apt-get install chromium (.ci/test-infra.sh installs it)";
+            if (TestInfra.required()) Assertions.fail(hint + " (required because CI=true or FLOWCORE_REQUIRE_INFRA=1)");
+            Assumptions.abort(hint);
+        }
+        fc = Flowcore.create(cfg -> cfg.home(home).notificationPolling(Duration.ZERO));
+        server = FlowcoreServer.start(fc, ServerOptions.defaults().withPort(0));
+        ApiKeys keys = new ApiKeys(fc.apiKeys(), java.time.InstantSource.system());
+        adminKey = keys.create(Role.ADMIN).key();
+        readKey = keys.create(Role.READ).key();
+        etlRun = fc.execute(TestFlows.class, f -> f.etl(3, "first")).id();
+        failedRun = fc.executeVoid(TestFlows.class, f -> f.boom("disk full")).id();
+        xssRun = fc.execute(TestFlows.class, f -> f.named(XSS)).id();
+        fc.deployments().apply(Deployment.of(TestFlows.class, "etl", "monthly")
+                .withParameters(Map.of("month", 1, "label", "default")));
+        playwright = Playwright.create(new Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
+                .setHeadless(true));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) browser.close();
+        if (playwright != null) playwright.close();
+        if (server != null) server.close();
+        if (fc != null) fc.close();
+    }
+
+    @BeforeEach
+    void openPage() {
+        context = browser.newContext();
+        context.setDefaultTimeout(15_000);
+        page = context.newPage();
+        page.onDialog(d -> {
+            dialogs.add(d.message());
+            d.dismiss();
+        });
+    }
+
+    @AfterEach
+    void closePage() {
+        context.close();
+    }
+
+    private void login(String key) {
+        page.navigate(server.url() + "/runs");
+        assertTrue(page.url().endsWith("/login"), page.url());
+        page.locator("input[name=key]").fill(key);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        page.waitForURL("**/runs");
+    }
+
+    @Test
+    void aWrongKeyDoesNotLogIn() {
+        page.navigate(server.url() + "/login");
+        page.locator("input[name=key]").fill("fck_0123456789abcdef.nope");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        assertTrue(page.locator(".error").textContent().contains("not valid"));
+        page.navigate(server.url() + "/runs");
+        assertTrue(page.url().endsWith("/login"));
+    }
+
+    @Test
+    void filtersTheRunsByFailedOpensOneAndSeesItsGraphAndLogs() {
+        login(readKey);
+        Locator rows = page.locator("tr.run");
+        assertEquals(3, rows.count());
+        page.locator("#state-filter").selectOption("Failed");
+        page.waitForNavigation(() -> page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click());
+        assertTrue(page.url().contains("state=Failed"), page.url());
+        assertEquals(1, rows.count());
+        assertTrue(rows.first().textContent().contains("boom"));
+        assertTrue(rows.first().locator(".state-failed").isVisible());
+
+        rows.first().locator("a").click();
+        page.waitForURL("**/runs/" + failedRun);
+        assertTrue(page.locator("#parameters").textContent().contains("disk full"));
+        page.locator("#logs .log-line").first().waitFor();
+        assertTrue(page.locator("#logs").textContent().contains("about to fail: disk full"));
+        page.locator("#log-status:has-text('run ended')").waitFor();
+
+        page.navigate(server.url() + "/runs/" + etlRun);
+        assertEquals(3, page.locator("#graph svg g.node").count());
+        assertEquals(2, page.locator("#graph svg line.edge").count());
+        assertTrue(page.locator("#task-runs").textContent().contains("join-0"));
+        page.locator("#logs .log-line >> text=label: first").waitFor();
+    }
+
+    @Test
+    void searchesRunsByName() {
+        login(readKey);
+        page.navigate(server.url() + "/runs?name=" + java.net.URLEncoder.encode("alert(1)", java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(1, page.locator("tr.run").count());
+    }
+
+    @Test
+    void showsScriptInARunNameParameterAndLogLineAsTextWithoutRunningIt() {
+        login(readKey);
+        assertTrue(page.locator("tr.run a").allTextContents().contains(XSS));
+        page.navigate(server.url() + "/runs/" + xssRun);
+        assertEquals(XSS, page.locator("#run-name").textContent());
+        assertTrue(page.locator("#parameters").textContent().contains(XSS));
+        page.locator("#logs .log-line >> text=log line: " + XSS).waitFor();
+        assertTrue(page.locator("#run-name").isVisible());
+        assertEquals(List.of(), dialogs);
+        assertEquals(0, page.locator("main script").count());
+    }
+
+    @Test
+    void startsADeploymentRunFromTheFormAndShowsAValidationError() {
+        login(adminKey);
+        page.navigate(server.url() + "/deployments");
+        page.locator("a:has-text('etl/monthly')").click();
+        page.waitForURL("**/deployments/etl/monthly");
+        assertEquals("1", page.locator("input[name='p.month']").inputValue());
+
+        page.locator("input[name='p.month']").fill("13");
+        page.locator("#run").click();
+        assertTrue(page.locator("#run-error").textContent().contains("parameter 'month' = 13"),
+                page.locator("#run-error").textContent());
+        assertEquals("13", page.locator("input[name='p.month']").inputValue());
+
+        page.locator("input[name='p.month']").fill("5");
+        page.locator("input[name='p.label']").fill("from the form");
+        page.locator("#run").click();
+        page.waitForURL("**/runs/*");
+        assertTrue(page.locator("#parameters").textContent().contains("from the form"));
+        assertTrue(page.locator("#run-state").textContent().contains("Scheduled"));
+        assertEquals(1, fc.history().flowRuns(FlowRunQuery.all().deployment("etl/monthly")).size());
+    }
+
+    @Test
+    void cancelsARunningRunWithTheCancelButton() throws Exception {
+        TestFlows.heldStarted = new CountDownLatch(1);
+        ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            Future<FlowRun<Void>> held = exec.submit(() -> fc.executeVoid(TestFlows.class, TestFlows::held));
+            assertTrue(TestFlows.heldStarted.await(30, TimeUnit.SECONDS));
+            UUID id = fc.history().flowRuns(FlowRunQuery.all().flow("held").inStates(StateType.RUNNING)).getFirst().id();
+            login(adminKey);
+            page.navigate(server.url() + "/runs/" + id);
+            assertTrue(page.locator("#run-state").textContent().contains("Running"));
+            page.locator("#logs .log-line >> text=holding").waitFor();
+            page.locator("#cancel").click();
+            assertEquals(StateType.CANCELLED, held.get(30, TimeUnit.SECONDS).state().type());
+            page.navigate(server.url() + "/runs/" + id);
+            assertTrue(page.locator("#run-state").textContent().contains("Cancelled"));
+            assertFalse(page.locator("#cancel").isVisible());
+        } finally {
+            exec.shutdownNow();
+        }
+    }
+
+    @Test
+    void aReadKeysSessionCannotCancel() throws Exception {
+        login(readKey);
+        page.navigate(server.url() + "/runs/" + etlRun);
+        // forge the form a run key would see: the server still refuses it for this session's role
+        page.evaluate("id => { const f = document.createElement('form'); f.method = 'post'; "
+                + "f.action = '/runs/' + id + '/cancel'; document.body.appendChild(f); f.submit(); }", etlRun.toString());
+        page.waitForURL("**/cancel");
+        assertTrue(page.locator("#error").textContent().contains("run role"), page.content());
+    }
+}
