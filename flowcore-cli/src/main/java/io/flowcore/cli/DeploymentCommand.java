@@ -41,6 +41,8 @@ import picocli.CommandLine.Parameters;
  *       description: ...            # optional
  *       retries: 2                  # optional: a crashed run is queued again as a new run, up to 2 times
  *       maxLateness: 6h             # optional: a run not started 6 h after its time is skipped, not started
+ *       overlap: {maxActive: 1, policy: queue}   # optional: at most 1 run active at once; the next waits
+ *       catchup: latest             # optional: none (default), latest, all, or {mode: all, max: 20}
  *       infrastructure:             # optional (default in-process): where a worker runs it
  *         type: process             # or docker (image: ..., memory: 512m, ...)
  *         jvmOptions: [-Xmx512m]
@@ -62,7 +64,7 @@ final class DeploymentCommand extends Subcommand {
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
     private static final List<String> FIELDS = List.of("name", "flowClass", "flowMethod", "parameters", "workQueue",
-            "tags", "description", "schedules", "retries", "maxLateness", "infrastructure", "code");
+            "tags", "description", "schedules", "retries", "maxLateness", "infrastructure", "code", "overlap", "catchup");
 
     @Command(name = "apply", description = "Create or update the deployments of a YAML (or JSON) file.")
     int apply(@Parameters(paramLabel = "FILE", description = "A file with a 'deployments' list.") Path file,
@@ -167,10 +169,64 @@ final class DeploymentCommand extends Subcommand {
                     n.hasNonNull("maxLateness")
                             ? ScheduleJson.duration(text(n, "maxLateness", where, true), where + ".maxLateness") : null)
                     .withInfrastructure(InfraJson.infrastructure(n.get("infrastructure"), where + ".infrastructure"))
-                    .withCode(InfraJson.code(n.get("code"), where + ".code"));
+                    .withCode(InfraJson.code(n.get("code"), where + ".code"))
+                    .withOverlap(overlap(n.get("overlap"), where + ".overlap"))
+                    .withCatchup(catchup(n.get("catchup"), where + ".catchup"));
             out.add(d);
         }
         return out;
+    }
+
+    /** {@code {maxActive: 1, policy: queue}} (policy optional: queue), or null when not given. */
+    static io.flowcore.api.deployment.Overlap overlap(JsonNode n, String where) {
+        if (n == null || n.isNull()) return null;
+        if (!n.isObject()) throw new IllegalArgumentException(where + " must be a mapping like {maxActive: 1, policy: queue}");
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("maxActive") && !f.equals("policy")) {
+                throw new IllegalArgumentException(where + ": unknown field '" + f + "' (fields: [maxActive, policy])");
+            }
+        }
+        JsonNode max = n.get("maxActive");
+        if (max == null || !max.canConvertToExactIntegral() || max.asInt() < 1) {
+            throw new IllegalArgumentException(where + ": 'maxActive' must be a whole number >= 1, not " + max);
+        }
+        JsonNode policy = n.get("policy");
+        try {
+            return new io.flowcore.api.deployment.Overlap(max.asInt(), policy == null || policy.isNull()
+                    ? io.flowcore.api.deployment.Overlap.Policy.QUEUE
+                    : io.flowcore.api.deployment.Overlap.Policy.parse(policy.asText()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code none}, {@code latest}, {@code all} or {@code {mode: all, max: 20}}; null when not given. */
+    static io.flowcore.api.deployment.Catchup catchup(JsonNode n, String where) {
+        if (n == null || n.isNull()) return null;
+        try {
+            if (n.isTextual()) {
+                var mode = io.flowcore.api.deployment.Catchup.Mode.parse(n.asText());
+                return new io.flowcore.api.deployment.Catchup(mode, io.flowcore.api.deployment.Catchup.DEFAULT_MAX);
+            }
+            if (!n.isObject() || !n.hasNonNull("mode")) {
+                throw new IllegalArgumentException("must be none, latest, all or a mapping like {mode: all, max: 20}");
+            }
+            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!f.equals("mode") && !f.equals("max")) {
+                    throw new IllegalArgumentException("unknown field '" + f + "' (fields: [mode, max])");
+                }
+            }
+            JsonNode max = n.get("max");
+            if (max != null && !max.canConvertToExactIntegral()) {
+                throw new IllegalArgumentException("'max' must be a whole number >= 1, not " + max);
+            }
+            return new io.flowcore.api.deployment.Catchup(io.flowcore.api.deployment.Catchup.Mode.parse(n.get("mode").asText()),
+                    max == null ? io.flowcore.api.deployment.Catchup.DEFAULT_MAX : max.asInt());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
     }
 
     private static int retries(JsonNode n, String where) {
@@ -241,6 +297,12 @@ final class DeploymentCommand extends Subcommand {
         if (d.maxLateness() != null) o.put("maxLateness", d.maxLateness().toString());
         o.set("infrastructure", JSON.readTree(InfraJson.toJson(d.infrastructure())));
         if (d.code() != null) o.set("code", JSON.readTree(InfraJson.toJson(d.code())));
+        if (d.overlap() != null) {
+            o.putObject("overlap").put("maxActive", d.overlap().maxActive()).put("policy", d.overlap().policy().yamlName());
+        }
+        if (d.catchup().mode() != io.flowcore.api.deployment.Catchup.Mode.NONE) {
+            o.putObject("catchup").put("mode", d.catchup().mode().yamlName()).put("max", d.catchup().max());
+        }
         if (d.parameterSchema() != null) o.set("parameterSchema", JSON.readTree(d.parameterSchema()));
         return o;
     }
@@ -280,7 +342,7 @@ final class DeploymentCommand extends Subcommand {
             Map<String, Object> params = JSON.readValue(d.parametersJson(), LinkedHashMap.class);
             Deployment next = new Deployment(d.flowClass(), d.flowMethod(), d.name(), params,
                     d.tags(), d.workQueue(), d.description(), List.of(s), d.retries(), d.maxLateness(),
-                    d.infrastructure(), d.code());
+                    d.infrastructure(), d.code(), d.overlap(), d.catchup());
             // Code kept in storage: its classes come from there, as for apply
             DeploymentRecord r = next.code() != null
                     ? io.flowcore.engine.FlowCodeUpload.apply(fc, next, storedCode(fc, next)) : fc.deployments().apply(next);

@@ -55,6 +55,12 @@ public final class FlowcoreCli {
 
     /** @param sendNotifications whether this engine delivers due notifications in the background (workers do) */
     io.flowcore.engine.Flowcore engine(boolean sendNotifications) {
+        return engine(sendNotifications, cfg -> { });
+    }
+
+    /** @param more further settings of this command (a worker's retention) */
+    io.flowcore.engine.Flowcore engine(boolean sendNotifications,
+                                       java.util.function.Consumer<io.flowcore.engine.FlowcoreConfig> more) {
         installClasspath();
         String url = database != null ? database : env.get("FLOWCORE_DATABASE_URL");
         Path h = home();
@@ -65,6 +71,7 @@ public final class FlowcoreCli {
                 cfg.database(url, env.getOrDefault("FLOWCORE_DATABASE_USER", null),
                         env.getOrDefault("FLOWCORE_DATABASE_PASSWORD", null));
             }
+            more.accept(cfg);
         });
     }
 

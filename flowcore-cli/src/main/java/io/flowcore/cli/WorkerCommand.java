@@ -25,9 +25,16 @@ final class WorkerCommand extends Subcommand {
               @Option(names = "--grace", defaultValue = "30", description = "Seconds running runs get to finish on "
                       + "shutdown (default 30).") int grace,
               @Option(names = "--no-scheduler", description = "Do not create the runs of deployments' schedules "
-                      + "(other workers do).") boolean noScheduler) throws InterruptedException {
+                      + "(other workers do).") boolean noScheduler,
+              @Option(names = "--retention", paramLabel = "AGE", description = "Delete, hourly (and with --run-once "
+                      + "before it runs), the runs that ended more than AGE ago, e.g. 90d, 12h or P90D (default: keep).")
+              String retention) throws InterruptedException {
         var out = out();
-        try (Flowcore fc = cli.engine(true)) {
+        java.time.Duration keep = retention == null ? null
+                : io.flowcore.engine.schedule.ScheduleJson.duration(retention, "--retention");
+        try (Flowcore fc = cli.engine(true, cfg -> {
+            if (keep != null) cfg.retention(keep);
+        })) {
             warnAboutUnknownQueues(fc, queues);
             Worker w = fc.worker(o -> {
                 o.queues(queues == null ? new String[0] : queues.toArray(String[]::new))

@@ -178,7 +178,8 @@ class DeploymentCommandTests extends CliTestSupport {
             String settings = "{\"sourceBaseUrl\": \"" + server.baseUri() + "\", \"workDir\": \""
                     + home.resolve("taxi") + "\", \"lakeBlock\": \"taxi-lake\", \"warehouseBlock\": \"taxi-warehouse\", "
                     + "\"warehouseTable\": \"rides\", \"sqlBlock\": \"taxi-postgres\"}";
-            assertEquals(0, run("deployment", "run", "etl-parent-flow/monthly", "--param", "settings=" + settings),
+            assertEquals(0, run("deployment", "run", "etl-parent-flow/monthly", "--param", "settings=" + settings,
+                    "--param", "year=2021", "--param", "months=[1]"), // the file's are templates for scheduled runs
                     err.toString());
             assertEquals(0, run("worker", "start", "--queue", "taxi", "--run-once"), err.toString());
         }

@@ -179,7 +179,7 @@ public final class Flowcore implements AutoCloseable {
      * @param options e.g. {@code o -> o.queues("taxi").limit(4)}
      */
     public Worker worker(Consumer<Worker.Options> options) {
-        return Worker.create(engine, options);
+        return Worker.create(engine, options, config.retention);
     }
 
     /**

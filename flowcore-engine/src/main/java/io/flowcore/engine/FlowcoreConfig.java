@@ -39,6 +39,8 @@ public final class FlowcoreConfig {
     private int inlineResultLimit = 64 << 10;
     Duration notificationPolling = Duration.ofSeconds(2);
     int notifierFailureLimit = 10;
+    /** Runs that ended longer ago are deleted by this engine's workers; null: kept. */
+    Duration retention;
     private InstantSource clock = InstantSource.system();
     private Sleeper sleeper = Sleeper.SYSTEM;
     private Duration heartbeatInterval = Duration.ofSeconds(5);
@@ -224,6 +226,21 @@ public final class FlowcoreConfig {
         checkNotSealed();
         if (failures < 1) throw new IllegalArgumentException("notifierFailureLimit must be at least 1: " + failures);
         this.notifierFailureLimit = failures;
+        return this;
+    }
+
+    /**
+     * Retention: every worker of this engine deletes, in the background (hourly, and before
+     * {@link Worker#runOnce()}), the flow runs that ended more than {@code age} ago, with their task runs,
+     * state history, logs and notification events, as {@code flowcore flow-run delete --older-than} does. Off
+     * unless set; runs that have not ended are never deleted. Large results in the result store are not deleted.
+     *
+     * @throws IllegalArgumentException unless {@code age} is more than zero
+     */
+    public FlowcoreConfig retention(Duration age) {
+        checkNotSealed();
+        if (!age.isPositive()) throw new IllegalArgumentException("retention must be more than zero: " + age);
+        this.retention = age;
         return this;
     }
 

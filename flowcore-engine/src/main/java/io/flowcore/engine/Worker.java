@@ -21,9 +21,12 @@ import java.util.function.Consumer;
  */
 public final class Worker implements AutoCloseable {
     private final WorkerLoop loop;
+    /** Deletes old ended runs (FlowcoreConfig.retention); null when retention is off. */
+    private final io.flowcore.engine.schedule.Pruner pruner;
 
-    Worker(WorkerLoop loop) {
+    Worker(WorkerLoop loop, io.flowcore.engine.schedule.Pruner pruner) {
         this.loop = loop;
+        this.pruner = pruner;
     }
 
     /** What a worker serves and how much it runs at once. */
@@ -88,16 +91,20 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    static Worker create(io.flowcore.engine.run.Engine engine, Consumer<Options> settings) {
+    static Worker create(io.flowcore.engine.run.Engine engine, Consumer<Options> settings, Duration retention) {
         Options o = new Options();
         settings.accept(o);
+        var clock = new io.flowcore.engine.run.DeploymentService(engine);
+        var pruner = retention == null ? null : new io.flowcore.engine.schedule.Pruner(engine.store(), clock::now,
+                retention, io.flowcore.engine.schedule.Pruner.DEFAULT_INTERVAL, o.pollInterval);
         return new Worker(new WorkerLoop(engine, o.queues, o.limit, o.pollInterval, o.shutdownGrace, o.scheduling,
-                o.schedulerInterval));
+                o.schedulerInterval), pruner);
     }
 
     /** Starts claiming and executing runs in the background; returns this worker. */
     public Worker start() {
         loop.start();
+        if (pruner != null) pruner.start();
         return this;
     }
 
@@ -107,6 +114,7 @@ public final class Worker implements AutoCloseable {
      * @return how many runs it executed
      */
     public long runOnce() throws InterruptedException {
+        if (pruner != null) pruner.pruneOnce();
         return loop.runOnce();
     }
 
@@ -117,12 +125,14 @@ public final class Worker implements AutoCloseable {
 
     /** Stops claiming and waits up to {@code grace} for running runs; true when they all ended. */
     public boolean stop(Duration grace) throws InterruptedException {
+        if (pruner != null) pruner.close();
         return loop.stop(grace);
     }
 
     /** {@link #stop} with a 30 s grace period. */
     @Override
     public void close() {
+        if (pruner != null) pruner.close();
         loop.close();
     }
 }

@@ -325,6 +325,22 @@ class SchedulesTests {
         }
 
         @Test
+        void aPassCreatesOnlyTheMissingRunWhoseIntervalStartsAtTheInstantBefore() {
+            FakeClock clock = new FakeClock(ny("2021-01-15T00:00"));
+            try (Flowcore fc = Flowcore.create(cfg -> { cfg.home(home.resolve("m")).clock(clock); store().accept(cfg); })) {
+                fc.deployments().apply(monthly()); // February, March, April
+                assertEquals(0, fc.deployments().schedule(), "everything due is there");
+                clock.set(ny("2021-02-02T00:00"));
+                assertEquals(1, fc.deployments().schedule(), "three ahead again: only 1 May is missing");
+                FlowRunRecord may = runs(fc).getLast();
+                assertEquals(ny("2021-05-01T05:00"), may.state().scheduledTime());
+                assertEquals("{\"months\":[4],\"year\":2021}", may.parametersJson(), "May's run loads April");
+                assertEquals(4, runs(fc).size());
+                assertEquals(0, fc.deployments().schedule());
+            }
+        }
+
+        @Test
         void aRunPastTheMaximumLatenessIsSkippedInTheDatabase() {
             FakeClock clock = new FakeClock(ny("2021-01-15T00:00"));
             try (Flowcore fc = Flowcore.create(cfg -> { cfg.home(home.resolve("s")).clock(clock); store().accept(cfg); })) {

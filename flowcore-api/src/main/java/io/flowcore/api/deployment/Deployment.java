@@ -31,10 +31,13 @@ import java.util.Objects;
  *                    ends Cancelled named Skipped, with the reason (null: no limit)
  * @param infrastructure where a claimed run executes ({@link Infrastructure#inProcess()} unless set)
  * @param code        where the flow's code is kept, when the worker does not have it (null: on the classpath)
+ * @param overlap     how many of its runs may be active at once (null: no limit)
+ * @param catchup     what a scheduler does about instants missed while none ran ({@link Catchup#none()} unless set)
  */
 public record Deployment(String flowClass, String flowMethod, String name, Map<String, Object> parameters,
                          List<String> tags, String workQueue, String description, List<Schedule> schedules,
-                         int retries, java.time.Duration maxLateness, Infrastructure infrastructure, FlowCode code) {
+                         int retries, java.time.Duration maxLateness, Infrastructure infrastructure, FlowCode code,
+                         Overlap overlap, Catchup catchup) {
     public Deployment {
         Objects.requireNonNull(flowClass, "flowClass");
         Objects.requireNonNull(flowMethod, "flowMethod");
@@ -49,6 +52,24 @@ public record Deployment(String flowClass, String flowMethod, String name, Map<S
             throw new IllegalArgumentException("deployment maxLateness must be > 0: " + maxLateness);
         }
         infrastructure = infrastructure == null ? Infrastructure.inProcess() : infrastructure;
+        catchup = catchup == null ? Catchup.none() : catchup;
+    }
+
+    /** A deployment whose missed instants are not run. */
+    public Deployment(String flowClass, String flowMethod, String name, Map<String, Object> parameters,
+                      List<String> tags, String workQueue, String description, List<Schedule> schedules,
+                      int retries, java.time.Duration maxLateness, Infrastructure infrastructure, FlowCode code,
+                      Overlap overlap) {
+        this(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries, maxLateness,
+                infrastructure, code, overlap, null);
+    }
+
+    /** A deployment without a limit on its active runs. */
+    public Deployment(String flowClass, String flowMethod, String name, Map<String, Object> parameters,
+                      List<String> tags, String workQueue, String description, List<Schedule> schedules,
+                      int retries, java.time.Duration maxLateness, Infrastructure infrastructure, FlowCode code) {
+        this(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries, maxLateness,
+                infrastructure, code, null);
     }
 
     /** A deployment that runs in the worker's JVM from its classpath. */
@@ -90,45 +111,57 @@ public record Deployment(String flowClass, String flowMethod, String name, Map<S
     }
 
     public Deployment withParameters(Map<String, ?> p) {
-        return new Deployment(flowClass, flowMethod, name, new LinkedHashMap<>(p), tags, workQueue, description, schedules, retries, maxLateness, infrastructure, code);
+        return new Deployment(flowClass, flowMethod, name, new LinkedHashMap<>(p), tags, workQueue, description, schedules, retries, maxLateness, infrastructure, code, overlap, catchup);
     }
 
     public Deployment withTags(String... t) {
-        return new Deployment(flowClass, flowMethod, name, parameters, List.of(t), workQueue, description, schedules, retries, maxLateness, infrastructure, code);
+        return new Deployment(flowClass, flowMethod, name, parameters, List.of(t), workQueue, description, schedules, retries, maxLateness, infrastructure, code, overlap, catchup);
     }
 
     public Deployment withWorkQueue(String queue) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, queue, description, schedules, retries, maxLateness, infrastructure, code);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, queue, description, schedules, retries, maxLateness, infrastructure, code, overlap, catchup);
     }
 
     public Deployment withDescription(String d) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, d, schedules, retries, maxLateness, infrastructure, code);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, d, schedules, retries, maxLateness, infrastructure, code, overlap, catchup);
     }
 
     /** This deployment with exactly these schedules (none: it runs only when asked). */
     public Deployment withSchedules(Schedule... s) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, List.of(s), retries, maxLateness, infrastructure, code);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, List.of(s), retries, maxLateness, infrastructure, code, overlap, catchup);
     }
 
     /** This deployment with runs skipped when no worker started them within {@code d} of their time. */
     public Deployment withMaxLateness(java.time.Duration d) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries, d, infrastructure, code);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries, d, infrastructure, code, overlap, catchup);
     }
 
     /** This deployment with crashed runs queued again, up to {@code n} times per original run. */
     public Deployment withRetries(int n) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, n, maxLateness, infrastructure, code);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, n, maxLateness, infrastructure, code, overlap, catchup);
     }
 
     /** This deployment with its runs executed on {@code i} (a child JVM, a container) instead of in the worker. */
     public Deployment withInfrastructure(Infrastructure i) {
         return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries,
-                maxLateness, i, code);
+                maxLateness, i, code, overlap, catchup);
     }
 
     /** This deployment with its code downloaded from {@code c} by the infrastructure that runs it. */
     public Deployment withCode(FlowCode c) {
         return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries,
-                maxLateness, infrastructure, c);
+                maxLateness, infrastructure, c, overlap, catchup);
+    }
+
+    /** This deployment with at most {@code o.maxActive()} runs active at once, over every worker (null: no limit). */
+    public Deployment withOverlap(Overlap o) {
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries,
+                maxLateness, infrastructure, code, o, catchup);
+    }
+
+    /** This deployment with instants missed while no scheduler ran created as {@code c} says. */
+    public Deployment withCatchup(Catchup c) {
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries,
+                maxLateness, infrastructure, code, overlap, c);
     }
 }

@@ -26,16 +26,39 @@ import java.util.List;
  * @param maxLateness    how late a run may start before it is skipped, or null for no limit
  * @param infrastructure where a claimed run executes
  * @param code           where the flow's code is kept, or null when it is on the worker's classpath
+ * @param overlap        how many of its runs may be active at once, or null for no limit
+ * @param catchup        what a scheduler does about instants missed while none ran
  */
 public record DeploymentRecord(String id, String flowName, String name, int version, String flowClass,
                                String flowMethod, String parametersJson, List<String> tags, String workQueue,
                                String description, String contentHash, Instant createdAt, String parameterSchema,
                                List<Schedule> schedules, int retries, java.time.Duration maxLateness,
-                               Infrastructure infrastructure, FlowCode code) {
+                               Infrastructure infrastructure, FlowCode code, Overlap overlap, Catchup catchup) {
     public DeploymentRecord {
         tags = List.copyOf(tags);
         schedules = schedules == null ? List.of() : List.copyOf(schedules);
         infrastructure = infrastructure == null ? Infrastructure.inProcess() : infrastructure;
+        catchup = catchup == null ? Catchup.none() : catchup;
+    }
+
+    /** A record whose missed instants are not run. */
+    public DeploymentRecord(String id, String flowName, String name, int version, String flowClass, String flowMethod,
+                            String parametersJson, List<String> tags, String workQueue, String description,
+                            String contentHash, Instant createdAt, String parameterSchema, List<Schedule> schedules,
+                            int retries, java.time.Duration maxLateness, Infrastructure infrastructure, FlowCode code,
+                            Overlap overlap) {
+        this(id, flowName, name, version, flowClass, flowMethod, parametersJson, tags, workQueue, description,
+                contentHash, createdAt, parameterSchema, schedules, retries, maxLateness, infrastructure, code, overlap,
+                null);
+    }
+
+    /** A record without a limit on its active runs. */
+    public DeploymentRecord(String id, String flowName, String name, int version, String flowClass, String flowMethod,
+                            String parametersJson, List<String> tags, String workQueue, String description,
+                            String contentHash, Instant createdAt, String parameterSchema, List<Schedule> schedules,
+                            int retries, java.time.Duration maxLateness, Infrastructure infrastructure, FlowCode code) {
+        this(id, flowName, name, version, flowClass, flowMethod, parametersJson, tags, workQueue, description,
+                contentHash, createdAt, parameterSchema, schedules, retries, maxLateness, infrastructure, code, null);
     }
 
     /** A record of a deployment run in the worker's JVM. */
@@ -84,7 +107,7 @@ public record DeploymentRecord(String id, String flowName, String name, int vers
     public DeploymentRecord withVersion(int v) {
         return new DeploymentRecord(id, flowName, name, v, flowClass, flowMethod, parametersJson, tags, workQueue,
                 description, contentHash, createdAt, parameterSchema, schedules, retries, maxLateness, infrastructure,
-                code);
+                code, overlap, catchup);
     }
 
     /** {@code <flow-name>/<deployment-name>}. */

@@ -83,6 +83,36 @@ public interface DeploymentStore {
     int deleteUnclaimedScheduleRuns(DeploymentRecord current, Set<String> keep, Instant after);
 
     /**
+     * The runs schedules created that are scheduled after {@code after}, of every deployment, counted per
+     * deployment, schedule and version: what a scheduler pass reads once, to create only the runs that are
+     * missing and to see which deployments have future runs to replace.
+     */
+    List<FutureScheduleRuns> futureScheduleRuns(Instant after);
+
+    /**
+     * The latest instant before {@code before} at which each schedule of deployment {@code flowName/name}
+     * created a run, by schedule key: where the instants a scheduler missed while none ran start.
+     */
+    java.util.Map<String, Instant> lastScheduleRuns(String flowName, String name, Instant before);
+
+    /**
+     * Some runs one schedule of a deployment created, all of one version, as {@link #futureScheduleRuns} counts them.
+     *
+     * @param scheduleKey  names the schedule, as in {@link ScheduleRun}
+     * @param deploymentId the version the runs are of; null for runs that are gone (their deployment was removed)
+     * @param runs         how many
+     * @param waiting      how many of them wait for a worker (Scheduled, unclaimed)
+     * @param last         the latest scheduled instant among them
+     */
+    record FutureScheduleRuns(String flowName, String deploymentName, String scheduleKey, String deploymentId, int runs,
+                              int waiting, Instant last) {
+        /** The deployment's full name, {@code <flow>/<deployment>}. */
+        public String fullName() {
+            return flowName + "/" + deploymentName;
+        }
+    }
+
+    /**
      * A run a schedule creates.
      *
      * @param run         Scheduled at {@code instant}

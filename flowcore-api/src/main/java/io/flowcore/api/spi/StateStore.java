@@ -126,6 +126,15 @@ public interface StateStore extends AutoCloseable {
         throw new UnsupportedOperationException("the " + name() + " store does not delete runs");
     }
 
+    /**
+     * {@link #deleteEndedRuns(java.time.Instant, java.util.Collection, boolean)}, at most {@code limit} runs,
+     * oldest first: a pruner deletes in batches, so a large backlog is never read at once.
+     */
+    default List<FlowRunRecord> deleteEndedRuns(java.time.Instant before, java.util.Collection<String> states,
+                                                boolean dryRun, int limit) {
+        throw new UnsupportedOperationException("the " + name() + " store does not delete runs");
+    }
+
     /** Waits until every write made before the call is visible to queries (and durable). */
     void flush();
 

@@ -242,6 +242,38 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
     }
 
     @Override
+    public List<FutureScheduleRuns> futureScheduleRuns(java.time.Instant after) {
+        synchronized (claims) {
+            Map<List<String>, FutureScheduleRuns> groups = new HashMap<>();
+            for (Map<String, ScheduleRun> slots : scheduleRuns.values()) {
+                for (ScheduleRun r : slots.values()) {
+                    if (!r.instant().isAfter(after)) continue;
+                    String version = flowRuns.containsKey(r.run().id()) ? r.deployment().id() : null;
+                    int waits = waiting.containsKey(r.run().id()) ? 1 : 0;
+                    groups.merge(java.util.Arrays.asList(r.deployment().flowName(), r.deployment().name(), r.scheduleKey(), version),
+                            new FutureScheduleRuns(r.deployment().flowName(), r.deployment().name(), r.scheduleKey(), version,
+                                    1, waits, r.instant()),
+                            (x, y) -> new FutureScheduleRuns(x.flowName(), x.deploymentName(), x.scheduleKey(),
+                                    x.deploymentId(), x.runs() + y.runs(), x.waiting() + y.waiting(),
+                                    x.last().isAfter(y.last()) ? x.last() : y.last()));
+                }
+            }
+            return List.copyOf(groups.values());
+        }
+    }
+
+    @Override
+    public Map<String, java.time.Instant> lastScheduleRuns(String flowName, String name, java.time.Instant before) {
+        synchronized (claims) {
+            Map<String, java.time.Instant> out = new HashMap<>();
+            for (ScheduleRun r : scheduleRuns.getOrDefault(flowName + "/" + name, Map.of()).values()) {
+                if (r.instant().isBefore(before)) out.merge(r.scheduleKey(), r.instant(), (a, b) -> a.isAfter(b) ? a : b);
+            }
+            return out;
+        }
+    }
+
+    @Override
     public int deleteUnclaimedScheduleRuns(DeploymentRecord current, java.util.Set<String> keep, java.time.Instant after) {
         synchronized (claims) {
             Map<String, ScheduleRun> slots = scheduleRuns.getOrDefault(current.fullName(), new HashMap<>());
@@ -309,6 +341,7 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
                                      int limit) {
         synchronized (claims) {
             InMemoryWorkQueues.Plan plan = workQueues.plan(queues, flowRuns.values());
+            Map<String, Integer> room = overlapRoom();
             List<FlowRunRecord> due = waiting.entrySet().stream()
                     .filter(e -> plan.serves(e.getValue()))
                     .map(e -> Map.entry(flowRuns.get(e.getKey()), e.getValue()))
@@ -317,8 +350,11 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
                     .sorted(Comparator.comparing((Map.Entry<FlowRunRecord, String> e) -> plan.priority(e.getValue()))
                             .thenComparing(e -> e.getKey().state().scheduledTime())
                             .thenComparing(e -> e.getKey().createdAt()))
-                    .filter(e -> plan.take(e.getValue()))
-                    .limit(limit).map(Map.Entry::getKey).toList();
+                    .filter(e -> room.getOrDefault(workQueues.deploymentOf(e.getKey().id()), 1) > 0
+                            && plan.take(e.getValue()))
+                    .limit(limit)
+                    .peek(e -> room.computeIfPresent(workQueues.deploymentOf(e.getKey().id()), (k, v) -> v - 1))
+                    .map(Map.Entry::getKey).toList();
             List<ClaimedRun> out = new ArrayList<>();
             for (FlowRunRecord r : due) {
                 State pending = State.of(StateType.PENDING, now);
@@ -328,6 +364,24 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
             }
             return out;
         }
+    }
+
+    /* How many more runs each deployment with an overlap limit (its newest version's) may start now: its
+     * limit less its active runs (Pending, Running, Cancelling) of every version. Called holding `claims`. */
+    private Map<String, Integer> overlapRoom() {
+        Map<String, DeploymentRecord> newest = new HashMap<>();
+        for (DeploymentRecord d : deploymentVersions) newest.merge(d.fullName(), d, (a, b) -> a.version() >= b.version() ? a : b);
+        Map<String, Integer> room = new HashMap<>();
+        newest.forEach((name, d) -> {
+            if (d.overlap() != null) room.put(name, d.overlap().maxActive());
+        });
+        if (room.isEmpty()) return room;
+        for (FlowRunRecord r : flowRuns.values()) {
+            StateType t = r.state().type();
+            if (t != StateType.PENDING && t != StateType.RUNNING && t != StateType.CANCELLING) continue;
+            room.computeIfPresent(String.valueOf(workQueues.deploymentOf(r.id())), (k, v) -> v - 1);
+        }
+        return room;
     }
 
     @Override
@@ -546,12 +600,19 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
     @Override
     public List<FlowRunRecord> deleteEndedRuns(java.time.Instant before, java.util.Collection<String> states,
                                                boolean dryRun) {
+        return deleteEndedRuns(before, states, dryRun, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public List<FlowRunRecord> deleteEndedRuns(java.time.Instant before, java.util.Collection<String> states,
+                                               boolean dryRun, int limit) {
         synchronized (claims) {
             List<FlowRunRecord> chosen = flowRuns.values().stream()
                     .filter(r -> r.state().isFinal() && r.createdAt().isBefore(before))
                     .filter(r -> states.isEmpty() || states.stream().anyMatch(s -> s.equalsIgnoreCase(r.state().name())
                             || s.equalsIgnoreCase(r.state().type().name())))
-                    .sorted(Comparator.comparing(FlowRunRecord::createdAt).thenComparing(FlowRunRecord::id)).toList();
+                    .sorted(Comparator.comparing(FlowRunRecord::createdAt).thenComparing(FlowRunRecord::id))
+                    .limit(limit).toList();
             if (dryRun) return chosen;
             for (FlowRunRecord r : chosen) {
                 for (TaskRunRecord t : taskRunsByFlow.getOrDefault(r.id(), List.of())) {

@@ -29,11 +29,14 @@ final class JdbcRetention {
         this.pool = pool;
     }
 
-    List<FlowRunRecord> deleteEndedRuns(Instant before, Collection<String> states, boolean dryRun) {
+    /** @param limit at most this many runs, oldest first (the state filter applies in the database only without states) */
+    List<FlowRunRecord> deleteEndedRuns(Instant before, Collection<String> states, boolean dryRun, int limit) {
         List<FlowRunRecord> ended = dialect.inPooledTransaction(pool, "find ended runs", c -> {
             List<FlowRunRecord> out = new ArrayList<>();
+            boolean limited = states.isEmpty() && limit < Integer.MAX_VALUE;
             try (PreparedStatement ps = c.prepareStatement("SELECT " + StoreReader.FLOW_COLS + " FROM flow_runs "
-                    + "WHERE created_at < ? AND state_type IN " + FINAL + " ORDER BY created_at, id")) {
+                    + "WHERE created_at < ? AND state_type IN " + FINAL + " ORDER BY created_at, id"
+                    + (limited ? " LIMIT " + limit : ""))) {
                 ps.setLong(1, Columns.nanos(before));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) out.add(StoreReader.flowRun(rs));
@@ -42,7 +45,7 @@ final class JdbcRetention {
             return out;
         });
         List<FlowRunRecord> chosen = ended.stream().filter(r -> states.isEmpty() || states.stream().anyMatch(s ->
-                s.equalsIgnoreCase(r.state().name()) || s.equalsIgnoreCase(r.state().type().name()))).toList();
+                s.equalsIgnoreCase(r.state().name()) || s.equalsIgnoreCase(r.state().type().name()))).limit(limit).toList();
         if (dryRun) return chosen;
         for (int from = 0; from < chosen.size(); from += CHUNK) {
             List<FlowRunRecord> chunk = chosen.subList(from, Math.min(chosen.size(), from + CHUNK));
@@ -62,6 +65,8 @@ final class JdbcRetention {
                 + "(SELECT id FROM task_runs WHERE flow_run_id IN (" + stillEnded + "))");
         Dialect.exec(c, "DELETE FROM run_logs WHERE flow_run_id IN (" + stillEnded + ")");
         Dialect.exec(c, "DELETE FROM notification_events WHERE flow_run_id IN (" + stillEnded + ")");
+        // the schedule keys of pruned runs go too: they would otherwise grow by one row per scheduled run forever
+        Dialect.exec(c, "DELETE FROM schedule_runs WHERE flow_run_id IN (" + stillEnded + ")");
         Dialect.exec(c, "DELETE FROM task_runs WHERE flow_run_id IN (" + stillEnded + ")");
         Dialect.exec(c, "DELETE FROM flow_runs WHERE id IN " + ids + " AND state_type IN " + FINAL);
     }

@@ -96,6 +96,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     private final JdbcNotifications notifications;
     private final JdbcRetention retention;
     private final JdbcWorkQueues workQueues;
+    private final JdbcScheduleRunKeys scheduleRunKeys;
     private final JdbcApiKeys apiKeys;
     /** Wakes workers when runs are queued (PostgreSQL only; null on SQLite, whose workers poll). */
     private final PgRunWakeups wakeups;
@@ -116,6 +117,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
         this.workQueues = new JdbcWorkQueues(dialect, readers);
         this.apiKeys = new JdbcApiKeys(dialect, readers);
         this.retention = new JdbcRetention(dialect, readers);
+        this.scheduleRunKeys = new JdbcScheduleRunKeys(dialect, readers);
         this.wakeups = dialect == Dialect.POSTGRESQL ? new PgRunWakeups(readers) : null;
         this.writer = writer;
         this.resources = resources;
@@ -420,6 +422,17 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    public List<FutureScheduleRuns> futureScheduleRuns(Instant after) {
+        flush(); // a run this process just claimed shows as claimed
+        return scheduleRunKeys.read(after);
+    }
+
+    @Override
+    public Map<String, Instant> lastScheduleRuns(String flowName, String name, Instant before) {
+        return scheduleRunKeys.last(flowName, name, before);
+    }
+
+    @Override
     public int deleteUnclaimedScheduleRuns(DeploymentRecord current, java.util.Set<String> keep, java.time.Instant after) {
         return deployments.deleteUnclaimedScheduleRuns(current, keep, after);
     }
@@ -692,7 +705,13 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
 
     @Override
     public List<FlowRunRecord> deleteEndedRuns(Instant before, java.util.Collection<String> states, boolean dryRun) {
+        return deleteEndedRuns(before, states, dryRun, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public List<FlowRunRecord> deleteEndedRuns(Instant before, java.util.Collection<String> states, boolean dryRun,
+                                               int limit) {
         flush(); // the writes queued for these runs are in before they go
-        return retention.deleteEndedRuns(before, states, dryRun);
+        return retention.deleteEndedRuns(before, states, dryRun, limit);
     }
 }

@@ -27,7 +27,8 @@ final class Migrations {
             "V9__deployment_retries.sql",
             "V10__deployment_max_lateness.sql",
             "V11__deployment_infrastructure.sql",
-            "V12__api_keys.sql");
+            "V12__api_keys.sql",
+            "V13__deployment_overlap_catchup.sql");
 
     private static final String RESOURCE_DIR = "migrations/";
 

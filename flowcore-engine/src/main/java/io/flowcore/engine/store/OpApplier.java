@@ -91,7 +91,7 @@ final class OpApplier {
         long quarantined;
     }
 
-    private record History(UUID runId, long seq, State state) {
+    record History(UUID runId, long seq, State state) {
     }
 
     /** A run's newest state within the batch; for task runs also the batch's first seq and its history lines. */
@@ -379,7 +379,7 @@ final class OpApplier {
         insertHistory(c, List.of(new History(runId, seq, s)));
     }
 
-    private static void insertHistory(Connection c, List<History> rows) throws SQLException {
+    static void insertHistory(Connection c, List<History> rows) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT_HISTORY)) {
             for (History h : rows) {
                 ps.setString(1, h.runId().toString());
