@@ -60,7 +60,7 @@ final class Auth {
     void check(Context ctx) {
         Role needed = null;
         for (RouteRole r : ctx.routeRoles()) {
-            if (r instanceof Role role && (needed == null || role.ordinal() < needed.ordinal())) needed = role;
+            if (r instanceof Router.Needs(Role role) && (needed == null || role.ordinal() < needed.ordinal())) needed = role;
         }
         if (needed == null) return; // a public route: login, static files, health, the OpenAPI document
         boolean api = ctx.path().startsWith("/api/");

@@ -1,10 +1,9 @@
 package io.flowcore.server;
 
-import io.javalin.security.RouteRole;
 import java.util.Locale;
 
 /** What an API key may do; each role may do everything the roles before it may. */
-public enum Role implements RouteRole {
+public enum Role {
     /** Look at runs, deployments, queues, blocks (secrets masked) and rules. */
     READ,
     /** Also start, cancel and retry runs. */

@@ -22,18 +22,27 @@ final class Router {
 
     /** No role: a public route. */
     void get(String path, Handler h, Role... roles) {
-        routes.get(path, h, roles);
+        routes.get(path, h, Needs.of(roles));
         registered.add(new Route("GET", path));
     }
 
     void post(String path, Handler h, Role... roles) {
-        routes.post(path, h, roles);
+        routes.post(path, h, Needs.of(roles));
         registered.add(new Route("POST", path));
     }
 
     void sse(String path, Consumer<SseClient> client, Role... roles) {
-        routes.sse(path, client, roles);
+        routes.sse(path, client, Needs.of(roles));
         registered.add(new Route("GET", path));
+    }
+
+    /** A route's role as Javalin carries it; kept apart so that {@link Role}, which is API, shows no Javalin type. */
+    record Needs(Role role) implements io.javalin.security.RouteRole {
+        static Needs[] of(Role... roles) {
+            Needs[] n = new Needs[roles.length];
+            for (int i = 0; i < roles.length; i++) n[i] = new Needs(roles[i]);
+            return n;
+        }
     }
 
     List<Route> registered() {
