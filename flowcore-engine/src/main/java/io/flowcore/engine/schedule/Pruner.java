@@ -49,7 +49,9 @@ public final class Pruner implements AutoCloseable {
 
     /** Deletes, in batches, every run that ended more than the retention ago; returns how many it deleted. */
     public synchronized int pruneOnce() {
-        Instant before = clock.instant().minus(retention);
+        // One reading of the clock: the next pass is due an interval after the instant this one pruned up to
+        Instant now = clock.instant();
+        Instant before = now.minus(retention);
         int total = 0;
         while (true) {
             List<FlowRunRecord> gone = store.deleteEndedRuns(before, List.of(), false, BATCH);
@@ -57,7 +59,7 @@ public final class Pruner implements AutoCloseable {
             if (gone.size() < BATCH) break;
         }
         if (total > 0) LOG.info("retention: deleted {} run(s) that ended before {} (older than {})", total, before, retention);
-        nextPass = clock.instant().plus(interval);
+        nextPass = now.plus(interval);
         return total;
     }
 
