@@ -62,15 +62,13 @@ public final class FlowcoreCli {
     io.flowcore.engine.Flowcore engine(boolean sendNotifications,
                                        java.util.function.Consumer<io.flowcore.engine.FlowcoreConfig> more) {
         installClasspath();
-        String url = database != null ? database : env.get("FLOWCORE_DATABASE_URL");
         Path h = home();
+        // The store's variables are read where child JVMs read them (FlowcoreConfig.environment); --database wins
+        Map<String, String> store = new java.util.HashMap<>(env);
+        if (database != null) store.put("FLOWCORE_DATABASE_URL", database);
         return io.flowcore.engine.Flowcore.create(cfg -> {
-            cfg.home(h);
+            cfg.environment(store).home(h);
             if (!sendNotifications) cfg.notificationPolling(java.time.Duration.ZERO);
-            if (url != null && !url.isBlank()) {
-                cfg.database(url, env.getOrDefault("FLOWCORE_DATABASE_USER", null),
-                        env.getOrDefault("FLOWCORE_DATABASE_PASSWORD", null));
-            }
             more.accept(cfg);
         });
     }

@@ -37,8 +37,8 @@ public final class ChildRun {
         boolean hooksOnly = crashHooks;
         int code;
         try (Flowcore fc = Flowcore.create(cfg -> cfg.environment(System.getenv()).notificationPolling(java.time.Duration.ZERO))) {
-            if (hooksOnly) fc.engineForTest().runCrashHooksForWorker(id);
-            else fc.engineForTest().executeForWorker(id, epoch);
+            if (hooksOnly) fc.engine().runCrashHooksForWorker(id);
+            else fc.engine().executeForWorker(id, epoch);
             code = 0;
         } catch (Throwable t) {
             System.err.println("flowcore: the flow run's JVM failed: " + t);

@@ -158,6 +158,11 @@ public final class Flowcore implements AutoCloseable {
         return engine;
     }
 
+    /** The engine behind this façade, for {@link ChildRun} (same package, not API). */
+    Engine engine() {
+        return engine;
+    }
+
     /** The deployments kept in this engine's store. */
     public synchronized Deployments deployments() {
         if (deployments == null) {

@@ -31,10 +31,7 @@ final class CrashHooksElsewhere {
                 Launcher.LaunchedRun child = launcher.launch(new Launcher.Launch(run, deployment,
                         deployment.infrastructure(), "io.flowcore.engine.ChildRun",
                         List.of("--crash-hooks", "--flow-run", run.id().toString()), engine.childEnvironment,
-                        DelegatedRun.code(engine, deployment), (stderr, line) -> {
-                            if (stderr) log.warn("[stderr] {}", line);
-                            else log.info("[stdout] {}", line);
-                        }));
+                        DelegatedRun.code(engine, deployment), (stderr, line) -> DelegatedRun.intoLog(log, stderr, line)));
                 log.info("Running its crash hooks on infrastructure {} ({})", deployment.infrastructure().type(),
                         child.describe());
                 Launcher.Exit exit = child.await();

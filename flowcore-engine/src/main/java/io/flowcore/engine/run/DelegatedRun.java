@@ -98,16 +98,19 @@ final class DelegatedRun {
     }
 
     private void output(boolean stderr, String line) {
-        var log = engine.logs.forFlowRun(claimed.run().id(), claimed.run().name());
         if (stderr) {
             synchronized (stderrTail) {
                 if (stderrTail.size() == TAIL) stderrTail.removeFirst();
                 stderrTail.addLast(line);
             }
-            log.warn("[stderr] {}", line);
-        } else {
-            log.info("[stdout] {}", line);
         }
+        intoLog(engine.logs.forFlowRun(claimed.run().id(), claimed.run().name()), stderr, line);
+    }
+
+    /** A line a run's JVM wrote, into the run's log: stderr as a warning, stdout as information. */
+    static void intoLog(org.slf4j.Logger log, boolean stderr, String line) {
+        if (stderr) log.warn("[stderr] {}", line);
+        else log.info("[stdout] {}", line);
     }
 
     /** Takes the run from the child (its writes are refused from now on), stops it and ends the run Cancelled. */
@@ -140,14 +143,14 @@ final class DelegatedRun {
 
     /** Moves the run to Cancelling under a new claim of this engine, so nothing the child writes later counts. */
     private void fence(FlowScope scope) {
-        Optional<RunClaim> live = liveRun(scope);
+        Optional<RunClaim> live = engine.liveRun(scope.id);
         if (live.isEmpty()) return; // the child ended it meanwhile
         RunClaim run = live.get();
         if (!engine.engineId.equals(run.engineId())) return;
         if (run.state().type() != StateType.CANCELLING) {
             if (run.claim().epoch() != scope.claim.epoch()) return;
             if (engine.transitions.requestCancel(run, States.cancelling(engine.clock.instant())).isEmpty()) return;
-            run = liveRun(scope).orElse(null);
+            run = engine.liveRun(scope.id).orElse(null);
             if (run == null) return;
         }
         engine.transitions.reclaim(run, engine.engineId).ifPresent(c -> {
@@ -171,7 +174,7 @@ final class DelegatedRun {
         // The child wrote under this claim with sequence numbers this engine has not seen: ending the run under a
         // new claim (a takeover, like any crash verdict) orders the Crashed state after everything the child wrote.
         State crashed = States.crashed(engine.clock.instant(), why.toString());
-        Optional<RunClaim> live = liveRun(scope);
+        Optional<RunClaim> live = engine.liveRun(scope.id);
         if (live.isEmpty() || engine.transitions.crash(live.get(), crashed).isEmpty()) {
             return outcome(scope, engine.storedState(scope), null);
         }
@@ -183,10 +186,6 @@ final class DelegatedRun {
             RunLogs.ENGINE.warn("could not queue crashed flow run {} again: {}", scope.id, Errors.describe(e));
         }
         return outcome(scope, crashed, null);
-    }
-
-    private Optional<RunClaim> liveRun(FlowScope scope) {
-        return engine.store.liveRuns().stream().filter(x -> x.claim().flowRunId().equals(scope.id)).findFirst();
     }
 
     private FlowOutcome end(FlowScope scope, State end, Throwable error) {

@@ -288,7 +288,7 @@ public final class Engine implements AutoCloseable {
         return liveRun(flowRunId).isPresent(); // still live after three lost races: someone else is cancelling it
     }
 
-    private Optional<RunClaim> liveRun(UUID flowRunId) {
+    Optional<RunClaim> liveRun(UUID flowRunId) {
         return store.liveRuns().stream().filter(r -> r.claim().flowRunId().equals(flowRunId)).findFirst();
     }
 
