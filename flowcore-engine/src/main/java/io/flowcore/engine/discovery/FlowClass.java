@@ -93,14 +93,14 @@ public final class FlowClass {
     private static TaskDefinition task(Method m, List<String> errors) {
         String key = m.getDeclaringClass().getName() + "#" + signature(m);
         return new TaskDefinition(key, m, TaskOptions.from(m.getName(), m.getAnnotation(Task.class)), names(m),
-                TaskHooks.of(m, errors));
+                Hooks.ofTask(m, errors));
     }
 
     private static FlowDefinition flow(Class<?> type, Method m, List<String> errors) {
         Flow f = m.getAnnotation(Flow.class);
         String name = f.name().isEmpty() ? dashed(m.getName()) : f.name();
         return new FlowDefinition(name, signature(m), m, io.flowcore.api.FlowOptions.from(f), names(m),
-                FlowHooks.of(type, m, f, errors));
+                Hooks.ofFlow(type, m, f, errors));
     }
 
     static String dashed(String camel) {

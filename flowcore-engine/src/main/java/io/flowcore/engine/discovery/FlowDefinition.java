@@ -15,7 +15,7 @@ import java.util.List;
  * @param hooks       state hooks by the final state they follow
  */
 public record FlowDefinition(String name, String signature, Method method, FlowOptions options, List<String> paramNames,
-                             FlowHooks hooks) {
+                             Hooks hooks) {
     public FlowDefinition {
         paramNames = List.copyOf(paramNames);
     }

@@ -12,9 +12,9 @@ import java.util.Objects;
  * @param method     the user's method
  * @param options    annotation values merged with configured overrides
  * @param paramNames parameter names (arg0… without {@code -parameters})
- * @param hooks      state hooks by the final state they follow ({@link TaskHooks#NONE} for most tasks)
+ * @param hooks      state hooks by the final state they follow ({@link Hooks#NONE} for most tasks)
  */
-public record TaskDefinition(String key, Method method, TaskOptions options, List<String> paramNames, TaskHooks hooks) {
+public record TaskDefinition(String key, Method method, TaskOptions options, List<String> paramNames, Hooks hooks) {
     public TaskDefinition {
         paramNames = List.copyOf(paramNames);
         Objects.requireNonNull(hooks, "hooks");
@@ -26,6 +26,6 @@ public record TaskDefinition(String key, Method method, TaskOptions options, Lis
      * @throws IllegalArgumentException when a hook names no fitting method
      */
     public TaskDefinition(String key, Method method, TaskOptions options, List<String> paramNames) {
-        this(key, method, options, paramNames, TaskHooks.of(method));
+        this(key, method, options, paramNames, Hooks.ofTask(method));
     }
 }
