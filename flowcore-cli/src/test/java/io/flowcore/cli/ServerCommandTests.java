@@ -82,6 +82,9 @@ class ServerCommandTests extends CliTestSupport {
         assertEquals(0, run(Map.of("FLOWCORE_WORKSPACE", "team-a"), "work-queue", "ls"), err.toString());
         assertTrue(out.toString().contains("team-queue"), out.toString());
 
+        assertEquals(1, run("--workspace", "team-a", "block", "ls")); // not silently the default workspace's blocks
+        assertTrue(err.toString().contains("workspace default only"), err.toString());
+
         assertEquals(1, run("--workspace", "nope", "work-queue", "ls"));
         assertTrue(err.toString().contains("flowcore server workspace create nope"), err.toString());
     }
