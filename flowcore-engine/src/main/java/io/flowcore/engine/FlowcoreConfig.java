@@ -34,7 +34,7 @@ public final class FlowcoreConfig {
     private String databasePassword;
     private StateStore store;
     private String workspace = DEFAULT_WORKSPACE;
-    /** Set for the engines {@link Flowcore#workspace} opens: create the workspace's store, use its own key file. */
+    /** Set for the engines {@link Flowcore#openWorkspace} opens: create the workspace's store, use its own key file. */
     boolean openedForWorkspace;
     private ResultStore resultStore;
     /** Up to 1 MiB: the journal and the writer's backlog hold inline results in memory and on disk. */
@@ -358,7 +358,7 @@ public final class FlowcoreConfig {
     }
 
     /**
-     * A copy of these settings for workspace {@code name} (see {@link Flowcore#workspace}): the same home or
+     * A copy of these settings for workspace {@code name} (see {@link Flowcore#openWorkspace}): the same home or
      * database, clock and engine settings; its store is created when missing and its blocks use its own key file.
      */
     FlowcoreConfig forWorkspace(String name) {
