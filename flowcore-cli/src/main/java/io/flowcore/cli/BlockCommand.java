@@ -35,6 +35,13 @@ final class BlockCommand extends Subcommand {
     }
 
     private Blocks open() {
+        String ws = cli.workspace != null ? cli.workspace : cli.env.get(io.flowcore.engine.FlowcoreConfig.ENV_WORKSPACE);
+        if (ws != null && !ws.isBlank() && !ws.trim().equals(io.flowcore.engine.FlowcoreConfig.DEFAULT_WORKSPACE)) {
+            // these commands open the home's own block store: they must not save a block of workspace W into default
+            throw new IllegalArgumentException("the block commands work in the workspace default only: to keep blocks "
+                    + "of workspace '" + ws.trim() + "', use Flowcore.create(cfg -> cfg.workspace(\"" + ws.trim()
+                    + "\")).blocks() from Java");
+        }
         Path home = cli.home();
         return Blocks.open(BlockStores.sqlite(home.resolve("flowcore.db")), home.resolve("blocks.key"), cli.env);
     }

@@ -27,6 +27,10 @@ public final class FlowcoreCli {
             + "password come from $FLOWCORE_DATABASE_USER and $FLOWCORE_DATABASE_PASSWORD, never from the command line.")
     String database;
 
+    @Option(names = "--workspace", paramLabel = "NAME", description = "Work in this workspace of the store (default: "
+            + "$FLOWCORE_WORKSPACE, else 'default'), as a worker of that workspace does; see 'server workspace create'.")
+    String workspace;
+
     @Option(names = "--classpath", paramLabel = "PATHS", description = "Jars and class folders with your flows "
             + "(':'-separated; default: $FLOWCORE_CLASSPATH), for 'deployment apply' and 'worker start'.")
     String classpath;
@@ -66,6 +70,7 @@ public final class FlowcoreCli {
         // The store's variables are read where child JVMs read them (FlowcoreConfig.environment); --database wins
         Map<String, String> store = new java.util.HashMap<>(env);
         if (database != null) store.put("FLOWCORE_DATABASE_URL", database);
+        if (workspace != null) store.put(io.flowcore.engine.FlowcoreConfig.ENV_WORKSPACE, workspace);
         return io.flowcore.engine.Flowcore.create(cfg -> {
             cfg.environment(store).home(h);
             if (!sendNotifications) cfg.notificationPolling(java.time.Duration.ZERO);

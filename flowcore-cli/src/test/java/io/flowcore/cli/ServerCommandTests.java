@@ -8,6 +8,8 @@ import io.flowcore.engine.Flowcore;
 import io.flowcore.server.ApiKeys;
 import io.flowcore.server.Role;
 import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -45,5 +47,45 @@ class ServerCommandTests extends CliTestSupport {
         assertTrue(err.toString().contains("unknown role 'owner'"), err.toString());
         assertEquals(1, run("server", "start", "--no-auth", "--bind", "0.0.0.0", "--port", "0"));
         assertTrue(err.toString().contains("only on a loopback address"), err.toString());
+    }
+
+    @Test
+    void createsAndListsWorkspacesAndKeysThatReachOnlyTheirWorkspace() {
+        assertEquals(0, run("server", "workspace", "create", "team-a"), err.toString());
+        assertEquals(0, run("server", "workspace", "ls"), err.toString());
+        assertEquals(List.of("default", "team-a"), out.toString().lines().toList());
+        assertEquals(1, run("server", "workspace", "create", "team-a"));
+        assertTrue(err.toString().contains("exists already"), err.toString());
+        assertEquals(1, run("server", "workspace", "create", "Team_A"));
+        assertTrue(err.toString().contains("[a-z][a-z0-9-]{0,39}"), err.toString());
+
+        assertEquals(0, run("server", "api-key", "create", "--workspace", "team-a", "--role", "read"), err.toString());
+        String key = out.toString().strip();
+        assertTrue(err.toString().contains("workspace team-a"), err.toString());
+        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home))) {
+            assertEquals(new ApiKeys.Caller(Role.READ, "team-a"),
+                    new ApiKeys(fc.apiKeys(), InstantSource.system()).authenticate(key).orElseThrow());
+        }
+        assertEquals(1, run("server", "api-key", "create", "--workspace", "nope", "--role", "read"));
+        assertTrue(err.toString().contains("there is no workspace 'nope'"), err.toString());
+        // server commands keep to the default store, where keys live, whatever workspace the environment names
+        assertEquals(0, run(Map.of("FLOWCORE_WORKSPACE", "team-a"), "server", "api-key", "ls"), err.toString());
+        assertTrue(out.toString().contains("team-a"), out.toString());
+    }
+
+    @Test
+    void otherCommandsWorkInTheWorkspaceNamedByTheOptionOrTheEnvironment() {
+        assertEquals(0, run("server", "workspace", "create", "team-a"), err.toString());
+        assertEquals(0, run("--workspace", "team-a", "work-queue", "create", "team-queue"), err.toString());
+        assertEquals(0, run("work-queue", "ls"), err.toString());
+        assertFalse(out.toString().contains("team-queue"), out.toString());
+        assertEquals(0, run(Map.of("FLOWCORE_WORKSPACE", "team-a"), "work-queue", "ls"), err.toString());
+        assertTrue(out.toString().contains("team-queue"), out.toString());
+
+        assertEquals(1, run("--workspace", "team-a", "block", "ls")); // not silently the default workspace's blocks
+        assertTrue(err.toString().contains("workspace default only"), err.toString());
+
+        assertEquals(1, run("--workspace", "nope", "work-queue", "ls"));
+        assertTrue(err.toString().contains("flowcore server workspace create nope"), err.toString());
     }
 }

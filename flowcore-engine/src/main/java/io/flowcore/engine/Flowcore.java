@@ -233,6 +233,24 @@ public final class Flowcore implements AutoCloseable {
                 + "or PostgreSQL store, or start the server without authentication on loopback");
     }
 
+    /** The workspace this engine works in: {@code default} unless {@link FlowcoreConfig#workspace} named another. */
+    public String workspace() {
+        return config.workspaceName();
+    }
+
+    /**
+     * A new engine on workspace {@code name} of this engine's home or database, with this engine's settings;
+     * the workspace's store (schema or folder) is created when missing, and its blocks use the key file in
+     * the workspace's folder (never {@code FLOWCORE_BLOCKS_KEY}). The caller closes it. flowcore server opens
+     * its workspaces this way.
+     *
+     * @throws IllegalArgumentException when {@code name} is not a valid workspace name
+     * @throws IllegalStateException    when this engine's store was given as an object
+     */
+    public Flowcore openWorkspace(String name) {
+        return new Flowcore(config.forWorkspace(name));
+    }
+
     /** What this engine's store recorded. */
     public RunHistory history() {
         return history;

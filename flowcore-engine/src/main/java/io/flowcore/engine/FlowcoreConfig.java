@@ -33,6 +33,9 @@ public final class FlowcoreConfig {
     private String databaseUser;
     private String databasePassword;
     private StateStore store;
+    private String workspace = DEFAULT_WORKSPACE;
+    /** Set for the engines {@link Flowcore#openWorkspace} opens: create the workspace's store, use its own key file. */
+    boolean openedForWorkspace;
     private ResultStore resultStore;
     /** Up to 1 MiB: the journal and the writer's backlog hold inline results in memory and on disk. */
     private static final int MAX_INLINE_RESULT = 1 << 20;
@@ -66,6 +69,47 @@ public final class FlowcoreConfig {
         return this;
     }
 
+    /** The workspace of every engine, CLI and row that names none. */
+    public static final String DEFAULT_WORKSPACE = "default";
+    /** The environment variable {@link #environment} reads the workspace from. */
+    public static final String ENV_WORKSPACE = "FLOWCORE_WORKSPACE";
+    private static final java.util.regex.Pattern WORKSPACE_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9-]{0,39}");
+
+    /**
+     * Keep this engine's runs, deployments, work queues, blocks and notification rules in workspace
+     * {@code name} of the store (default {@value #DEFAULT_WORKSPACE}), as a worker of that workspace does.
+     * A workspace other than the default is a store of its own beside the default one: on PostgreSQL the
+     * schema {@code <schema>_ws_<name>} (dashes as underscores; {@code <schema>} is the URL's
+     * {@code currentSchema}, else {@code flowcore}), else the folder {@code <home>/workspaces/<name>/}, with
+     * its own blocks key file there. It must have been created ({@code flowcore server workspace create}).
+     *
+     * @throws IllegalArgumentException when the name breaks the rule of {@link #checkWorkspaceName}
+     */
+    public FlowcoreConfig workspace(String name) {
+        checkNotSealed();
+        this.workspace = checkWorkspaceName(name);
+        return this;
+    }
+
+    /**
+     * Returns {@code name} when it is a valid workspace name: a lower-case letter, then up to 39 lower-case
+     * letters, digits or dashes.
+     *
+     * @throws IllegalArgumentException naming the rule, when it is not
+     */
+    public static String checkWorkspaceName(String name) {
+        if (name == null || !WORKSPACE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("invalid workspace name '" + name + "': it must be a lower-case letter "
+                    + "followed by up to 39 lower-case letters, digits or dashes ([a-z][a-z0-9-]{0,39})");
+        }
+        return name;
+    }
+
+    /** The workspace this engine works in. */
+    String workspaceName() {
+        return workspace;
+    }
+
     /** Keep runs in this database (e.g. {@code jdbc:postgresql://host/db}) instead of the embedded one. */
     public FlowcoreConfig database(String jdbcUrl, String user, String password) {
         checkNotSealed();
@@ -78,12 +122,15 @@ public final class FlowcoreConfig {
     /**
      * Takes the store from environment variables, as the CLI and the child JVMs of the process and docker
      * infrastructures do: {@code FLOWCORE_HOME} (see {@link FlowcoreHome}) and, when set,
-     * {@code FLOWCORE_DATABASE_URL} with {@code FLOWCORE_DATABASE_USER} and {@code FLOWCORE_DATABASE_PASSWORD}.
+     * {@code FLOWCORE_DATABASE_URL} with {@code FLOWCORE_DATABASE_USER} and {@code FLOWCORE_DATABASE_PASSWORD},
+     * and {@code FLOWCORE_WORKSPACE} (see {@link #workspace}).
      */
     public FlowcoreConfig environment(Map<String, String> env) {
         home(FlowcoreHome.resolve(env, System.getProperties()));
         String url = env.get(ENV_DATABASE_URL);
         if (url != null && !url.isBlank()) database(url, env.get(ENV_DATABASE_USER), env.get(ENV_DATABASE_PASSWORD));
+        String ws = env.get(ENV_WORKSPACE);
+        if (ws != null && !ws.isBlank()) workspace(ws.trim());
         return this;
     }
 
@@ -96,6 +143,7 @@ public final class FlowcoreConfig {
         if (store != null) return null;
         Map<String, String> env = new LinkedHashMap<>();
         env.put(FlowcoreHome.ENV, h.toAbsolutePath().toString());
+        if (!workspace.equals(DEFAULT_WORKSPACE)) env.put(ENV_WORKSPACE, workspace);
         if (databaseUrl != null) {
             env.put(ENV_DATABASE_URL, databaseUrl);
             if (databaseUser != null) env.put(ENV_DATABASE_USER, databaseUser);
@@ -253,23 +301,88 @@ public final class FlowcoreConfig {
 
     Blocks openBlocks() {
         Path h = home != null ? home : FlowcoreHome.resolve();
+        Path ws = workspaceHome(h);
+        if (openedForWorkspace) {
+            // the server's FLOWCORE_BLOCKS_KEY is the key of its own workspace: every other has its own key file
+            io.flowcore.api.block.BlockStore bs = databaseUrl != null
+                    ? io.flowcore.engine.blocks.BlockStores.jdbc(workspaceUrl(), databaseUser, databasePassword)
+                    : io.flowcore.engine.blocks.BlockStores.sqlite(ws.resolve("flowcore.db"));
+            return Blocks.open(bs, ws.resolve("blocks.key"), Map.of());
+        }
         return databaseUrl != null
-                ? Blocks.open(io.flowcore.engine.blocks.BlockStores.jdbc(databaseUrl, databaseUser, databasePassword),
-                        h.resolve("blocks.key"))
-                : Blocks.open(h);
+                ? Blocks.open(io.flowcore.engine.blocks.BlockStores.jdbc(workspaceUrl(), databaseUser, databasePassword),
+                        ws.resolve("blocks.key"))
+                : Blocks.open(ws);
     }
 
     EngineSettings seal(EngineSettings.BlockLoader blocks) {
         sealed = true;
         Path h = home != null ? home : FlowcoreHome.resolve();
+        Path ws = workspaceHome(h);
         StateStore s = store;
         if (s == null) {
+            if (!workspace.equals(DEFAULT_WORKSPACE)) WorkspaceStores.prepare(this, h, openedForWorkspace);
             s = databaseUrl != null
-                    ? StateStores.jdbc(databaseUrl, databaseUser, databasePassword, h.resolve("journal"))
-                    : StateStores.sqlite(h.resolve("flowcore.db"));
+                    ? StateStores.jdbc(workspaceUrl(), databaseUser, databasePassword, ws.resolve("journal"))
+                    : StateStores.sqlite(ws.resolve("flowcore.db"));
+        } else if (!workspace.equals(DEFAULT_WORKSPACE)) {
+            throw new IllegalStateException("workspace '" + workspace + "' needs the store that flowcore opens from its "
+                    + "home or database URL, not a store given as an object");
         }
-        ResultStore r = resultStore != null ? resultStore : new FileResultStore(h.resolve("results"));
+        ResultStore r = resultStore != null ? resultStore : new FileResultStore(ws.resolve("results"));
         return new EngineSettings(s, r, inlineResultLimit, clock, sleeper, heartbeatInterval, leaseTimeout, tagLimits, overrides, flowOverrides,
                 storedLogLevel, blocks, childEnvironment(h));
+    }
+
+    /** The home of this engine's workspace: the home itself for the default one. */
+    Path workspaceHome(Path h) {
+        return workspace.equals(DEFAULT_WORKSPACE) ? h : h.resolve("workspaces").resolve(workspace);
+    }
+
+    /** The database URL of this engine's workspace (null without a database). */
+    String workspaceUrl() {
+        return databaseUrl == null || workspace.equals(DEFAULT_WORKSPACE) ? databaseUrl
+                : WorkspaceStores.withSchema(databaseUrl, WorkspaceStores.schema(databaseUrl, workspace));
+    }
+
+    String databaseUrl() {
+        return databaseUrl;
+    }
+
+    String databaseUser() {
+        return databaseUser;
+    }
+
+    String databasePassword() {
+        return databasePassword;
+    }
+
+    /**
+     * A copy of these settings for workspace {@code name} (see {@link Flowcore#openWorkspace}): the same home or
+     * database, clock and engine settings; its store is created when missing and its blocks use its own key file.
+     */
+    FlowcoreConfig forWorkspace(String name) {
+        if (store != null) {
+            throw new IllegalStateException("workspaces need the store that flowcore opens from its home or database "
+                    + "URL, not a store given as an object");
+        }
+        FlowcoreConfig c = new FlowcoreConfig();
+        c.home = home;
+        c.databaseUrl = databaseUrl;
+        c.databaseUser = databaseUser;
+        c.databasePassword = databasePassword;
+        c.workspace = checkWorkspaceName(name);
+        c.openedForWorkspace = true;
+        c.inlineResultLimit = inlineResultLimit;
+        c.notificationPolling = notificationPolling;
+        c.notifierFailureLimit = notifierFailureLimit;
+        c.retention = retention;
+        c.clock = clock;
+        c.sleeper = sleeper;
+        c.heartbeatInterval = heartbeatInterval;
+        c.leaseTimeout = leaseTimeout;
+        c.tagLimits.putAll(tagLimits);
+        c.storedLogLevel = storedLogLevel;
+        return c;
     }
 }

@@ -7,6 +7,7 @@ import io.flowcore.api.run.FlowRunQuery;
 import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.run.RunLog;
 import io.flowcore.engine.Flowcore;
+import io.flowcore.engine.FlowcoreConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,56 +22,62 @@ import java.util.UUID;
 final class Api {
     static final int MAX_LOG_PAGE = 1000;
 
-    private final Flowcore fc;
+    private final Workspaces workspaces;
 
-    Api(Flowcore fc) {
-        this.fc = fc;
+    Api(Workspaces workspaces) {
+        this.workspaces = workspaces;
+    }
+
+    /** The engine of the caller's workspace: the one of its key, never one named by the request. */
+    Flowcore fc(Context ctx) {
+        return workspaces.engine(ctx.attribute("workspace"));
     }
 
     void register(Router r, LogStream logs) {
-        r.get("/api/health", ctx -> ctx.json(Map.of("status", "ok", "store", fc.history().storeName())));
+        r.get("/api/health", ctx -> ctx.json(Map.of("status", "ok", "store",
+                workspaces.engine(FlowcoreConfig.DEFAULT_WORKSPACE).history().storeName())));
         r.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
         r.get("/api/flow-runs", this::flowRuns, Role.READ);
         r.get("/api/flow-runs/{id}", this::flowRun, Role.READ);
-        r.get("/api/flow-runs/{id}/task-runs", ctx -> ctx.json(fc.history().taskRuns(run(ctx).id()).stream()
+        r.get("/api/flow-runs/{id}/task-runs", ctx -> ctx.json(fc(ctx).history().taskRuns(run(ctx).id()).stream()
                 .map(Views::taskRun).toList()), Role.READ);
-        r.get("/api/flow-runs/{id}/graph", ctx -> ctx.json(Views.graph(fc.history().graph(run(ctx).id()))), Role.READ);
+        r.get("/api/flow-runs/{id}/graph", ctx -> ctx.json(Views.graph(fc(ctx).history().graph(run(ctx).id()))), Role.READ);
         r.get("/api/flow-runs/{id}/logs", this::logs, Role.READ);
-        r.sse("/api/flow-runs/{id}/logs/stream", logs::stream, Role.READ);
-        r.post("/api/flow-runs/{id}/cancel", ctx -> ctx.json(Map.of("cancelled", cancel(fc, run(ctx)))), Role.RUN);
+        r.sse("/api/flow-runs/{id}/logs/stream", logs::find, logs::stream, Role.READ);
+        r.post("/api/flow-runs/{id}/cancel", ctx -> ctx.json(Map.of("cancelled", cancel(fc(ctx), run(ctx)))), Role.RUN);
         r.post("/api/flow-runs/{id}/retry", ctx -> ctx.status(201)
-                .json(Views.flowRun(fc.deployments().retry(run(ctx).id()), null)), Role.RUN);
-        r.get("/api/deployments", ctx -> ctx.json(fc.deployments().list().stream()
-                .map(d -> Views.deployment(d, fc.deployments().isPaused(d.fullName()))).toList()), Role.READ);
+                .json(Views.flowRun(fc(ctx).deployments().retry(run(ctx).id()), null)), Role.RUN);
+        r.get("/api/deployments", ctx -> ctx.json(fc(ctx).deployments().list().stream()
+                .map(d -> Views.deployment(d, fc(ctx).deployments().isPaused(d.fullName()))).toList()), Role.READ);
         r.get("/api/deployments/{flow}/{name}", ctx -> {
-            DeploymentRecord d = deployment(fc, ctx);
-            ctx.json(Views.deployment(d, fc.deployments().isPaused(d.fullName())));
+            DeploymentRecord d = deployment(fc(ctx), ctx);
+            ctx.json(Views.deployment(d, fc(ctx).deployments().isPaused(d.fullName())));
         }, Role.READ);
         r.post("/api/deployments/{flow}/{name}/runs", this::runDeployment, Role.RUN);
-        r.get("/api/work-queues", ctx -> ctx.json(fc.workQueues().list().stream().map(Views::workQueue).toList()),
+        r.get("/api/work-queues", ctx -> ctx.json(fc(ctx).workQueues().list().stream().map(Views::workQueue).toList()),
                 Role.READ);
         r.get("/api/blocks", ctx -> {
             List<Map<String, Object>> out = new ArrayList<>();
-            fc.blocks().list().forEach((name, type) -> out.add(Map.of("name", name, "type", type)));
+            fc(ctx).blocks().list().forEach((name, type) -> out.add(Map.of("name", name, "type", type)));
             ctx.json(out);
         }, Role.READ);
         r.get("/api/blocks/{name}", ctx -> {
             String name = ctx.pathParam("name");
-            String type = fc.blocks().list().get(name);
+            String type = fc(ctx).blocks().list().get(name);
             if (type == null) throw new NotFound("no block '" + name + "'");
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", name);
             m.put("type", type);
-            m.put("fields", Views.tree(maskedBlock(fc, name))); // secrets masked: never returned
+            m.put("fields", Views.tree(maskedBlock(fc(ctx), name))); // secrets masked: never returned
             ctx.json(m);
         }, Role.READ);
-        r.get("/api/notification-rules", ctx -> ctx.json(rules(fc).stream().map(Views::rule).toList()), Role.READ);
+        r.get("/api/notification-rules", ctx -> ctx.json(rules(fc(ctx)).stream().map(Views::rule).toList()), Role.READ);
     }
 
     private void flowRuns(Context ctx) {
         FlowRunQuery q = RunFilter.from(ctx);
-        List<FlowRunRecord> runs = fc.history().flowRuns(q);
-        Map<UUID, String> deployments = fc.deployments().ofRuns(runs.stream().map(FlowRunRecord::id).toList());
+        List<FlowRunRecord> runs = fc(ctx).history().flowRuns(q);
+        Map<UUID, String> deployments = fc(ctx).deployments().ofRuns(runs.stream().map(FlowRunRecord::id).toList());
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("items", runs.stream().map(r -> Views.flowRun(r, deployments.get(r.id()))).toList());
         page.put("nextCursor", runs.size() == q.limit()
@@ -80,8 +87,8 @@ final class Api {
 
     private void flowRun(Context ctx) {
         FlowRunRecord r = run(ctx);
-        Map<String, Object> m = Views.flowRun(r, fc.deployments().ofRuns(List.of(r.id())).get(r.id()));
-        m.put("stateHistory", Views.history(fc.history().stateHistory(r.id())));
+        Map<String, Object> m = Views.flowRun(r, fc(ctx).deployments().ofRuns(List.of(r.id())).get(r.id()));
+        m.put("stateHistory", Views.history(fc(ctx).history().stateHistory(r.id())));
         ctx.json(m);
     }
 
@@ -89,7 +96,7 @@ final class Api {
         FlowRunRecord r = run(ctx);
         int offset = nonNegative("offset", ctx.queryParam("offset"), 0);
         int limit = Math.min(nonNegative("limit", ctx.queryParam("limit"), MAX_LOG_PAGE), MAX_LOG_PAGE);
-        List<RunLog> all = fc.history().logs(r.id());
+        List<RunLog> all = fc(ctx).history().logs(r.id());
         List<Map<String, Object>> items = new ArrayList<>();
         for (int i = offset; i < Math.min(all.size(), offset + (long) limit); i++) items.add(Views.log(all.get(i), i));
         Map<String, Object> page = new LinkedHashMap<>();
@@ -100,7 +107,7 @@ final class Api {
     }
 
     private void runDeployment(Context ctx) {
-        DeploymentRecord d = deployment(fc, ctx);
+        DeploymentRecord d = deployment(fc(ctx), ctx);
         JsonNode body = Views.readBody(ctx.body());
         JsonNode params = body.path("parameters");
         if (!params.isMissingNode() && !params.isNull() && !params.isObject()) {
@@ -108,7 +115,7 @@ final class Api {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> values = params.isObject() ? Views.MAPPER.convertValue(params, Map.class) : Map.of();
-        ctx.status(201).json(Views.flowRun(fc.deployments().run(d.fullName(), values), d.fullName()));
+        ctx.status(201).json(Views.flowRun(fc(ctx).deployments().run(d.fullName(), values), d.fullName()));
     }
 
     static boolean cancel(Flowcore fc, FlowRunRecord r) {
@@ -119,7 +126,7 @@ final class Api {
     }
 
     FlowRunRecord run(Context ctx) {
-        return run(fc, ctx.pathParam("id"));
+        return run(fc(ctx), ctx.pathParam("id"));
     }
 
     static FlowRunRecord run(Flowcore fc, String id) {

@@ -2,6 +2,7 @@ package io.flowcore.server;
 
 import io.flowcore.api.spi.ApiKeyStore;
 import io.flowcore.api.spi.ApiKeyStore.ApiKey;
+import io.flowcore.engine.FlowcoreConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,7 +33,11 @@ public final class ApiKeys {
     private final InstantSource clock;
 
     /** A key as shown once on creation. */
-    public record Created(String id, Role role, String key) {
+    public record Created(String id, Role role, String workspace, String key) {
+    }
+
+    /** Who a valid key lets in: its role, in its workspace. */
+    public record Caller(Role role, String workspace) {
     }
 
     public ApiKeys(ApiKeyStore store, InstantSource clock) {
@@ -40,18 +45,38 @@ public final class ApiKeys {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Creates a key with {@code role}; its secret is in the result only and cannot be recovered later. */
+    /** Creates a key of the workspace {@code default} with {@code role}; see {@link #create(String, Role)}. */
     public Created create(Role role) {
+        return create(FlowcoreConfig.DEFAULT_WORKSPACE, role);
+    }
+
+    /**
+     * Creates a key with {@code role} in {@code workspace}; its secret is in the result only and cannot be
+     * recovered later.
+     *
+     * @throws IllegalArgumentException when there is no such workspace
+     */
+    public Created create(String workspace, Role role) {
+        if (!workspace.equals(FlowcoreConfig.DEFAULT_WORKSPACE)
+                && store.workspaces().stream().noneMatch(w -> w.name().equals(workspace))) {
+            throw new IllegalArgumentException("there is no workspace '" + workspace + "': create it with "
+                    + "'flowcore server workspace create " + workspace + "' (see 'flowcore server workspace ls')");
+        }
         String id = HexFormat.of().formatHex(random(8));
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random(32));
         byte[] salt = random(16);
         store.insertApiKey(new ApiKey(id, role.label(), Base64.getEncoder().encodeToString(salt),
-                Base64.getEncoder().encodeToString(hash(salt, secret)), clock.instant(), null));
-        return new Created(id, role, PREFIX + id + "." + secret);
+                Base64.getEncoder().encodeToString(hash(salt, secret)), clock.instant(), null, workspace));
+        return new Created(id, role, workspace, PREFIX + id + "." + secret);
     }
 
     /** The role of {@code key} when it is a valid, unrevoked key of this store. */
     public Optional<Role> verify(String key) {
+        return authenticate(key).map(Caller::role);
+    }
+
+    /** The role and workspace of {@code key} when it is a valid, unrevoked key of this store. */
+    public Optional<Caller> authenticate(String key) {
         if (key == null || !key.startsWith(PREFIX)) return Optional.empty();
         int dot = key.indexOf('.');
         if (dot < 0) return Optional.empty();
@@ -61,7 +86,8 @@ public final class ApiKeys {
         if (stored.isEmpty() || stored.get().revoked()) return Optional.empty();
         byte[] expected = Base64.getDecoder().decode(stored.get().hash());
         byte[] actual = hash(Base64.getDecoder().decode(stored.get().salt()), key.substring(dot + 1));
-        return MessageDigest.isEqual(expected, actual) ? Optional.of(Role.parse(stored.get().role())) : Optional.empty();
+        return MessageDigest.isEqual(expected, actual)
+                ? Optional.of(new Caller(Role.parse(stored.get().role()), stored.get().workspace())) : Optional.empty();
     }
 
     /** Every key (no secrets: there are none to show), oldest first. */

@@ -1,5 +1,6 @@
 package io.flowcore.server;
 
+import io.flowcore.engine.FlowcoreConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
@@ -23,6 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * Without authentication (loopback only), every caller is admin; a browser still gets a session, so
  * that its forms carry a CSRF token and another site cannot make it cancel runs.
+ *
+ * The workspace a call works in is the one of the caller's key (or of the key its session logged in with),
+ * set here as the request attribute "workspace"; no request parameter can name another. Without
+ * authentication it is "default".
  */
 final class Auth {
     static final String COOKIE = "flowcore_session";
@@ -37,8 +42,14 @@ final class Auth {
      *
      * @param loggedIn false for the sessions of a server without authentication (there is nothing to log out of)
      */
-    record Session(String id, Role role, String csrf, Instant expires, boolean loggedIn) {
+    record Session(String id, ApiKeys.Caller caller, String csrf, Instant expires, boolean loggedIn) {
+        Role role() {
+            return caller.role();
+        }
     }
+
+    /** Every caller of a server without authentication. */
+    private static final ApiKeys.Caller ANYONE = new ApiKeys.Caller(Role.ADMIN, FlowcoreConfig.DEFAULT_WORKSPACE);
 
     private final ApiKeys keys; // null without authentication
     private final InstantSource clock;
@@ -64,15 +75,16 @@ final class Auth {
         }
         if (needed == null) return; // a public route: login, static files, health, the OpenAPI document
         boolean api = ctx.path().startsWith("/api/");
-        Optional<Role> bearer = bearer(ctx);
+        Optional<ApiKeys.Caller> bearer = bearer(ctx);
         Session session = bearer.isPresent() ? null : session(ctx).orElse(null);
-        if (bearer.isEmpty() && session == null && !enabled() && !api) session = newSession(ctx, Role.ADMIN);
-        Role role = bearer.orElse(session == null ? (enabled() ? null : Role.ADMIN) : session.role());
-        if (role == null) {
+        if (bearer.isEmpty() && session == null && !enabled() && !api) session = newSession(ctx, ANYONE);
+        ApiKeys.Caller caller = bearer.orElse(session == null ? (enabled() ? null : ANYONE) : session.caller());
+        if (caller == null) {
             if (api) throw new Unauthorized(ctx.header("Authorization") == null
                     ? "this call needs an API key: send 'Authorization: Bearer <key>'" : "the API key is not valid");
             throw new LoginNeeded();
         }
+        Role role = caller.role();
         if (!role.allows(needed)) {
             throw new Forbidden("a " + role.label() + " key may not do this: it needs the " + needed.label() + " role");
         }
@@ -85,13 +97,14 @@ final class Auth {
             throw new BadRequest("send POST bodies as application/json");
         }
         ctx.attribute("role", role);
+        ctx.attribute("workspace", caller.workspace());
         if (session != null) ctx.attribute("session", session);
     }
 
     /** Logs a browser in with an API key; empty when the key is not valid. */
     Optional<Session> login(Context ctx, String key) {
-        if (!enabled()) return Optional.of(newSession(ctx, Role.ADMIN));
-        return keys.verify(key == null ? null : key.trim()).map(role -> newSession(ctx, role));
+        if (!enabled()) return Optional.of(newSession(ctx, ANYONE));
+        return keys.authenticate(key == null ? null : key.trim()).map(caller -> newSession(ctx, caller));
     }
 
     void logout(Context ctx) {
@@ -113,18 +126,18 @@ final class Auth {
         return Optional.of(s);
     }
 
-    private Optional<Role> bearer(Context ctx) {
+    private Optional<ApiKeys.Caller> bearer(Context ctx) {
         String h = ctx.header("Authorization");
         if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) return Optional.empty();
-        if (!enabled()) return Optional.of(Role.ADMIN);
-        return keys.verify(h.substring(7).trim());
+        if (!enabled()) return Optional.of(ANYONE);
+        return keys.authenticate(h.substring(7).trim());
     }
 
-    private Session newSession(Context ctx, Role role) {
+    private Session newSession(Context ctx, ApiKeys.Caller caller) {
         Instant now = clock.instant();
         if (sessions.size() >= MAX_SESSIONS) sessions.values().removeIf(old -> old.expires().isBefore(now));
         if (sessions.size() >= MAX_SESSIONS) throw new Forbidden("too many open sessions: try again later");
-        Session s = new Session(token(), role, token(), now.plus(SESSION_TTL), enabled());
+        Session s = new Session(token(), caller, token(), now.plus(SESSION_TTL), enabled());
         sessions.put(s.id(), s);
         ctx.cookie(cookie(s.id(), (int) SESSION_TTL.toSeconds()));
         return s;

@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * flowcore server: a REST API under {@code /api} (described at {@code /api/openapi.json}) and a web
- * dashboard, both over one engine's store. Start it embedded:
+ * dashboard, both over one engine's store and its workspaces. Start it embedded:
  * <pre>{@code
  * try (Flowcore fc = Flowcore.create();
  *      FlowcoreServer server = FlowcoreServer.start(fc, ServerOptions.defaults().withPort(4200))) {
@@ -25,18 +25,22 @@ import java.util.Objects;
 public final class FlowcoreServer implements AutoCloseable {
     private final Javalin app;
     private final LogStream logs;
+    private final Workspaces workspaces;
     private final List<Router.Route> routes;
     private final String host;
 
-    private FlowcoreServer(Javalin app, LogStream logs, List<Router.Route> routes, String host) {
+    private FlowcoreServer(Javalin app, LogStream logs, Workspaces workspaces, List<Router.Route> routes, String host) {
         this.app = app;
         this.logs = logs;
+        this.workspaces = workspaces;
         this.routes = routes;
         this.host = host;
     }
 
     /**
      * Starts a server over {@code fc}'s store; it serves until closed. Closing it leaves {@code fc} open.
+     * {@code fc} is the workspace {@code default}; the server opens the other workspaces of its store (see
+     * {@link Workspaces}) when a key of theirs first calls, and closes them when it stops.
      *
      * @throws IllegalStateException when authentication is on and the store keeps no API keys (the in-memory one)
      */
@@ -45,7 +49,9 @@ public final class FlowcoreServer implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         Auth auth = new Auth(options.auth() ? new ApiKeys(fc.apiKeys(), InstantSource.system()) : null,
                 InstantSource.system());
-        LogStream logs = new LogStream(fc);
+        Workspaces workspaces = new Workspaces(fc, InstantSource.system());
+        Api api = new Api(workspaces);
+        LogStream logs = new LogStream(api);
         Router[] router = new Router[1];
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -60,8 +66,8 @@ public final class FlowcoreServer implements AutoCloseable {
                         + "img-src 'self' data:; frame-ancestors 'none'");
             });
             router[0] = new Router(cfg.routes);
-            new Api(fc).register(router[0], logs);
-            new Pages(fc, auth).register(router[0]);
+            api.register(router[0], logs);
+            new Pages(api, auth).register(router[0]);
             cfg.routes.exception(Auth.LoginNeeded.class, (e, ctx) -> ctx.redirect("/login"));
             cfg.routes.exception(Auth.Unauthorized.class, (e, ctx) -> {
                 ctx.header("WWW-Authenticate", "Bearer");
@@ -78,7 +84,7 @@ public final class FlowcoreServer implements AutoCloseable {
             cfg.routes.exception(IllegalStateException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
         });
         app.start(options.bindAddress(), options.port());
-        return new FlowcoreServer(app, logs, router[0].registered(), options.bindAddress());
+        return new FlowcoreServer(app, logs, workspaces, router[0].registered(), options.bindAddress());
     }
 
     private static boolean isApi(Context ctx) {
@@ -106,6 +112,11 @@ public final class FlowcoreServer implements AutoCloseable {
         return "http://" + (h.equals("0.0.0.0") ? "127.0.0.1" : h) + ":" + port();
     }
 
+    /** The workspaces it serves. */
+    Workspaces workspaces() {
+        return workspaces;
+    }
+
     /** Every route, for the test that holds the OpenAPI document to them. */
     List<Router.Route> routes() {
         return routes;
@@ -116,5 +127,6 @@ public final class FlowcoreServer implements AutoCloseable {
     public void close() {
         logs.close();
         app.stop();
+        workspaces.close();
     }
 }

@@ -42,7 +42,12 @@ final class Html {
                 .append(esc(title)).append(" · flowcore</title>")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<link rel=\"stylesheet\" href=\"/static/app.css\"><script src=\"/static/app.js\" defer></script>")
-                .append("</head><body><nav><strong>flowcore</strong> <a href=\"/runs\">Flow runs</a> ")
+                .append("</head><body><nav><strong>flowcore</strong> ");
+        if (session != null) {
+            b.append("<span class=\"workspace\" id=\"workspace\" title=\"workspace\">")
+                    .append(esc(session.caller().workspace())).append("</span> ");
+        }
+        b.append("<a href=\"/runs\">Flow runs</a> ")
                 .append("<a href=\"/deployments\">Deployments</a> <a href=\"/work-queues\">Work queues</a> ")
                 .append("<a href=\"/blocks\">Blocks</a> <a href=\"/notifications\">Notifications</a>");
         if (session != null && session.loggedIn()) {

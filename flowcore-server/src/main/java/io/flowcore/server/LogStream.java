@@ -3,6 +3,7 @@ package io.flowcore.server;
 import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.run.RunLog;
 import io.flowcore.engine.Flowcore;
+import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import java.util.List;
 import java.util.Set;
@@ -17,24 +18,32 @@ import java.util.concurrent.ConcurrentHashMap;
 final class LogStream {
     private static final long POLL_MILLIS = 250;
 
-    private final Flowcore fc;
+    private final Api api;
     private final Set<SseClient> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    LogStream(Flowcore fc) {
-        this.fc = fc;
+    LogStream(Api api) {
+        this.api = api;
+    }
+
+    /** Before the stream starts: a run the caller's workspace does not have is a 404, not an empty stream. */
+    void find(Context ctx) {
+        Flowcore fc = api.fc(ctx); // the caller's workspace, resolved once for the stream's life
+        ctx.attribute("fc", fc);
+        ctx.attribute("run", Api.run(fc, ctx.pathParam("id")));
     }
 
     void stream(SseClient client) {
-        FlowRunRecord run = Api.run(fc, client.ctx().pathParam("id"));
+        Flowcore fc = client.ctx().attribute("fc");
+        FlowRunRecord run = client.ctx().attribute("run");
         int next = resumeAfter(client.ctx().header("Last-Event-ID"));
         client.keepAlive();
         open.add(client);
         client.onClose(() -> open.remove(client));
-        Thread.ofVirtual().name("flowcore-log-stream").start(() -> follow(client, run, next));
+        Thread.ofVirtual().name("flowcore-log-stream").start(() -> follow(fc, client, run, next));
     }
 
-    private void follow(SseClient client, FlowRunRecord run, int next) {
+    private void follow(Flowcore fc, SseClient client, FlowRunRecord run, int next) {
         try {
             while (!closed && !client.terminated()) {
                 boolean ended = fc.history().flowRun(run.id()).map(r -> r.state().type().isFinal()).orElse(true);

@@ -24,12 +24,16 @@ import java.util.UUID;
 final class Pages {
     private static final int MAX_TASK_ROWS = 1000;
 
-    private final Flowcore fc;
+    private final Api api;
     private final Auth auth;
 
-    Pages(Flowcore fc, Auth auth) {
-        this.fc = fc;
+    Pages(Api api, Auth auth) {
+        this.api = api;
         this.auth = auth;
+    }
+
+    private Flowcore fc(Context ctx) {
+        return api.fc(ctx);
     }
 
     void register(Router r) {
@@ -49,12 +53,12 @@ final class Pages {
         r.get("/runs", this::runs, Role.READ);
         r.get("/runs/{id}", this::run, Role.READ);
         r.post("/runs/{id}/cancel", ctx -> {
-            FlowRunRecord run = Api.run(fc, ctx.pathParam("id"));
-            Api.cancel(fc, run);
+            FlowRunRecord run = Api.run(fc(ctx), ctx.pathParam("id"));
+            Api.cancel(fc(ctx), run);
             ctx.redirect("/runs/" + run.id());
         }, Role.RUN);
         r.post("/runs/{id}/retry", ctx -> {
-            FlowRunRecord retry = fc.deployments().retry(Api.run(fc, ctx.pathParam("id")).id());
+            FlowRunRecord retry = fc(ctx).deployments().retry(Api.run(fc(ctx), ctx.pathParam("id")).id());
             ctx.redirect("/runs/" + retry.id());
         }, Role.RUN);
         r.get("/deployments", this::deployments, Role.READ);
@@ -85,8 +89,8 @@ final class Pages {
 
     private void runs(Context ctx) {
         FlowRunQuery q = RunFilter.from(ctx);
-        List<FlowRunRecord> runs = fc.history().flowRuns(q);
-        Map<UUID, String> deployments = fc.deployments().ofRuns(runs.stream().map(FlowRunRecord::id).toList());
+        List<FlowRunRecord> runs = fc(ctx).history().flowRuns(q);
+        Map<UUID, String> deployments = fc(ctx).deployments().ofRuns(runs.stream().map(FlowRunRecord::id).toList());
         String state = RunFilter.blankToNull(ctx.queryParam("state"));
         String name = RunFilter.blankToNull(ctx.queryParam("name"));
         StringBuilder b = new StringBuilder("<form class=\"filters\" method=\"get\" action=\"/runs\">")
@@ -134,9 +138,9 @@ final class Pages {
     }
 
     private void run(Context ctx) {
-        FlowRunRecord r = Api.run(fc, ctx.pathParam("id"));
+        FlowRunRecord r = Api.run(fc(ctx), ctx.pathParam("id"));
         Auth.Session session = session(ctx);
-        String deployment = fc.deployments().ofRuns(List.of(r.id())).get(r.id());
+        String deployment = fc(ctx).deployments().ofRuns(List.of(r.id())).get(r.id());
         StringBuilder b = new StringBuilder("<section class=\"summary\"><p>")
                 .append("<span id=\"run-state\">").append(Html.state(r.state())).append("</span> ")
                 .append(esc(r.state().message())).append("</p><dl><dt>Run</dt><dd id=\"run-name\">").append(esc(r.name()))
@@ -153,13 +157,13 @@ final class Pages {
         }
         b.append("</section><h2>Parameters</h2><pre id=\"parameters\">").append(esc(pretty(r.parametersJson())))
                 .append("</pre><h2>State history</h2><table><tr><th>State</th><th>At</th><th>Message</th></tr>");
-        for (StateChange c : fc.history().stateHistory(r.id())) {
+        for (StateChange c : fc(ctx).history().stateHistory(r.id())) {
             b.append("<tr><td>").append(Html.state(c.state())).append("</td><td>").append(Html.time(c.state().timestamp()))
                     .append("</td><td>").append(esc(c.state().message())).append("</td></tr>");
         }
-        b.append("</table><h2>Task graph</h2><div id=\"graph\">").append(GraphView.html(fc.history().graph(r.id())))
+        b.append("</table><h2>Task graph</h2><div id=\"graph\">").append(GraphView.html(fc(ctx).history().graph(r.id())))
                 .append("</div><h2>Task runs</h2>");
-        List<TaskRunRecord> tasks = fc.history().taskRuns(r.id());
+        List<TaskRunRecord> tasks = fc(ctx).history().taskRuns(r.id());
         if (tasks.isEmpty()) {
             b.append("<p class=\"empty\">No task runs.</p>");
         } else {
@@ -192,7 +196,7 @@ final class Pages {
 
     private void deployments(Context ctx) {
         StringBuilder b = new StringBuilder();
-        List<DeploymentRecord> all = fc.deployments().list();
+        List<DeploymentRecord> all = fc(ctx).deployments().list();
         if (all.isEmpty()) {
             b.append("<p class=\"empty\">No deployments.</p>");
         } else {
@@ -204,7 +208,7 @@ final class Pages {
                         .append(d.version()).append("</td><td>").append(esc(d.workQueue())).append("</td><td>")
                         .append(esc(String.join(", ", d.tags()))).append("</td><td>")
                         .append(esc(String.join("; ", d.schedules().stream().map(Views::schedule).toList())))
-                        .append("</td><td>").append(fc.deployments().isPaused(d.fullName()) ? "yes" : "").append("</td></tr>");
+                        .append("</td><td>").append(fc(ctx).deployments().isPaused(d.fullName()) ? "yes" : "").append("</td></tr>");
             }
             b.append("</table>");
         }
@@ -213,7 +217,7 @@ final class Pages {
 
     /** The deployment with its "Run" form; {@code entered} refills the form after a validation error. */
     private void deployment(Context ctx, Map<String, String> entered, InvalidParametersException error) {
-        DeploymentRecord d = Api.deployment(fc, ctx);
+        DeploymentRecord d = Api.deployment(fc(ctx), ctx);
         Auth.Session session = session(ctx);
         JsonNode defaults = Views.tree(d.parametersJson()) instanceof JsonNode n ? n : Views.MAPPER.createObjectNode();
         JsonNode schema = Views.tree(d.parameterSchema()) instanceof JsonNode n ? n : Views.MAPPER.createObjectNode();
@@ -256,7 +260,7 @@ final class Pages {
     }
 
     private void runDeployment(Context ctx) {
-        DeploymentRecord d = Api.deployment(fc, ctx);
+        DeploymentRecord d = Api.deployment(fc(ctx), ctx);
         JsonNode schema = Views.tree(d.parameterSchema()) instanceof JsonNode n ? n : Views.MAPPER.createObjectNode();
         Map<String, String> entered = new LinkedHashMap<>();
         Map<String, Object> values = new LinkedHashMap<>();
@@ -269,7 +273,7 @@ final class Pages {
             values.put(name, value(schema.path("properties").path(name).path("type").asText(""), text));
         });
         try {
-            FlowRunRecord run = fc.deployments().run(d.fullName(), values);
+            FlowRunRecord run = fc(ctx).deployments().run(d.fullName(), values);
             ctx.redirect("/runs/" + run.id());
         } catch (InvalidParametersException e) {
             deployment(ctx, entered, e);
@@ -289,7 +293,7 @@ final class Pages {
     private void workQueues(Context ctx) {
         StringBuilder b = new StringBuilder("<table><tr><th>Queue</th><th>Priority</th><th>Concurrency limit</th>")
                 .append("<th>Paused</th><th>Description</th></tr>");
-        for (var q : fc.workQueues().list()) {
+        for (var q : fc(ctx).workQueues().list()) {
             b.append("<tr><td>").append(esc(q.name())).append("</td><td>").append(q.priority()).append("</td><td>")
                     .append(q.concurrencyLimit() == null ? "none" : q.concurrencyLimit()).append("</td><td>")
                     .append(q.paused() ? "yes" : "").append("</td><td>").append(esc(q.description())).append("</td></tr>");
@@ -299,10 +303,10 @@ final class Pages {
 
     private void blocks(Context ctx) {
         StringBuilder b = new StringBuilder("<p>Secret fields are masked; no page or API returns them.</p>");
-        fc.blocks().list().forEach((name, type) -> {
+        fc(ctx).blocks().list().forEach((name, type) -> {
             String fields;
             try {
-                fields = Api.maskedBlock(fc, name);
+                fields = Api.maskedBlock(fc(ctx), name);
             } catch (IllegalStateException e) {
                 fields = e.getMessage();
             }
@@ -315,7 +319,7 @@ final class Pages {
     private void notifications(Context ctx) {
         StringBuilder b = new StringBuilder("<table><tr><th>Rule</th><th>States</th><th>Flows</th><th>Deployments</th>")
                 .append("<th>Tags</th><th>Notifier</th><th>Paused</th></tr>");
-        for (var r : Api.rules(fc)) {
+        for (var r : Api.rules(fc(ctx))) {
             b.append("<tr><td>").append(esc(r.name())).append("</td><td>").append(esc(String.join(", ", r.states())))
                     .append("</td><td>").append(esc(String.join(", ", r.flows()))).append("</td><td>")
                     .append(esc(String.join(", ", r.deployments()))).append("</td><td>").append(esc(String.join(", ", r.tags())))

@@ -156,6 +156,21 @@ class DashboardBrowserTests {
     }
 
     @Test
+    void aKeyOfAnotherWorkspaceSeesItsNameInTheHeaderAndOnlyItsOwnRunsAndLogs() {
+        server.workspaces().create("team-a");
+        Flowcore teamA = server.workspaces().engine("team-a");
+        UUID own = teamA.execute(TestFlows.class, f -> f.etl(5, "team-a line")).id();
+        login(new ApiKeys(fc.apiKeys(), java.time.InstantSource.system()).create("team-a", Role.READ).key());
+        assertEquals("team-a", page.locator("#workspace").textContent());
+        assertEquals(1, page.locator("tr.run").count());
+        page.locator("tr.run a").first().click();
+        page.waitForURL("**/runs/" + own);
+        page.locator("#logs .log-line >> text=label: team-a line").waitFor();
+        page.navigate(server.url() + "/runs/" + etlRun);
+        assertTrue(page.locator("#error").textContent().contains("no flow run"));
+    }
+
+    @Test
     void searchesRunsByName() {
         login(readKey);
         page.navigate(server.url() + "/runs?name=" + java.net.URLEncoder.encode("alert(1)", java.nio.charset.StandardCharsets.UTF_8));

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where a server keeps its API keys: never the key itself, only a salted hash of it (the server hashes;
- * the store only keeps what it is given).
+ * Where a server keeps its API keys and the registry of its workspaces: never a key itself, only a salted
+ * hash of it (the server hashes; the store only keeps what it is given). Both live in the store of the
+ * workspace {@code default}.
  */
 public interface ApiKeyStore {
 
@@ -19,11 +20,18 @@ public interface ApiKeyStore {
      * @param hash      the salted hash of the key's secret part, Base64
      * @param createdAt when it was created
      * @param revokedAt when it was revoked, or null while it is valid
+     * @param workspace the workspace whose runs, deployments, queues, blocks and rules the key reaches
+     *                  ({@code default} for keys created before workspaces existed)
      */
-    record ApiKey(String id, String role, String salt, String hash, Instant createdAt, Instant revokedAt) {
+    record ApiKey(String id, String role, String salt, String hash, Instant createdAt, Instant revokedAt,
+                  String workspace) {
         public boolean revoked() {
             return revokedAt != null;
         }
+    }
+
+    /** A workspace registered on the server (the workspace {@code default} is implicit and never listed). */
+    record Workspace(String name, Instant createdAt) {
     }
 
     /** Stores a new key. @throws IllegalArgumentException when a key with its id exists */
@@ -36,4 +44,10 @@ public interface ApiKeyStore {
 
     /** Marks the key revoked at {@code at}; false when there is no such key or it was revoked already. */
     boolean revokeApiKey(String id, Instant at);
+
+    /** Registers a workspace; false when one of that name exists already. */
+    boolean insertWorkspace(Workspace workspace);
+
+    /** Every registered workspace, by name. */
+    List<Workspace> workspaces();
 }

@@ -627,7 +627,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
         }
     }
 
-    // API keys of flowcore server: see JdbcApiKeys.
+    // API keys and workspaces of flowcore server: see JdbcApiKeys.
 
     @Override
     public void insertApiKey(ApiKey key) {
@@ -647,6 +647,16 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     @Override
     public boolean revokeApiKey(String id, java.time.Instant at) {
         return apiKeys.revoke(id, at);
+    }
+
+    @Override
+    public boolean insertWorkspace(Workspace workspace) {
+        return apiKeys.insertWorkspace(workspace);
+    }
+
+    @Override
+    public List<Workspace> workspaces() {
+        return apiKeys.workspaces();
     }
 
     // Notification rules and the outbox: see JdbcNotifications.
