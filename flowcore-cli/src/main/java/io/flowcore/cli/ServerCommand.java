@@ -36,7 +36,9 @@ final class ServerCommand extends Subcommand {
               @Option(names = "--no-auth", description = "Accept calls without an API key (only on a loopback address).")
               boolean noAuth) throws InterruptedException {
         ServerOptions options = new ServerOptions(port, bind, !noAuth); // refuses --no-auth off loopback, before opening
-        try (Flowcore fc = defaultStore(); FlowcoreServer server = FlowcoreServer.start(fc, options)) {
+        try (Flowcore fc = cli.engine(false, cfg -> cfg.workspace(FlowcoreConfig.DEFAULT_WORKSPACE)
+                .meterRegistry(io.flowcore.server.PrometheusMetrics.registry()));
+             FlowcoreServer server = FlowcoreServer.start(fc, options)) {
             out().printf("server: serving %s on %s%s; Ctrl-C to stop%n", fc.history().storeName(), server.url(),
                     noAuth ? " without authentication" : "");
             if (!noAuth && fc.apiKeys().apiKeys().stream().noneMatch(k -> !k.revoked())) {

@@ -28,31 +28,53 @@ final class WorkerCommand extends Subcommand {
                       + "(other workers do).") boolean noScheduler,
               @Option(names = "--retention", paramLabel = "AGE", description = "Delete, hourly (and with --run-once "
                       + "before it runs), the runs that ended more than AGE ago, e.g. 90d, 12h or P90D (default: keep).")
-              String retention) throws InterruptedException {
+              String retention,
+              @Option(names = "--metrics-port", paramLabel = "PORT", description = "Serve this worker's metrics in "
+                      + "Prometheus' format at http://ADDRESS:PORT/metrics (default: none).") Integer metricsPort,
+              @Option(names = "--metrics-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS", description =
+                      "The address the metrics listen on (default 127.0.0.1; no authentication).") String metricsBind)
+            throws InterruptedException {
         var out = out();
         java.time.Duration keep = retention == null ? null
                 : io.flowcore.engine.schedule.ScheduleJson.duration(retention, "--retention");
+        var registry = metricsPort == null ? null : io.flowcore.server.PrometheusMetrics.registry();
         try (Flowcore fc = cli.engine(true, cfg -> {
             if (keep != null) cfg.retention(keep);
+            if (registry != null) cfg.meterRegistry(registry);
         })) {
-            warnAboutUnknownQueues(fc, queues);
-            Worker w = fc.worker(o -> {
-                o.queues(queues == null ? new String[0] : queues.toArray(String[]::new))
-                        .limit(limit).shutdownGrace(Duration.ofSeconds(grace));
-                if (noScheduler) o.noScheduler();
-            });
-            if (once) {
-                long n = w.runOnce();
-                out.printf("worker: ran %d flow run%s%n", n, n == 1 ? "" : "s");
-                return 0;
+            com.sun.net.httpserver.HttpServer metrics = registry == null ? null
+                    : io.flowcore.server.PrometheusMetrics.serve(registry, metricsBind, metricsPort);
+            try {
+                if (metrics != null) {
+                    out.printf("worker: metrics at http://%s:%d/metrics%n", metricsBind, metrics.getAddress().getPort());
+                }
+                return run(fc, queues, limit, once, grace, noScheduler);
+            } finally {
+                if (metrics != null) metrics.stop(0);
             }
-            w.start();
-            out.printf("worker: serving %s with up to %d runs at once; Ctrl-C to stop%n",
-                    queues == null || queues.isEmpty() ? "every queue" : queues, limit);
-            out.flush();
-            new CountDownLatch(1).await(); // until SIGTERM: the engine's shutdown stops the worker gracefully
+        }
+    }
+
+    private int run(Flowcore fc, List<String> queues, int limit, boolean once, int grace, boolean noScheduler)
+            throws InterruptedException {
+        var out = out();
+        warnAboutUnknownQueues(fc, queues);
+        Worker w = fc.worker(o -> {
+            o.queues(queues == null ? new String[0] : queues.toArray(String[]::new))
+                    .limit(limit).shutdownGrace(Duration.ofSeconds(grace));
+            if (noScheduler) o.noScheduler();
+        });
+        if (once) {
+            long n = w.runOnce();
+            out.printf("worker: ran %d flow run%s%n", n, n == 1 ? "" : "s");
             return 0;
         }
+        w.start();
+        out.printf("worker: serving %s with up to %d runs at once; Ctrl-C to stop%n",
+                queues == null || queues.isEmpty() ? "every queue" : queues, limit);
+        out.flush();
+        new CountDownLatch(1).await(); // until SIGTERM: the engine's shutdown stops the worker gracefully
+        return 0;
     }
 
     /** A queue named by no deployment yet is served (one may come), but a typo should not wait silently. */

@@ -1,6 +1,7 @@
 package io.flowcore.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -110,6 +111,22 @@ class DeploymentCommandTests extends CliTestSupport {
         // The file's daily schedule has queued its next runs too; they are not due yet.
         JsonNode r = runThroughAWorker("yearly-report/nightly");
         assertEquals("COMPLETED", r.get("state").get("type").asText(), r.toString());
+    }
+
+    @Test
+    void aWorkerWithAMetricsPortServesItsMetricsWhileItRunsAndStopsServingThem() throws Exception {
+        run("deployment", "apply", yaml(GREETER).toString());
+        run("deployment", "run", "greeter/nightly", "--param", "who=metrics");
+        assertEquals(0, run("worker", "start", "--run-once", "--metrics-port", "0"), err.toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("metrics at (http://127\\.0\\.0\\.1:(\\d+)/metrics)")
+                .matcher(out.toString());
+        assertTrue(m.find(), out.toString());
+        assertTrue(out.toString().contains("worker: ran 1 flow run"), out.toString());
+        // --run-once is over: the endpoint is closed with it, not left behind
+        try (java.net.Socket s = new java.net.Socket()) {
+            assertThrows(java.io.IOException.class, () -> s.connect(new java.net.InetSocketAddress("127.0.0.1",
+                    Integer.parseInt(m.group(2))), 2000));
+        }
     }
 
     /** Runs the deployment through {@code worker start --run-once}; returns the run as {@code flow-run ls --json} shows it. */

@@ -248,7 +248,22 @@ public final class Flowcore implements AutoCloseable {
      * @throws IllegalStateException    when this engine's store was given as an object
      */
     public Flowcore openWorkspace(String name) {
-        return new Flowcore(config.forWorkspace(name));
+        return openWorkspace(name, cfg -> { });
+    }
+
+    /**
+     * {@link #openWorkspace(String)} with settings of the workspace's own, e.g. its metrics registry (a workspace's
+     * engine records into none of this engine's).
+     */
+    public Flowcore openWorkspace(String name, Consumer<FlowcoreConfig> more) {
+        FlowcoreConfig c = config.forWorkspace(name);
+        more.accept(c);
+        return new Flowcore(c);
+    }
+
+    /** The registry this engine records its metrics into ({@link FlowcoreConfig#meterRegistry}), if one was given. */
+    public java.util.Optional<io.micrometer.core.instrument.MeterRegistry> meterRegistry() {
+        return java.util.Optional.ofNullable(config.meterRegistry);
     }
 
     /** What this engine's store recorded. */

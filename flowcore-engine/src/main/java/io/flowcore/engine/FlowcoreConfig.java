@@ -52,6 +52,7 @@ public final class FlowcoreConfig {
     private final List<TaskOverride> overrides = new ArrayList<>();
     private final List<FlowOverride> flowOverrides = new ArrayList<>();
     private Level storedLogLevel = Level.INFO;
+    io.micrometer.core.instrument.MeterRegistry meterRegistry;
     private boolean sealed;
 
     FlowcoreConfig() {
@@ -292,6 +293,18 @@ public final class FlowcoreConfig {
         return this;
     }
 
+    /**
+     * Records the engine's metrics into {@code registry} (Micrometer): flow and task run states entered, task run
+     * durations, notification deliveries, and gauges read from the store — flow runs per state (Late included)
+     * and per work queue the due, unclaimed runs and how long the oldest has waited. Names and tags are listed
+     * in docs/metrics.md. {@code flowcore server start} and {@code flowcore worker start --metrics-port} serve
+     * them at {@code /metrics} in Prometheus' format. Without a registry the engine records nothing.
+     */
+    public FlowcoreConfig meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+        this.meterRegistry = Objects.requireNonNull(registry, "registry");
+        return this;
+    }
+
     /** Run log lines at or above this level are stored with their run (default INFO). */
     public FlowcoreConfig storedLogLevel(Level level) {
         checkNotSealed();
@@ -331,7 +344,7 @@ public final class FlowcoreConfig {
         }
         ResultStore r = resultStore != null ? resultStore : new FileResultStore(ws.resolve("results"));
         return new EngineSettings(s, r, inlineResultLimit, clock, sleeper, heartbeatInterval, leaseTimeout, tagLimits, overrides, flowOverrides,
-                storedLogLevel, blocks, childEnvironment(h));
+                storedLogLevel, blocks, childEnvironment(h), meterRegistry);
     }
 
     /** The home of this engine's workspace: the home itself for the default one. */

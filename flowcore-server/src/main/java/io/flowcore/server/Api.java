@@ -37,6 +37,7 @@ final class Api {
         r.get("/api/health", ctx -> ctx.json(Map.of("status", "ok", "store",
                 workspaces.engine(FlowcoreConfig.DEFAULT_WORKSPACE).history().storeName())));
         r.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
+        r.get("/metrics", this::metrics, Role.READ);
         r.get("/api/flow-runs", this::flowRuns, Role.READ);
         r.get("/api/flow-runs/{id}", this::flowRun, Role.READ);
         r.get("/api/flow-runs/{id}/task-runs", ctx -> ctx.json(fc(ctx).history().taskRuns(run(ctx).id()).stream()
@@ -72,6 +73,14 @@ final class Api {
             ctx.json(m);
         }, Role.READ);
         r.get("/api/notification-rules", ctx -> ctx.json(rules(fc(ctx)).stream().map(Views::rule).toList()), Role.READ);
+    }
+
+    /** The engine's metrics in Prometheus' format, when it records into a Prometheus registry. */
+    private void metrics(io.javalin.http.Context ctx) {
+        var registry = PrometheusMetrics.prometheus(fc(ctx).meterRegistry()).orElseThrow(() -> new NotFound("this server's "
+                + "engine records no metrics: start it with 'flowcore server start', or give its engine "
+                + "FlowcoreConfig.meterRegistry(PrometheusMetrics.registry())"));
+        ctx.contentType(PrometheusMetrics.CONTENT_TYPE).result(registry.scrape());
     }
 
     private void flowRuns(Context ctx) {

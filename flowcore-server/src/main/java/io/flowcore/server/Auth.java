@@ -64,6 +64,11 @@ final class Auth {
         return keys != null;
     }
 
+    /** The API and /metrics answer 401 and JSON errors to programs; other paths are pages that send people to log in. */
+    static boolean isForMachines(String path) {
+        return path.startsWith("/api/") || path.equals("/metrics");
+    }
+
     /**
      * Runs before every matched route: a route that names roles needs a caller with one of them.
      * API routes answer 401/403 in JSON; pages send an anonymous caller to the login page.
@@ -74,7 +79,7 @@ final class Auth {
             if (r instanceof Router.Needs(Role role) && (needed == null || role.ordinal() < needed.ordinal())) needed = role;
         }
         if (needed == null) return; // a public route: login, static files, health, the OpenAPI document
-        boolean api = ctx.path().startsWith("/api/");
+        boolean api = isForMachines(ctx.path());
         Optional<ApiKeys.Caller> bearer = bearer(ctx);
         Session session = bearer.isPresent() ? null : session(ctx).orElse(null);
         if (bearer.isEmpty() && session == null && !enabled() && !api) session = newSession(ctx, ANYONE);

@@ -88,7 +88,7 @@ public final class FlowcoreServer implements AutoCloseable {
     }
 
     private static boolean isApi(Context ctx) {
-        return ctx.path().startsWith("/api/");
+        return Auth.isForMachines(ctx.path());
     }
 
     private static void error(Context ctx, int status, String message) {

@@ -74,7 +74,11 @@ public final class Workspaces implements AutoCloseable {
             fc = open.get(name);
             if (fc != null) return fc;
             if (!exists(name)) throw new IllegalArgumentException("there is no workspace '" + name + "'");
-            fc = defaultWorkspace.openWorkspace(name);
+            // a workspace's metrics are its own: a registry of its own when the server's engine has one
+            boolean metrics = PrometheusMetrics.prometheus(defaultWorkspace.meterRegistry()).isPresent();
+            fc = defaultWorkspace.openWorkspace(name, cfg -> {
+                if (metrics) cfg.meterRegistry(PrometheusMetrics.workspaceRegistry());
+            });
             open.put(name, fc);
             return fc;
         }

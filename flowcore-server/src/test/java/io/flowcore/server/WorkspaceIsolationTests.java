@@ -82,7 +82,7 @@ class WorkspaceIsolationTests {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aKeyOfOneWorkspaceCanNeitherReadNorChangeAnythingOfAnotherThroughAnyRoute(String kind) throws Exception {
         try (Store store = new Store(kind);
-             Flowcore fc = Flowcore.create(store.settings());
+             Flowcore fc = Flowcore.create(store.settings().andThen(cfg -> cfg.meterRegistry(PrometheusMetrics.registry())));
              FlowcoreServer server = FlowcoreServer.start(fc, ServerOptions.defaults().withPort(0))) {
             server.workspaces().create("alpha");
             server.workspaces().create("beta");

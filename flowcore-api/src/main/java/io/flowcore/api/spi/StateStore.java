@@ -135,6 +135,14 @@ public interface StateStore extends AutoCloseable {
         throw new UnsupportedOperationException("the " + name() + " store does not delete runs");
     }
 
+    /**
+     * Its flow runs by state and the due, unclaimed runs per work queue at {@code now}, for metrics. May lag
+     * the newest writes by a moment.
+     */
+    default io.flowcore.api.run.RunCounts runCounts(java.time.Instant now) {
+        throw new UnsupportedOperationException("the " + name() + " store does not count its runs");
+    }
+
     /** Waits until every write made before the call is visible to queries (and durable). */
     void flush();
 

@@ -33,6 +33,8 @@ public final class Engine implements AutoCloseable {
     final InstantSource clock;
     final Sleeper sleeper;
     final Transitions transitions;
+    /** Where metrics go (FlowcoreConfig.meterRegistry); null: nowhere. */
+    final io.micrometer.core.instrument.MeterRegistry meters;
     final RunLogs logs;
     final Results results;
     final TagLimits limits;
@@ -59,7 +61,9 @@ public final class Engine implements AutoCloseable {
         this.store = s.store();
         this.clock = s.clock();
         this.sleeper = s.sleeper();
-        this.transitions = new Transitions(store);
+        this.meters = s.meters();
+        this.transitions = new Transitions(store, new io.flowcore.engine.state.StateMetrics(meters));
+        if (meters != null) StoreGauges.bind(store, clock, meters);
         this.logs = new RunLogs(store, clock, s.storedLogLevel());
         this.results = new Results(s.resultStore(), s.inlineResultLimit());
         this.limits = new TagLimits(s.tagLimits());

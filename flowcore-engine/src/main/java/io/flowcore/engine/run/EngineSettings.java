@@ -26,11 +26,12 @@ import org.slf4j.event.Level;
  * @param blocks            loads saved blocks for {@code RunContext.block}
  * @param childEnvironment  the variables a child JVM needs to open the same store (process and docker
  *                          infrastructures); null when the store was given as an object and cannot be reopened
+ * @param meters            where the engine records its metrics (see StateMetrics, StoreGauges); null: nowhere
  */
 public record EngineSettings(StateStore store, ResultStore resultStore, int inlineResultLimit, InstantSource clock, Sleeper sleeper,
                              Duration heartbeatInterval, Duration leaseTimeout, Map<String, Integer> tagLimits,
                              List<TaskOverride> taskOverrides, List<FlowOverride> flowOverrides, Level storedLogLevel, BlockLoader blocks,
-                             Map<String, String> childEnvironment) {
+                             Map<String, String> childEnvironment, io.micrometer.core.instrument.MeterRegistry meters) {
     public EngineSettings {
         tagLimits = Map.copyOf(tagLimits);
         taskOverrides = List.copyOf(taskOverrides);

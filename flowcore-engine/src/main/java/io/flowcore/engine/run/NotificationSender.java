@@ -84,6 +84,7 @@ public final class NotificationSender {
             NotifierBlock notifier = engine.blocks.load(ev.notifier(), NotifierBlock.class);
             notifier.send(message(ce));
             store.delivered(ev.id(), engine.clock.instant());
+            count("delivered");
             return true;
         } catch (NotificationException e) {
             failed(ev, e.getMessage(), e.retryable(), e.retryAfter().orElse(Duration.ZERO));
@@ -100,12 +101,20 @@ public final class NotificationSender {
         Instant retryAt = retryable ? engine.clock.instant().plus(receiverAsked.compareTo(backoff) > 0 ? receiverAsked
                 : backoff) : null;
         int inARow = store.attemptFailed(ev.id(), ev.notifier(), error, retryAt);
+        count(retryable ? "failed-retried" : "failed");
         RunLogs.ENGINE.warn("notification {} (rule {}) to notifier '{}' failed{}: {}", ev.id(), ev.rule(), ev.notifier(),
                 retryable ? ", retried at " + retryAt : " for good", error);
         if (inARow >= pauseAfter) {
             store.setNotifierPaused(ev.notifier(), true);
             RunLogs.ENGINE.error("notifier '{}' failed {} times in a row and is paused; its notifications wait. Fix it, "
                     + "then resume it: ./flowcore notification resume-notifier {}", ev.notifier(), inARow, ev.notifier());
+        }
+    }
+
+    /** Counts a delivery attempt in {@code flowcore.notification.deliveries}, tagged with its result. */
+    private void count(String result) {
+        if (engine.meters != null) {
+            engine.meters.counter("flowcore.notification.deliveries", "result", result).increment();
         }
     }
 

@@ -17,9 +17,15 @@ import java.util.UUID;
  */
 public final class Transitions {
     private final StateStore store;
+    private final StateMetrics metrics;
 
     public Transitions(StateStore store) {
+        this(store, StateMetrics.NONE);
+    }
+
+    public Transitions(StateStore store, StateMetrics metrics) {
         this.store = store;
+        this.metrics = metrics;
     }
 
     /** Moves a flow run from {@code from} to a state that is not final; returns {@code to}. */
@@ -27,6 +33,7 @@ public final class Transitions {
         StateMachine.check(label, from.type(), to.type());
         if (to.isFinal()) throw new IllegalArgumentException(label + ": end a run with endFlowRun, not flowRun");
         store.setFlowRunState(claim, to);
+        metrics.flowRunEntered(to);
         return to;
     }
 
@@ -39,13 +46,16 @@ public final class Transitions {
     public State endFlowRun(Claim claim, String label, State from, State to, State leftoverTasks) {
         StateMachine.check(label, from.type(), to.type());
         if (!to.isFinal()) throw new IllegalArgumentException(label + ": " + to + " is not a final state");
-        return store.commitFinalState(claim, to, leftoverTasks);
+        State stored = store.commitFinalState(claim, to, leftoverTasks);
+        metrics.flowRunEntered(stored);
+        return stored;
     }
 
     /** Moves a task run of the claimed flow run from {@code from} to {@code to}, setting its result ref (may be null). */
     public State taskRun(Claim claim, UUID taskRunId, String label, State from, State to, String resultRef) {
         StateMachine.check(label, from.type(), to.type());
         store.setTaskRunState(claim, taskRunId, to, resultRef);
+        metrics.taskRunEntered(from, to);
         return to;
     }
 
@@ -57,7 +67,7 @@ public final class Transitions {
     public Optional<Claim> crash(RunClaim run, State crashed) {
         requireType(crashed, StateType.CRASHED);
         StateMachine.check("Flow run '" + run.runName() + "'", run.state().type(), crashed.type());
-        return store.takeOver(run.claim(), null, crashed, crashed);
+        return entered(store.takeOver(run.claim(), null, crashed, crashed), crashed);
     }
 
     /**
@@ -69,7 +79,7 @@ public final class Transitions {
     public Optional<Claim> cancelWaiting(RunClaim run, State cancelled) {
         requireType(cancelled, StateType.CANCELLED);
         StateMachine.check("Flow run '" + run.runName() + "'", run.state().type(), cancelled.type());
-        return store.takeOver(run.claim(), null, cancelled, null);
+        return entered(store.takeOver(run.claim(), null, cancelled, null), cancelled);
     }
 
     /**
@@ -82,7 +92,7 @@ public final class Transitions {
         requireType(cancelling, StateType.CANCELLING);
         if (run.state().type() == StateType.CANCELLING) return Optional.of(run.claim());
         StateMachine.check("Flow run '" + run.runName() + "'", run.state().type(), cancelling.type());
-        return store.takeOver(run.claim(), null, cancelling, null);
+        return entered(store.takeOver(run.claim(), null, cancelling, null), cancelling);
     }
 
     /**
@@ -93,6 +103,11 @@ public final class Transitions {
      */
     public Optional<Claim> reclaim(RunClaim run, String engineId) {
         return store.takeOver(run.claim(), engineId, null, null);
+    }
+
+    private Optional<Claim> entered(Optional<Claim> taken, State s) {
+        if (taken.isPresent()) metrics.flowRunEntered(s);
+        return taken;
     }
 
     private static void requireType(State s, StateType type) {

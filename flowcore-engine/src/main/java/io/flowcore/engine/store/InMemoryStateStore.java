@@ -532,6 +532,31 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
     }
 
     @Override
+    public io.flowcore.api.run.RunCounts runCounts(java.time.Instant now) {
+        java.util.TreeMap<String, io.flowcore.api.run.RunCounts.StateCount> states = new java.util.TreeMap<>();
+        java.util.TreeMap<String, long[]> due = new java.util.TreeMap<>(); // queue -> {runs, oldest scheduled nanos}
+        List<FlowRunRecord> runs = List.copyOf(flowRuns.values());
+        for (FlowRunRecord r : runs) {
+            State s = r.state();
+            states.merge(s.type() + "/" + s.name(), new io.flowcore.api.run.RunCounts.StateCount(s.type(), s.name(), 1),
+                    (a, b) -> new io.flowcore.api.run.RunCounts.StateCount(a.type(), a.name(), a.runs() + 1));
+            if (s.type() != StateType.SCHEDULED || r.engineId() != null || s.scheduledTime() == null
+                    || s.scheduledTime().isAfter(now)) continue;
+            String queue;
+            synchronized (claims) {
+                queue = workQueues.queueOf(r.id());
+            }
+            if (queue == null) continue;
+            long at = s.scheduledTime().getEpochSecond() * 1_000_000_000L + s.scheduledTime().getNano();
+            due.merge(queue, new long[] {1, at}, (a, b) -> new long[] {a[0] + 1, Math.min(a[1], b[1])});
+        }
+        List<io.flowcore.api.run.RunCounts.QueueBacklog> queues = new ArrayList<>();
+        due.forEach((q, v) -> queues.add(new io.flowcore.api.run.RunCounts.QueueBacklog(q, v[0],
+                java.time.Duration.between(java.time.Instant.ofEpochSecond(0, v[1]), now))));
+        return new io.flowcore.api.run.RunCounts(now, new ArrayList<>(states.values()), queues);
+    }
+
+    @Override
     public List<FlowRunRecord> flowRuns(FlowRunQuery q) {
         return flowRuns.values().stream()
                 .filter(r -> q.flowName() == null || q.flowName().equals(r.flowName()))

@@ -73,6 +73,11 @@ final class InMemoryWorkQueues {
         return deploymentOfRun.get(runId);
     }
 
+    /** The work queue of a deployment's run; null for a run of no deployment. */
+    String queueOf(UUID runId) {
+        return queueOfRun.get(runId);
+    }
+
     /** What a claim from {@code served} (every queue when empty) may take now. */
     Plan plan(Collection<String> served, Collection<FlowRunRecord> runs) {
         Map<String, Integer> room = new HashMap<>();

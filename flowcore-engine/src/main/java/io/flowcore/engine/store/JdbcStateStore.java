@@ -90,6 +90,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     private final Dialect dialect;
     private final GroupCommitWriter writer;
     private final StoreReader reader;
+    private final DataSource readers;
     private final AutoCloseable resources;
     private final Path journalDir;
     private final JdbcDeployments deployments;
@@ -112,6 +113,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
                            Path journalDir, long replayedAtOpen) {
         this.dialect = dialect;
         this.reader = new StoreReader(readers);
+        this.readers = readers;
         this.deployments = new JdbcDeployments(dialect, readers);
         this.notifications = new JdbcNotifications(dialect, readers);
         this.workQueues = new JdbcWorkQueues(dialect, readers);
@@ -566,6 +568,11 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     public List<FlowRunRecord> flowRuns(FlowRunQuery query) {
         flush();
         return reader.flowRuns(query);
+    }
+
+    @Override
+    public io.flowcore.api.run.RunCounts runCounts(Instant now) {
+        return JdbcRunCounts.read(readers, now); // no flush: metrics may lag the writer by a group commit
     }
 
     @Override
