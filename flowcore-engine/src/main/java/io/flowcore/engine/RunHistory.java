@@ -42,6 +42,17 @@ public final class RunHistory {
         return store.logs(flowRunId);
     }
 
+    /**
+     * Up to {@code limit} log lines of a flow run from line {@code offset} (0 is the first), in the order of
+     * {@link #logs(UUID)}: a page of a long log.
+     *
+     * @throws IllegalArgumentException when {@code offset} or {@code limit} is negative
+     */
+    public List<RunLog> logs(UUID flowRunId, int offset, int limit) {
+        if (offset < 0 || limit < 0) throw new IllegalArgumentException("offset and limit must be >= 0: " + offset + ", " + limit);
+        return store.logs(flowRunId, offset, limit);
+    }
+
     /** The name of the store behind this history, e.g. {@code sqlite}. */
     /**
      * Retention: deletes the flow runs that ended before {@code before} (created before it, in a final state)

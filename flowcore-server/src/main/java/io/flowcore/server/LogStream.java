@@ -13,10 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * A run's logs as server-sent events: every line as a "log" event whose id is its index, then "end" once
  * the run has ended and every line was sent. The store is polled (POLL), because the lines may be written
  * by another process (a worker); a browser that reconnects sends Last-Event-ID and gets only the lines after
- * it, so a server restart loses nothing. One virtual thread per open stream.
+ * it, so a server restart loses nothing. Each poll reads only the lines after the last one sent (a page of the
+ * store's log index), so following a long log costs what is new, not the whole log. One virtual thread per
+ * open stream.
  */
 final class LogStream {
     private static final long POLL_MILLIS = 250;
+    private static final int PAGE = 1000;
 
     private final Api api;
     private final Set<SseClient> open = ConcurrentHashMap.newKeySet();
@@ -47,10 +50,14 @@ final class LogStream {
         try {
             while (!closed && !client.terminated()) {
                 boolean ended = fc.history().flowRun(run.id()).map(r -> r.state().type().isFinal()).orElse(true);
-                List<RunLog> logs = fc.history().logs(run.id()); // read after the state: no line is missed at the end
-                for (; next < logs.size() && !client.terminated(); next++) {
-                    client.sendEvent("log", Views.json(Views.log(logs.get(next), next)), Integer.toString(next));
-                }
+                // read after the state: no line is missed at the end; only the lines not sent yet, a page at a time
+                List<RunLog> page;
+                do {
+                    page = fc.history().logs(run.id(), next, PAGE);
+                    for (int i = 0; i < page.size() && !client.terminated(); i++, next++) {
+                        client.sendEvent("log", Views.json(Views.log(page.get(i), next)), Integer.toString(next));
+                    }
+                } while (page.size() == PAGE && !client.terminated());
                 if (ended) {
                     client.sendEvent("end", "{}");
                     break;

@@ -108,6 +108,15 @@ class ServerApiTests {
         assertEquals(1, logs.path("items").size());
         assertEquals(1, logs.path("nextOffset").asInt());
         JsonNode all = http.get("/api/flow-runs/" + etlRun.id() + "/logs", readKey).json();
+        int lines = all.path("items").size();
+        assertTrue(lines >= 3, all.toString());
+        assertTrue(all.path("nextOffset").isNull(), "one page holds them all: " + all);
+        JsonNode second = http.get("/api/flow-runs/" + etlRun.id() + "/logs?offset=1&limit=1", readKey).json();
+        assertEquals(all.path("items").get(1), second.path("items").get(0), "a page starts at its offset");
+        assertEquals(2, second.path("nextOffset").asInt());
+        JsonNode last = http.get("/api/flow-runs/" + etlRun.id() + "/logs?offset=" + (lines - 1) + "&limit=5", readKey).json();
+        assertEquals(1, last.path("items").size());
+        assertTrue(last.path("nextOffset").isNull(), last.toString());
         assertTrue(all.path("items").toString().contains("label: first"), all.toString());
         assertEquals(404, http.get("/api/flow-runs/" + UUID.randomUUID(), readKey).status());
         assertEquals(400, http.get("/api/flow-runs/not-a-uuid", readKey).status());

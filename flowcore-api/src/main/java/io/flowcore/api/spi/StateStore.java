@@ -114,6 +114,15 @@ public interface StateStore extends AutoCloseable {
     List<RunLog> logs(UUID flowRunId);
 
     /**
+     * Lines {@code offset} to {@code offset + limit - 1} of a run's log, in the order of {@link #logs(UUID)}: a page
+     * for a reader that follows a long log (the server's live view) without reading it whole each time.
+     */
+    default List<RunLog> logs(UUID flowRunId, int offset, int limit) {
+        List<RunLog> all = logs(flowRunId);
+        return all.subList(Math.min(offset, all.size()), (int) Math.min(all.size(), (long) offset + limit));
+    }
+
+    /**
      * Retention: deletes the flow runs that ended (a final state) and were created before {@code before},
      * whose state's type or name is one of {@code states} (any final state when empty), with their task
      * runs, state history, logs and notification events. A run that has not ended is never deleted.

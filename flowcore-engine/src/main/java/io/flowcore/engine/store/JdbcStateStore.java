@@ -600,6 +600,13 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    public List<RunLog> logs(UUID flowRunId, int offset, int limit) {
+        if (offset < 0 || limit < 0) throw new IllegalArgumentException("offset and limit must be >= 0: " + offset + ", " + limit);
+        flush();
+        return reader.logs(flowRunId, offset, limit);
+    }
+
+    @Override
     public Optional<CacheEntry> findCache(String cacheKey) {
         flush();
         return reader.findCache(cacheKey);

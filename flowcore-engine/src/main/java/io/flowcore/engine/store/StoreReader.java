@@ -149,8 +149,18 @@ final class StoreReader {
 
     List<RunLog> logs(UUID flowRunId) {
         return list("SELECT task_run_id, ts, level, logger, message FROM run_logs WHERE flow_run_id = ? ORDER BY origin, origin_seq",
-                rs -> new RunLog(flowRunId, Columns.getUuid(rs, "task_run_id"), Columns.instant(rs.getLong("ts")),
-                        rs.getString("level"), rs.getString("logger"), rs.getString("message")), flowRunId.toString());
+                rs -> log(flowRunId, rs), flowRunId.toString());
+    }
+
+    /** Lines {@code offset} to {@code offset + limit - 1} of a run's log, in its order (an index scan, no sort). */
+    List<RunLog> logs(UUID flowRunId, int offset, int limit) {
+        return list("SELECT task_run_id, ts, level, logger, message FROM run_logs WHERE flow_run_id = ? "
+                + "ORDER BY origin, origin_seq LIMIT ? OFFSET ?", rs -> log(flowRunId, rs), flowRunId.toString(), limit, offset);
+    }
+
+    private static RunLog log(UUID flowRunId, ResultSet rs) throws SQLException {
+        return new RunLog(flowRunId, Columns.getUuid(rs, "task_run_id"), Columns.instant(rs.getLong("ts")),
+                rs.getString("level"), rs.getString("logger"), rs.getString("message"));
     }
 
     Optional<CacheEntry> findCache(String key) {

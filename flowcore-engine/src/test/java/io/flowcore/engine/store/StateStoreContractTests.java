@@ -159,6 +159,11 @@ abstract class StateStoreContractTests {
         store.appendLog(log(UUID.randomUUID(), null, 99));
 
         assertEquals(expected, store.logs(flow.id()));
+        assertEquals(expected.subList(0, 4), store.logs(flow.id(), 0, 4), "a first page");
+        assertEquals(expected.subList(4, 8), store.logs(flow.id(), 4, 4), "a page in the middle");
+        assertEquals(expected.subList(8, 10), store.logs(flow.id(), 8, 4), "a short last page");
+        assertEquals(List.of(), store.logs(flow.id(), 10, 4), "past the end");
+        assertEquals(List.of(), store.logs(flow.id(), 0, 0));
     }
 
     @Test
