@@ -80,6 +80,7 @@ public final class WorkerLoop implements AutoCloseable {
     private void scheduleLoop() {
         while (!stopping) {
             scheduleIfDue();
+            if (scheduler != null) scheduler.overlap(); // skip / cancel-previous between passes
             try {
                 Thread.sleep(poll.toMillis());
             } catch (InterruptedException e) {

@@ -97,6 +97,7 @@ public final class Scheduler {
         }
         if (skipped > 0) LOG.info("scheduler: skipped {} run(s) too late to start (past their deployment's maxLateness)", skipped);
         long t1 = System.nanoTime();
+        overlap(now);
         int late = store.markLate(now.minus(settings.lateAfter()), now);
         if (late > 0) LOG.info("scheduler: {} run(s) not started {} s after their scheduled time are Late", late,
                 settings.lateAfter().toSeconds());
@@ -123,6 +124,34 @@ public final class Scheduler {
                 + "Late {} ms, existing runs {} ms, planning {} ms, inserting {} ms)", all.size(), created, ms(t0, t5),
                 ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t3, t4), ms(t4, t5));
         return created;
+    }
+
+    /**
+     * Applies the overlap policies skip and cancel-previous now (see {@link DeploymentStore#applyOverlap}); a
+     * worker runs this every poll interval, between passes, so a run that comes due at its deployment's limit
+     * is skipped (or has the previous runs cancelled) before a slot frees up. A failure is logged and the
+     * next call tries again.
+     */
+    public DeploymentStore.OverlapActions overlap() {
+        try {
+            return overlap(deployments.now());
+        } catch (RuntimeException e) {
+            LOG.warn("scheduler: applying the overlap policies failed, retrying: {}", e.toString());
+            return DeploymentStore.OverlapActions.NONE;
+        }
+    }
+
+    private DeploymentStore.OverlapActions overlap(Instant now) {
+        DeploymentStore.OverlapActions done = store.applyOverlap(now);
+        if (!done.skipped().isEmpty()) {
+            LOG.info("scheduler: skipped {} run(s) that came due while their deployment was at its overlap limit",
+                    done.skipped().size());
+        }
+        if (!done.cancelled().isEmpty()) {
+            LOG.info("scheduler: asked {} run(s) to cancel: newer runs of their deployment came due at its overlap "
+                    + "limit (policy cancel-previous)", done.cancelled().size());
+        }
+        return done;
     }
 
     private static long ms(long fromNanos, long toNanos) {

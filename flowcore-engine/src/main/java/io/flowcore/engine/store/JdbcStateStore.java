@@ -98,6 +98,8 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     private final JdbcWorkQueues workQueues;
     private final JdbcScheduleRunKeys scheduleRunKeys;
     private final JdbcApiKeys apiKeys;
+    /** The pool the overlap pass (JdbcOverlap.apply) takes its transaction from. */
+    private final DataSource readers;
     /** Wakes workers when runs are queued (PostgreSQL only; null on SQLite, whose workers poll). */
     private final PgRunWakeups wakeups;
     /** The writer's lock: one lock orders seq numbers, journal records and the queue (and suits virtual threads). */
@@ -111,6 +113,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     private JdbcStateStore(Dialect dialect, GroupCommitWriter writer, DataSource readers, AutoCloseable resources,
                            Path journalDir, long replayedAtOpen) {
         this.dialect = dialect;
+        this.readers = readers;
         this.reader = new StoreReader(readers);
         this.deployments = new JdbcDeployments(dialect, readers);
         this.notifications = new JdbcNotifications(dialect, readers);
@@ -446,6 +449,12 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     public int skipTooLate(DeploymentRecord d, Instant now) {
         flush();
         return deployments.skipTooLate(d, now);
+    }
+
+    @Override
+    public OverlapActions applyOverlap(Instant now) {
+        flush(); // the runs this process ended or claimed a moment ago count as they are
+        return dialect.inPooledTransaction(readers, "apply overlap policies", c -> JdbcOverlap.apply(c, dialect, now));
     }
 
     @Override
