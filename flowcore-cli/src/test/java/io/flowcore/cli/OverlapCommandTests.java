@@ -73,4 +73,15 @@ class OverlapCommandTests extends CliTestSupport {
         assertTrue(err.toString().contains("deployments[0].catchup: catchup 'sometimes' is not one of none, latest, all"),
                 err.toString());
     }
+
+    @Test
+    void aRetentionOfItsOwnIsStoredAsANewVersionAndShownAndABadOneIsNamed() throws Exception {
+        assertEquals(0, run("deployment", "apply", yaml("")), err.toString());
+        assertEquals(0, run("deployment", "apply", yaml("    retention: 30d\n")), err.toString());
+        assertTrue(out.toString().contains("greeter/once version 2 (applied)"), out.toString());
+        assertEquals(0, run("deployment", "inspect", "greeter/once"), err.toString());
+        assertEquals("PT720H", new ObjectMapper().readTree(out.toString()).get("retention").asText(), out.toString());
+        assertNotEquals(0, run("deployment", "apply", yaml("    retention: often\n")));
+        assertTrue(err.toString().contains("deployments[0].retention"), err.toString());
+    }
 }

@@ -673,18 +673,43 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
                     .sorted(Comparator.comparing(FlowRunRecord::createdAt).thenComparing(FlowRunRecord::id))
                     .limit(limit).toList();
             if (dryRun) return chosen;
-            for (FlowRunRecord r : chosen) {
-                for (TaskRunRecord t : taskRunsByFlow.getOrDefault(r.id(), List.of())) {
-                    taskRuns.remove(t.id());
-                    history.remove(t.id());
-                }
-                taskRunsByFlow.remove(r.id());
-                history.remove(r.id());
-                logs.remove(r.id());
-                flowRuns.remove(r.id());
-                claims.remove(r.id());
-            }
+            for (FlowRunRecord r : chosen) delete(r);
             return chosen;
+        }
+    }
+
+    /** Deletes an ended run with its task runs, history and logs; called holding {@code claims}. */
+    private void delete(FlowRunRecord r) {
+        for (TaskRunRecord t : taskRunsByFlow.getOrDefault(r.id(), List.of())) {
+            taskRuns.remove(t.id());
+            history.remove(t.id());
+        }
+        taskRunsByFlow.remove(r.id());
+        history.remove(r.id());
+        logs.remove(r.id());
+        flowRuns.remove(r.id());
+        claims.remove(r.id());
+    }
+
+    @Override
+    public Pruned pruneEndedRuns(java.time.Instant otherwise, Map<String, java.time.Instant> perDeployment, int limit) {
+        synchronized (claims) {
+            List<FlowRunRecord> chosen = flowRuns.values().stream().filter(r -> {
+                if (!r.state().isFinal()) return false;
+                java.time.Instant before = perDeployment.getOrDefault(String.valueOf(workQueues.deploymentOf(r.id())), otherwise);
+                return before != null && r.createdAt().isBefore(before);
+            }).sorted(Comparator.comparing(FlowRunRecord::createdAt).thenComparing(FlowRunRecord::id)).limit(limit).toList();
+            java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+            for (FlowRunRecord r : chosen) {
+                for (TaskRunRecord t : taskRuns(r.id())) {
+                    String ref = t.resultRef();
+                    if (ref != null && !ref.equals("null") && !ref.startsWith("json:")) keys.add(ref);
+                }
+            }
+            for (FlowRunRecord r : chosen) delete(r);
+            for (TaskRunRecord t : taskRuns.values()) keys.remove(t.resultRef()); // a cache hit or a resume names it
+            for (CacheEntry e : cache.values()) keys.remove(e.resultRef());
+            return new Pruned(chosen, List.copyOf(keys));
         }
     }
 

@@ -723,4 +723,10 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
         flush(); // the writes queued for these runs are in before they go
         return retention.deleteEndedRuns(before, states, dryRun, limit);
     }
+
+    @Override
+    public Pruned pruneEndedRuns(Instant otherwise, Map<String, Instant> perDeployment, int limit) {
+        flush(); // the writes queued for these runs are in before they go
+        return retention.prune(otherwise, perDeployment, limit);
+    }
 }

@@ -28,7 +28,8 @@ final class Migrations {
             "V10__deployment_max_lateness.sql",
             "V11__deployment_infrastructure.sql",
             "V12__api_keys.sql",
-            "V13__deployment_overlap_catchup.sql");
+            "V13__deployment_overlap_catchup.sql",
+            "V14__deployment_retention.sql");
 
     private static final String RESOURCE_DIR = "migrations/";
 
