@@ -147,7 +147,11 @@ public interface StateStore extends AutoCloseable {
      */
     default Pruned pruneEndedRuns(java.time.Instant otherwise, java.util.Map<String, java.time.Instant> perDeployment,
                                   int limit) {
-        throw new UnsupportedOperationException("the " + name() + " store does not delete runs");
+        // A store that only knows deleteEndedRuns: the engine's retention still applies, naming no results.
+        if (!perDeployment.isEmpty()) {
+            throw new UnsupportedOperationException("the " + name() + " store does not keep a retention per deployment");
+        }
+        return new Pruned(otherwise == null ? List.of() : deleteEndedRuns(otherwise, List.of(), false, limit), List.of());
     }
 
     /**
