@@ -43,6 +43,7 @@ import picocli.CommandLine.Parameters;
  *       maxLateness: 6h             # optional: a run not started 6 h after its time is skipped, not started
  *       overlap: {maxActive: 1, policy: queue}   # optional: at most 1 run active at once; the next waits
  *       catchup: latest             # optional: none (default), latest, all, or {mode: all, max: 20}
+ *       retention: 30d              # optional: its ended runs are deleted 30 days on (default: the engine's)
  *       infrastructure:             # optional (default in-process): where a worker runs it
  *         type: process             # or docker (image: ..., memory: 512m, ...)
  *         jvmOptions: [-Xmx512m]
@@ -64,7 +65,8 @@ final class DeploymentCommand extends Subcommand {
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
     private static final List<String> FIELDS = List.of("name", "flowClass", "flowMethod", "parameters", "workQueue",
-            "tags", "description", "schedules", "retries", "maxLateness", "infrastructure", "code", "overlap", "catchup");
+            "tags", "description", "schedules", "retries", "maxLateness", "infrastructure", "code", "overlap", "catchup",
+            "retention");
 
     @Command(name = "apply", description = "Create or update the deployments of a YAML (or JSON) file.")
     int apply(@Parameters(paramLabel = "FILE", description = "A file with a 'deployments' list.") Path file,
@@ -171,7 +173,9 @@ final class DeploymentCommand extends Subcommand {
                     .withInfrastructure(InfraJson.infrastructure(n.get("infrastructure"), where + ".infrastructure"))
                     .withCode(InfraJson.code(n.get("code"), where + ".code"))
                     .withOverlap(overlap(n.get("overlap"), where + ".overlap"))
-                    .withCatchup(catchup(n.get("catchup"), where + ".catchup"));
+                    .withCatchup(catchup(n.get("catchup"), where + ".catchup"))
+                    .withRetention(n.hasNonNull("retention")
+                            ? ScheduleJson.duration(text(n, "retention", where, true), where + ".retention") : null);
             out.add(d);
         }
         return out;
@@ -303,6 +307,7 @@ final class DeploymentCommand extends Subcommand {
         if (d.catchup().mode() != io.flowcore.api.deployment.Catchup.Mode.NONE) {
             o.putObject("catchup").put("mode", d.catchup().mode().yamlName()).put("max", d.catchup().max());
         }
+        if (d.retention() != null) o.put("retention", d.retention().toString());
         if (d.parameterSchema() != null) o.set("parameterSchema", JSON.readTree(d.parameterSchema()));
         return o;
     }
@@ -342,7 +347,7 @@ final class DeploymentCommand extends Subcommand {
             Map<String, Object> params = JSON.readValue(d.parametersJson(), LinkedHashMap.class);
             Deployment next = new Deployment(d.flowClass(), d.flowMethod(), d.name(), params,
                     d.tags(), d.workQueue(), d.description(), List.of(s), d.retries(), d.maxLateness(),
-                    d.infrastructure(), d.code(), d.overlap(), d.catchup());
+                    d.infrastructure(), d.code(), d.overlap(), d.catchup(), d.retention());
             // Code kept in storage: its classes come from there, as for apply
             DeploymentRecord r = next.code() != null
                     ? io.flowcore.engine.FlowCodeUpload.apply(fc, next, storedCode(fc, next)) : fc.deployments().apply(next);

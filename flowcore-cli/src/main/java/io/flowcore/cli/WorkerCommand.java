@@ -27,7 +27,8 @@ final class WorkerCommand extends Subcommand {
               @Option(names = "--no-scheduler", description = "Do not create the runs of deployments' schedules "
                       + "(other workers do).") boolean noScheduler,
               @Option(names = "--retention", paramLabel = "AGE", description = "Delete, hourly (and with --run-once "
-                      + "before it runs), the runs that ended more than AGE ago, e.g. 90d, 12h or P90D (default: keep).")
+                      + "before it runs), the runs that ended more than AGE ago, e.g. 90d, 12h or P90D (default: keep), and their "
+                      + "results; a deployment's own retention decides for its runs.")
               String retention,
               @Option(names = "--metrics-port", paramLabel = "PORT", description = "Serve this worker's metrics in "
                       + "Prometheus' format at http://ADDRESS:PORT/metrics (default: none).") Integer metricsPort,

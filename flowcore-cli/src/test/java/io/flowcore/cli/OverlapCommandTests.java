@@ -38,6 +38,14 @@ class OverlapCommandTests extends CliTestSupport {
         JsonNode overlap = new ObjectMapper().readTree(out.toString()).get("overlap");
         assertEquals(1, overlap.get("maxActive").asInt(), out.toString());
         assertEquals("queue", overlap.get("policy").asText(), out.toString());
+        for (String policy : new String[] {"skip", "cancel-previous"}) {
+            assertEquals(0, run("deployment", "apply", yaml("    overlap: {maxActive: 2, policy: " + policy + "}\n")),
+                    err.toString());
+            assertEquals(0, run("deployment", "inspect", "greeter/once"), err.toString());
+            overlap = new ObjectMapper().readTree(out.toString()).get("overlap");
+            assertEquals(policy, overlap.get("policy").asText(), out.toString());
+            assertEquals(2, overlap.get("maxActive").asInt(), out.toString());
+        }
     }
 
     @Test
@@ -45,8 +53,9 @@ class OverlapCommandTests extends CliTestSupport {
         assertNotEquals(0, run("deployment", "apply", yaml("    overlap: {maxActive: 0}\n")));
         assertTrue(err.toString().contains("deployments[0].overlap: 'maxActive' must be a whole number >= 1, not 0"),
                 err.toString());
-        assertNotEquals(0, run("deployment", "apply", yaml("    overlap: {maxActive: 2, policy: skip}\n")));
-        assertTrue(err.toString().contains("deployments[0].overlap: overlap policy 'skip' is not supported"), err.toString());
+        assertNotEquals(0, run("deployment", "apply", yaml("    overlap: {maxActive: 2, policy: drop}\n")));
+        assertTrue(err.toString().contains("deployments[0].overlap: overlap policy 'drop' is not supported "
+                + "(supported: queue, skip, cancel-previous)"), err.toString());
         assertEquals(0, run("deployment", "ls"));
         assertTrue(!out.toString().contains("greeter/once"), "nothing stored: " + out);
     }
@@ -63,5 +72,16 @@ class OverlapCommandTests extends CliTestSupport {
         assertNotEquals(0, run("deployment", "apply", yaml("    catchup: sometimes\n")));
         assertTrue(err.toString().contains("deployments[0].catchup: catchup 'sometimes' is not one of none, latest, all"),
                 err.toString());
+    }
+
+    @Test
+    void aRetentionOfItsOwnIsStoredAsANewVersionAndShownAndABadOneIsNamed() throws Exception {
+        assertEquals(0, run("deployment", "apply", yaml("")), err.toString());
+        assertEquals(0, run("deployment", "apply", yaml("    retention: 30d\n")), err.toString());
+        assertTrue(out.toString().contains("greeter/once version 2 (applied)"), out.toString());
+        assertEquals(0, run("deployment", "inspect", "greeter/once"), err.toString());
+        assertEquals("PT720H", new ObjectMapper().readTree(out.toString()).get("retention").asText(), out.toString());
+        assertNotEquals(0, run("deployment", "apply", yaml("    retention: often\n")));
+        assertTrue(err.toString().contains("deployments[0].retention"), err.toString());
     }
 }

@@ -95,7 +95,8 @@ public final class Worker implements AutoCloseable {
         Options o = new Options();
         settings.accept(o);
         var clock = new io.flowcore.engine.run.DeploymentService(engine);
-        var pruner = retention == null ? null : new io.flowcore.engine.schedule.Pruner(engine.store(), clock::now,
+        // always a pruner: a deployment may have a retention of its own without the engine having one
+        var pruner = new io.flowcore.engine.schedule.Pruner(engine.store(), engine.resultStore(), clock::now,
                 retention, io.flowcore.engine.schedule.Pruner.DEFAULT_INTERVAL, o.pollInterval);
         return new Worker(new WorkerLoop(engine, o.queues, o.limit, o.pollInterval, o.shutdownGrace, o.scheduling,
                 o.schedulerInterval), pruner);

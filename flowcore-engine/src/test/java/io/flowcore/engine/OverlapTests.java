@@ -56,9 +56,13 @@ class OverlapTests {
     void anOverlapIsPartOfTheDeploymentsContentAndBadValuesAreRefusedNamingThem() {
         var e = assertThrows(IllegalArgumentException.class, () -> Overlap.queue(0));
         assertTrue(e.getMessage().contains("maxActive must be >= 1"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Overlap.Policy.parse("skip"));
-        assertTrue(e.getMessage().contains("'skip'") && e.getMessage().contains("supported: queue"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Overlap.Policy.parse("drop"));
+        assertTrue(e.getMessage().contains("'drop'") && e.getMessage().contains("supported: queue, skip, cancel-previous"),
+                e.getMessage());
         assertEquals(Overlap.Policy.QUEUE, Overlap.Policy.parse("QUEUE"));
+        assertEquals(Overlap.skip(2), new Overlap(2, Overlap.Policy.parse("skip")));
+        assertEquals(Overlap.cancelPrevious(1), new Overlap(1, Overlap.Policy.parse("Cancel-Previous")));
+        assertEquals("maxActive=1, policy=cancel-previous", Overlap.cancelPrevious(1).toString());
     }
 
     abstract static class OnAStore {

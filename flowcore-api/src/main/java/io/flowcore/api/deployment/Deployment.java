@@ -33,11 +33,13 @@ import java.util.Objects;
  * @param code        where the flow's code is kept, when the worker does not have it (null: on the classpath)
  * @param overlap     how many of its runs may be active at once (null: no limit)
  * @param catchup     what a scheduler does about instants missed while none ran ({@link Catchup#none()} unless set)
+ * @param retention   how long its ended runs are kept before a worker's pruner deletes them, instead of the
+ *                    engine's retention (null: the engine's, {@code FlowcoreConfig.retention}); more than zero
  */
 public record Deployment(String flowClass, String flowMethod, String name, Map<String, Object> parameters,
                          List<String> tags, String workQueue, String description, List<Schedule> schedules,
                          int retries, java.time.Duration maxLateness, Infrastructure infrastructure, FlowCode code,
-                         Overlap overlap, Catchup catchup) {
+                         Overlap overlap, Catchup catchup, java.time.Duration retention) {
     public Deployment {
         Objects.requireNonNull(flowClass, "flowClass");
         Objects.requireNonNull(flowMethod, "flowMethod");
@@ -53,6 +55,18 @@ public record Deployment(String flowClass, String flowMethod, String name, Map<S
         }
         infrastructure = infrastructure == null ? Infrastructure.inProcess() : infrastructure;
         catchup = catchup == null ? Catchup.none() : catchup;
+        if (retention != null && !retention.isPositive()) {
+            throw new IllegalArgumentException("deployment retention must be > 0: " + retention);
+        }
+    }
+
+    /** A deployment whose ended runs are kept as long as the engine's retention says. */
+    public Deployment(String flowClass, String flowMethod, String name, Map<String, Object> parameters,
+                      List<String> tags, String workQueue, String description, List<Schedule> schedules,
+                      int retries, java.time.Duration maxLateness, Infrastructure infrastructure, FlowCode code,
+                      Overlap overlap, Catchup catchup) {
+        this(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries, maxLateness,
+                infrastructure, code, overlap, catchup, null);
     }
 
     /** A deployment whose missed instants are not run. */
@@ -111,57 +125,66 @@ public record Deployment(String flowClass, String flowMethod, String name, Map<S
     }
 
     public Deployment withParameters(Map<String, ?> p) {
-        return new Deployment(flowClass, flowMethod, name, new LinkedHashMap<>(p), tags, workQueue, description, schedules, retries, maxLateness, infrastructure, code, overlap, catchup);
+        return new Deployment(flowClass, flowMethod, name, new LinkedHashMap<>(p), tags, workQueue, description, schedules, retries, maxLateness, infrastructure, code, overlap, catchup, retention);
     }
 
     public Deployment withTags(String... t) {
-        return new Deployment(flowClass, flowMethod, name, parameters, List.of(t), workQueue, description, schedules, retries, maxLateness, infrastructure, code, overlap, catchup);
+        return new Deployment(flowClass, flowMethod, name, parameters, List.of(t), workQueue, description, schedules, retries, maxLateness, infrastructure, code, overlap, catchup, retention);
     }
 
     public Deployment withWorkQueue(String queue) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, queue, description, schedules, retries, maxLateness, infrastructure, code, overlap, catchup);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, queue, description, schedules, retries, maxLateness, infrastructure, code, overlap, catchup, retention);
     }
 
     public Deployment withDescription(String d) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, d, schedules, retries, maxLateness, infrastructure, code, overlap, catchup);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, d, schedules, retries, maxLateness, infrastructure, code, overlap, catchup, retention);
     }
 
     /** This deployment with exactly these schedules (none: it runs only when asked). */
     public Deployment withSchedules(Schedule... s) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, List.of(s), retries, maxLateness, infrastructure, code, overlap, catchup);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, List.of(s), retries, maxLateness, infrastructure, code, overlap, catchup, retention);
     }
 
     /** This deployment with runs skipped when no worker started them within {@code d} of their time. */
     public Deployment withMaxLateness(java.time.Duration d) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries, d, infrastructure, code, overlap, catchup);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries, d, infrastructure, code, overlap, catchup, retention);
     }
 
     /** This deployment with crashed runs queued again, up to {@code n} times per original run. */
     public Deployment withRetries(int n) {
-        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, n, maxLateness, infrastructure, code, overlap, catchup);
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, n, maxLateness, infrastructure, code, overlap, catchup, retention);
     }
 
     /** This deployment with its runs executed on {@code i} (a child JVM, a container) instead of in the worker. */
     public Deployment withInfrastructure(Infrastructure i) {
         return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries,
-                maxLateness, i, code, overlap, catchup);
+                maxLateness, i, code, overlap, catchup, retention);
     }
 
     /** This deployment with its code downloaded from {@code c} by the infrastructure that runs it. */
     public Deployment withCode(FlowCode c) {
         return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries,
-                maxLateness, infrastructure, c, overlap, catchup);
+                maxLateness, infrastructure, c, overlap, catchup, retention);
     }
 
     /** This deployment with at most {@code o.maxActive()} runs active at once, over every worker (null: no limit). */
     public Deployment withOverlap(Overlap o) {
         return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries,
-                maxLateness, infrastructure, code, o, catchup);
+                maxLateness, infrastructure, code, o, catchup, retention);
     }
 
     /** This deployment with instants missed while no scheduler ran created as {@code c} says. */
     public Deployment withCatchup(Catchup c) {
         return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries,
-                maxLateness, infrastructure, code, overlap, c);
+                maxLateness, infrastructure, code, overlap, c, retention);
+    }
+
+    /**
+     * This deployment with its ended runs deleted {@code d} after they were created, by the pruner in workers,
+     * whether that is shorter or longer than the engine's retention (null: the engine's applies).
+     */
+    public Deployment withRetention(java.time.Duration d) {
+        return new Deployment(flowClass, flowMethod, name, parameters, tags, workQueue, description, schedules, retries,
+                maxLateness, infrastructure, code, overlap, catchup, d);
     }
 }

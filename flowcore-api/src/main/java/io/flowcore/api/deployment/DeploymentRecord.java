@@ -28,17 +28,30 @@ import java.util.List;
  * @param code           where the flow's code is kept, or null when it is on the worker's classpath
  * @param overlap        how many of its runs may be active at once, or null for no limit
  * @param catchup        what a scheduler does about instants missed while none ran
+ * @param retention      how long its ended runs are kept, or null for the engine's retention
  */
 public record DeploymentRecord(String id, String flowName, String name, int version, String flowClass,
                                String flowMethod, String parametersJson, List<String> tags, String workQueue,
                                String description, String contentHash, Instant createdAt, String parameterSchema,
                                List<Schedule> schedules, int retries, java.time.Duration maxLateness,
-                               Infrastructure infrastructure, FlowCode code, Overlap overlap, Catchup catchup) {
+                               Infrastructure infrastructure, FlowCode code, Overlap overlap, Catchup catchup,
+                               java.time.Duration retention) {
     public DeploymentRecord {
         tags = List.copyOf(tags);
         schedules = schedules == null ? List.of() : List.copyOf(schedules);
         infrastructure = infrastructure == null ? Infrastructure.inProcess() : infrastructure;
         catchup = catchup == null ? Catchup.none() : catchup;
+    }
+
+    /** A record whose ended runs are kept as long as the engine's retention says. */
+    public DeploymentRecord(String id, String flowName, String name, int version, String flowClass, String flowMethod,
+                            String parametersJson, List<String> tags, String workQueue, String description,
+                            String contentHash, Instant createdAt, String parameterSchema, List<Schedule> schedules,
+                            int retries, java.time.Duration maxLateness, Infrastructure infrastructure, FlowCode code,
+                            Overlap overlap, Catchup catchup) {
+        this(id, flowName, name, version, flowClass, flowMethod, parametersJson, tags, workQueue, description,
+                contentHash, createdAt, parameterSchema, schedules, retries, maxLateness, infrastructure, code, overlap,
+                catchup, null);
     }
 
     /** A record whose missed instants are not run. */
@@ -107,7 +120,7 @@ public record DeploymentRecord(String id, String flowName, String name, int vers
     public DeploymentRecord withVersion(int v) {
         return new DeploymentRecord(id, flowName, name, v, flowClass, flowMethod, parametersJson, tags, workQueue,
                 description, contentHash, createdAt, parameterSchema, schedules, retries, maxLateness, infrastructure,
-                code, overlap, catchup);
+                code, overlap, catchup, retention);
     }
 
     /** {@code <flow-name>/<deployment-name>}. */

@@ -65,6 +65,37 @@ public interface DeploymentStore {
     int skipTooLate(DeploymentRecord d, Instant now);
 
     /**
+     * Applies the overlap policies {@code skip} and {@code cancel-previous} at {@code now}, in one transaction
+     * that takes the lock the claim takes, so it never races a claim: for each deployment whose newest
+     * version has one of them, the runs waiting for a worker that are due at {@code now} beyond the room its
+     * {@code maxActive} leaves are, under {@code skip}, ended Cancelled named {@code Skipped} with the reason
+     * (the oldest due runs that fit stay); under {@code cancel-previous}, the oldest Running runs get a cancel
+     * request (Cancelling under a new claim epoch, carried out by the engine that runs them), as many as the
+     * due runs need room, less the runs already Cancelling. A store without overlap limits does nothing.
+     *
+     * @return the runs it skipped and those it asked to cancel
+     */
+    default OverlapActions applyOverlap(Instant now) {
+        return OverlapActions.NONE;
+    }
+
+    /**
+     * What {@link #applyOverlap} did.
+     *
+     * @param skipped   the runs that ended Skipped
+     * @param cancelled the runs that were asked to cancel
+     */
+    record OverlapActions(List<UUID> skipped, List<UUID> cancelled) {
+        /** Nothing done. */
+        public static final OverlapActions NONE = new OverlapActions(List.of(), List.of());
+
+        public OverlapActions {
+            skipped = List.copyOf(skipped);
+            cancelled = List.copyOf(cancelled);
+        }
+    }
+
+    /**
      * Inserts, in one transaction, each run a schedule creates whose (deployment, schedule, instant) has no
      * run yet; the others are left alone, so two schedulers never create the same run twice.
      *

@@ -11,4 +11,14 @@ public interface ResultStore {
     Optional<byte[]> read(String key);
 
     boolean exists(String key);
+
+    /**
+     * Deletes the result under {@code key} (retention deletes the results of the runs it deletes, once no
+     * run or cache entry names them).
+     *
+     * @return false when there was nothing to delete
+     */
+    default boolean delete(String key) {
+        return false;
+    }
 }

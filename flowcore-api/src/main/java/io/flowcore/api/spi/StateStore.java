@@ -152,6 +152,38 @@ public interface StateStore extends AutoCloseable {
         throw new UnsupportedOperationException("the " + name() + " store does not count its runs");
     }
 
+    /**
+     * Retention's pass: deletes, like {@link #deleteEndedRuns(java.time.Instant, java.util.Collection, boolean)},
+     * at most {@code limit} ended runs, oldest first: the runs of each deployment in {@code perDeployment} (by
+     * full name, every version) created before its instant there, and every other run created before
+     * {@code otherwise} (null: other runs are kept).
+     *
+     * @return the runs deleted, and the keys of their task runs' results in the {@link ResultStore} that no
+     *         remaining task run (a cache hit or a resume of them) and no cache entry refers to: the caller
+     *         deletes those from the result store
+     */
+    default Pruned pruneEndedRuns(java.time.Instant otherwise, java.util.Map<String, java.time.Instant> perDeployment,
+                                  int limit) {
+        // A store that only knows deleteEndedRuns: the engine's retention still applies, naming no results.
+        if (!perDeployment.isEmpty()) {
+            throw new UnsupportedOperationException("the " + name() + " store does not keep a retention per deployment");
+        }
+        return new Pruned(otherwise == null ? List.of() : deleteEndedRuns(otherwise, List.of(), false, limit), List.of());
+    }
+
+    /**
+     * What {@link #pruneEndedRuns} deleted.
+     *
+     * @param runs       the flow runs deleted
+     * @param resultKeys result-store keys nothing refers to any more
+     */
+    record Pruned(List<FlowRunRecord> runs, List<String> resultKeys) {
+        public Pruned {
+            runs = List.copyOf(runs);
+            resultKeys = List.copyOf(resultKeys);
+        }
+    }
+
     /** Waits until every write made before the call is visible to queries (and durable). */
     void flush();
 

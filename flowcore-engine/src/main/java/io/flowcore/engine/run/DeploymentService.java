@@ -68,11 +68,12 @@ public final class DeploymentService {
         if (d.overlap() != null) parts.add("overlap=" + d.overlap()); // likewise: only when set
         if (d.catchup().mode() != io.flowcore.api.deployment.Catchup.Mode.NONE) parts.add("catchup=" + d.catchup());
         if (d.code() != null) parts.add(io.flowcore.engine.infra.InfraJson.toJson(d.code()));
+        if (d.retention() != null) parts.add("retention=" + d.retention()); // likewise: only when set
         String hash = hash(parts.toArray(String[]::new));
         DeploymentRecord record = new DeploymentRecord(UUID.randomUUID().toString(), flow.name(), d.name(), 0,
                 d.flowClass(), d.flowMethod(), params, d.tags(), d.workQueue(), d.description(), hash,
                 engine.clock.instant(), schema, d.schedules(), d.retries(), d.maxLateness(), d.infrastructure(), d.code(),
-                d.overlap(), d.catchup());
+                d.overlap(), d.catchup(), d.retention());
         io.flowcore.engine.schedule.Scheduler.check(record, engine.clock.instant(),
                 json -> io.flowcore.engine.params.ParameterBinder.bind(flow.method(), json));
         return store.applyDeployment(record);

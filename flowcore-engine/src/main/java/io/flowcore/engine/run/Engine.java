@@ -81,6 +81,11 @@ public final class Engine implements AutoCloseable {
         return store;
     }
 
+    /** Where this engine persists large task results. */
+    public io.flowcore.api.spi.ResultStore resultStore() {
+        return results.store();
+    }
+
     /** The id this engine holds runs and its lease under. */
     public String engineId() {
         return engineId;

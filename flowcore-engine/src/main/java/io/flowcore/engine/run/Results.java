@@ -32,6 +32,10 @@ final class Results {
         this.inlineLimit = inlineLimit;
     }
 
+    ResultStore store() {
+        return store;
+    }
+
     /** Persists {@code value}; returns its ref, or null when it cannot be persisted. */
     String write(TaskRun run, Object value) {
         if (value == null) return NULL_REF;

@@ -80,6 +80,7 @@ public final class WorkerLoop implements AutoCloseable {
     private void scheduleLoop() {
         while (!stopping) {
             scheduleIfDue();
+            if (scheduler != null) scheduler.overlap(); // skip / cancel-previous between passes
             try {
                 Thread.sleep(poll.toMillis());
             } catch (InterruptedException e) {
@@ -150,7 +151,7 @@ public final class WorkerLoop implements AutoCloseable {
                 lock.lock();
                 try {
                     if (!stopping && (claimed == 0 && !queued || running >= limit)) {
-                        changed.await(poll.toNanos(), TimeUnit.NANOSECONDS);
+                        changed.await(io.flowcore.engine.schedule.Scheduler.waitNanos(scheduler, engine.clock, poll), TimeUnit.NANOSECONDS);
                     }
                 } finally {
                     lock.unlock();

@@ -76,6 +76,8 @@ public final class Scheduler {
     private final DeploymentStore store;
     private final Settings settings;
     private final Map<String, Upcoming> upcoming = new ConcurrentHashMap<>();
+    /** The instants the last pass planned runs for, sorted: when the next scheduled run is due (see waitNanos). */
+    private volatile Instant[] planned = new Instant[0];
 
     public Scheduler(DeploymentService deployments, Settings settings) {
         this.deployments = deployments;
@@ -97,6 +99,7 @@ public final class Scheduler {
         }
         if (skipped > 0) LOG.info("scheduler: skipped {} run(s) too late to start (past their deployment's maxLateness)", skipped);
         long t1 = System.nanoTime();
+        overlap(now);
         int late = store.markLate(now.minus(settings.lateAfter()), now);
         if (late > 0) LOG.info("scheduler: {} run(s) not started {} s after their scheduled time are Late", late,
                 settings.lateAfter().toSeconds());
@@ -109,13 +112,16 @@ public final class Scheduler {
         }
         long t3 = System.nanoTime();
         List<ScheduleRun> runs = new ArrayList<>();
+        List<Instant> instants = new ArrayList<>();
         for (DeploymentRecord d : all) {
             try {
-                runs.addAll(plan(d, now, paused.contains(d.fullName()), existing.getOrDefault(d.fullName(), List.of())));
+                runs.addAll(plan(d, now, paused.contains(d.fullName()), existing.getOrDefault(d.fullName(), List.of()),
+                        instants));
             } catch (RuntimeException e) {
                 LOG.warn("scheduler: cannot create the runs of deployment '{}': {}", d.fullName(), e.getMessage());
             }
         }
+        planned = instants.stream().sorted().distinct().toArray(Instant[]::new);
         long t4 = System.nanoTime();
         int created = insert(runs);
         long t5 = System.nanoTime();
@@ -123,6 +129,54 @@ public final class Scheduler {
                 + "Late {} ms, existing runs {} ms, planning {} ms, inserting {} ms)", all.size(), created, ms(t0, t5),
                 ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t3, t4), ms(t4, t5));
         return created;
+    }
+
+    /**
+     * Applies the overlap policies skip and cancel-previous now (see {@link DeploymentStore#applyOverlap}); a
+     * worker runs this every poll interval, between passes, so a run that comes due at its deployment's limit
+     * is skipped (or has the previous runs cancelled) before a slot frees up. A failure is logged and the
+     * next call tries again.
+     */
+    public DeploymentStore.OverlapActions overlap() {
+        try {
+            return overlap(deployments.now());
+        } catch (RuntimeException e) {
+            LOG.warn("scheduler: applying the overlap policies failed, retrying: {}", e.toString());
+            return DeploymentStore.OverlapActions.NONE;
+        }
+    }
+
+    private DeploymentStore.OverlapActions overlap(Instant now) {
+        DeploymentStore.OverlapActions done = store.applyOverlap(now);
+        if (!done.skipped().isEmpty()) {
+            LOG.info("scheduler: skipped {} run(s) that came due while their deployment was at its overlap limit",
+                    done.skipped().size());
+        }
+        if (!done.cancelled().isEmpty()) {
+            LOG.info("scheduler: asked {} run(s) to cancel: newer runs of their deployment came due at its overlap "
+                    + "limit (policy cancel-previous)", done.cancelled().size());
+        }
+        return done;
+    }
+
+    /**
+     * How long a worker whose scheduler this is waits for work: its poll interval, or less when a run the last
+     * pass planned comes due sooner, so the worker claims it at its instant rather than up to a poll later.
+     * A scheduler that has not passed yet, or whose planned instants have all passed, leaves the poll.
+     *
+     * @param scheduler null for a worker that does not schedule
+     * @return nanoseconds, at least 1 ms
+     */
+    public static long waitNanos(Scheduler scheduler, java.time.InstantSource clock, Duration poll) {
+        long pollNanos = poll.toNanos();
+        if (scheduler == null) return pollNanos;
+        Instant[] at = scheduler.planned;
+        Instant now = clock.instant();
+        int i = java.util.Arrays.binarySearch(at, now);
+        int next = i >= 0 ? i + 1 : -i - 1; // the first instant after now
+        if (next >= at.length) return pollNanos;
+        long until = Duration.between(now, at[next]).toNanos();
+        return Math.max(1_000_000, Math.min(pollNanos, until));
     }
 
     private static long ms(long fromNanos, long toNanos) {
@@ -161,7 +215,8 @@ public final class Scheduler {
      * whose runs are exactly its instants up to the latest one misses only the instants after it; otherwise
      * every due instant is tried (the insert skips those that exist).
      */
-    private List<ScheduleRun> plan(DeploymentRecord d, Instant now, boolean paused, List<FutureScheduleRuns> existing) {
+    private List<ScheduleRun> plan(DeploymentRecord d, Instant now, boolean paused, List<FutureScheduleRuns> existing,
+                                   List<Instant> instants) {
         Set<String> keep = keep(d, paused);
         boolean stale = false;
         for (FutureScheduleRuns f : existing) {
@@ -177,6 +232,7 @@ public final class Scheduler {
             String key = ScheduleJson.key(s);
             if (!keep.contains(key)) continue;
             List<Instant> due = upcoming(s).due(now, settings.runs(), settings.ahead());
+            instants.addAll(due);
             int count = 0;
             Instant last = null;
             for (FutureScheduleRuns f : stale ? List.<FutureScheduleRuns>of() : existing) {

@@ -58,4 +58,13 @@ public final class FileResultStore implements ResultStore {
     public boolean exists(String key) {
         return Files.exists(file(key));
     }
+
+    @Override
+    public boolean delete(String key) {
+        try {
+            return Files.deleteIfExists(file(key));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete result " + file(key), e);
+        }
+    }
 }

@@ -366,6 +366,65 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
         }
     }
 
+    /* DeploymentStore.applyOverlap: as JdbcOverlap.apply, holding `claims` as a claim does. */
+    @Override
+    public OverlapActions applyOverlap(java.time.Instant now) {
+        synchronized (claims) {
+            Map<String, DeploymentRecord> acting = new java.util.TreeMap<>();
+            for (DeploymentRecord d : deployments()) {
+                if (d.overlap() != null && d.overlap().policy() != io.flowcore.api.deployment.Overlap.Policy.QUEUE) {
+                    acting.put(d.fullName(), d);
+                }
+            }
+            if (acting.isEmpty()) return OverlapActions.NONE;
+            Map<String, Integer> room = overlapRoom();
+            Map<String, List<FlowRunRecord>> due = new HashMap<>();
+            Map<String, List<FlowRunRecord>> active = new HashMap<>();
+            for (FlowRunRecord r : flowRuns.values()) {
+                String name = workQueues.deploymentOf(r.id());
+                if (!acting.containsKey(name)) continue;
+                StateType t = r.state().type();
+                if (waiting.containsKey(r.id()) && t == StateType.SCHEDULED && !r.state().scheduledTime().isAfter(now)) {
+                    due.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
+                } else if (t == StateType.PENDING || t == StateType.RUNNING || t == StateType.CANCELLING) {
+                    active.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
+                }
+            }
+            List<UUID> skipped = new ArrayList<>();
+            List<UUID> cancelled = new ArrayList<>();
+            for (var e : acting.entrySet()) {
+                io.flowcore.api.deployment.Overlap o = e.getValue().overlap();
+                List<FlowRunRecord> ready = due.getOrDefault(e.getKey(), List.of()).stream()
+                        .sorted(Comparator.comparing((FlowRunRecord r) -> r.state().scheduledTime())
+                                .thenComparing(FlowRunRecord::createdAt).thenComparing(FlowRunRecord::id)).toList();
+                List<FlowRunRecord> live = active.getOrDefault(e.getKey(), List.of()).stream()
+                        .sorted(Comparator.comparing(FlowRunRecord::createdAt).thenComparing(FlowRunRecord::id)).toList();
+                int left = Math.max(0, room.getOrDefault(e.getKey(), o.maxActive()));
+                if (ready.size() <= left) continue;
+                if (o.policy() == io.flowcore.api.deployment.Overlap.Policy.SKIP) {
+                    State s = OverlapStates.skipped(now, e.getKey(), live.size(), left, o);
+                    for (FlowRunRecord r : ready.subList(left, ready.size())) {
+                        if (takeOver(new Claim(r.id(), claims.get(r.id())), null, s, null).isEmpty()) continue;
+                        waiting.remove(r.id());
+                        skipped.add(r.id());
+                    }
+                } else {
+                    long cancelling = live.stream().filter(r -> r.state().type() == StateType.CANCELLING).count();
+                    long needed = Math.min(ready.size(), o.maxActive()) - left - cancelling;
+                    State s = OverlapStates.cancelRequested(now, e.getKey(), live.size(), o);
+                    for (FlowRunRecord r : live) {
+                        if (needed <= 0) break;
+                        if (r.state().type() != StateType.RUNNING) continue;
+                        if (takeOver(new Claim(r.id(), claims.get(r.id())), null, s, null).isEmpty()) continue;
+                        cancelled.add(r.id());
+                        needed--;
+                    }
+                }
+            }
+            return new OverlapActions(skipped, cancelled);
+        }
+    }
+
     /* How many more runs each deployment with an overlap limit (its newest version's) may start now: its
      * limit less its active runs (Pending, Running, Cancelling) of every version. Called holding `claims`. */
     private Map<String, Integer> overlapRoom() {
@@ -639,18 +698,43 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
                     .sorted(Comparator.comparing(FlowRunRecord::createdAt).thenComparing(FlowRunRecord::id))
                     .limit(limit).toList();
             if (dryRun) return chosen;
-            for (FlowRunRecord r : chosen) {
-                for (TaskRunRecord t : taskRunsByFlow.getOrDefault(r.id(), List.of())) {
-                    taskRuns.remove(t.id());
-                    history.remove(t.id());
-                }
-                taskRunsByFlow.remove(r.id());
-                history.remove(r.id());
-                logs.remove(r.id());
-                flowRuns.remove(r.id());
-                claims.remove(r.id());
-            }
+            for (FlowRunRecord r : chosen) delete(r);
             return chosen;
+        }
+    }
+
+    /** Deletes an ended run with its task runs, history and logs; called holding {@code claims}. */
+    private void delete(FlowRunRecord r) {
+        for (TaskRunRecord t : taskRunsByFlow.getOrDefault(r.id(), List.of())) {
+            taskRuns.remove(t.id());
+            history.remove(t.id());
+        }
+        taskRunsByFlow.remove(r.id());
+        history.remove(r.id());
+        logs.remove(r.id());
+        flowRuns.remove(r.id());
+        claims.remove(r.id());
+    }
+
+    @Override
+    public Pruned pruneEndedRuns(java.time.Instant otherwise, Map<String, java.time.Instant> perDeployment, int limit) {
+        synchronized (claims) {
+            List<FlowRunRecord> chosen = flowRuns.values().stream().filter(r -> {
+                if (!r.state().isFinal()) return false;
+                java.time.Instant before = perDeployment.getOrDefault(String.valueOf(workQueues.deploymentOf(r.id())), otherwise);
+                return before != null && r.createdAt().isBefore(before);
+            }).sorted(Comparator.comparing(FlowRunRecord::createdAt).thenComparing(FlowRunRecord::id)).limit(limit).toList();
+            java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+            for (FlowRunRecord r : chosen) {
+                for (TaskRunRecord t : taskRuns(r.id())) {
+                    String ref = t.resultRef();
+                    if (ref != null && !ref.equals("null") && !ref.startsWith("json:")) keys.add(ref);
+                }
+            }
+            for (FlowRunRecord r : chosen) delete(r);
+            for (TaskRunRecord t : taskRuns.values()) keys.remove(t.resultRef()); // a cache hit or a resume names it
+            for (CacheEntry e : cache.values()) keys.remove(e.resultRef());
+            return new Pruned(chosen, List.copyOf(keys));
         }
     }
 

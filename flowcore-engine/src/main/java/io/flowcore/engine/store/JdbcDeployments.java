@@ -38,7 +38,7 @@ import io.flowcore.engine.schedule.ScheduleJson;
 final class JdbcDeployments {
     private static final String COLS = "id, flow_name, name, version, flow_class, flow_method, parameters_json, tags, "
             + "work_queue, description, content_hash, created_at, parameter_schema, schedules, retries, "
-            + "max_lateness_ms, infrastructure, code, overlap_max_active, overlap_policy, catchup, catchup_max";
+            + "max_lateness_ms, infrastructure, code, overlap_max_active, overlap_policy, catchup, catchup_max, retention_ms";
 
     private final Dialect dialect;
     private final DataSource pool;
@@ -59,7 +59,7 @@ final class JdbcDeployments {
             if (newest.isPresent() && newest.get().contentHash().equals(d.contentHash())) return newest.get();
             DeploymentRecord next = d.withVersion(newest.map(n -> n.version() + 1).orElse(1));
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO deployments (" + COLS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 setText(ps, 1, next.id());
                 setText(ps, 2, next.flowName());
                 setText(ps, 3, next.name());
@@ -87,6 +87,8 @@ final class JdbcDeployments {
                 setText(ps, 21, catchup ? next.catchup().mode().yamlName() : null);
                 if (catchup) ps.setInt(22, next.catchup().max());
                 else ps.setNull(22, java.sql.Types.INTEGER);
+                if (next.retention() == null) ps.setNull(23, java.sql.Types.BIGINT);
+                else ps.setLong(23, next.retention().toMillis());
                 ps.executeUpdate();
             }
             return next;
@@ -136,6 +138,11 @@ final class JdbcDeployments {
                 rs.getInt("catchup_max"));
     }
 
+    private static java.time.Duration millis(ResultSet rs, String column) throws SQLException {
+        long ms = rs.getLong(column);
+        return rs.wasNull() ? null : java.time.Duration.ofMillis(ms);
+    }
+
     private static java.time.Duration maxLateness(ResultSet rs) throws SQLException {
         long ms = rs.getLong("max_lateness_ms");
         return rs.wasNull() ? null : java.time.Duration.ofMillis(ms);
@@ -155,7 +162,8 @@ final class JdbcDeployments {
                             Columns.instant(rs.getLong("created_at")), rs.getString("parameter_schema"),
                             ScheduleJson.fromJson(rs.getString("schedules")), rs.getInt("retries"),
                             maxLateness(rs), InfraJson.infrastructure(rs.getString("infrastructure")),
-                            InfraJson.code(rs.getString("code")), overlap(rs), catchup(rs)));
+                            InfraJson.code(rs.getString("code")), overlap(rs), catchup(rs),
+                            millis(rs, "retention_ms")));
                 }
                 return out;
             }

@@ -90,7 +90,6 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     private final Dialect dialect;
     private final GroupCommitWriter writer;
     private final StoreReader reader;
-    private final DataSource readers;
     private final AutoCloseable resources;
     private final Path journalDir;
     private final JdbcDeployments deployments;
@@ -99,6 +98,8 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     private final JdbcWorkQueues workQueues;
     private final JdbcScheduleRunKeys scheduleRunKeys;
     private final JdbcApiKeys apiKeys;
+    /** The read pool: the overlap pass (JdbcOverlap.apply) takes its transaction from it, metrics count with it. */
+    private final DataSource readers;
     /** Wakes workers when runs are queued (PostgreSQL only; null on SQLite, whose workers poll). */
     private final PgRunWakeups wakeups;
     /** The writer's lock: one lock orders seq numbers, journal records and the queue (and suits virtual threads). */
@@ -112,8 +113,8 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     private JdbcStateStore(Dialect dialect, GroupCommitWriter writer, DataSource readers, AutoCloseable resources,
                            Path journalDir, long replayedAtOpen) {
         this.dialect = dialect;
-        this.reader = new StoreReader(readers);
         this.readers = readers;
+        this.reader = new StoreReader(readers);
         this.deployments = new JdbcDeployments(dialect, readers);
         this.notifications = new JdbcNotifications(dialect, readers);
         this.workQueues = new JdbcWorkQueues(dialect, readers);
@@ -451,6 +452,12 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    public OverlapActions applyOverlap(Instant now) {
+        flush(); // the runs this process ended or claimed a moment ago count as they are
+        return dialect.inPooledTransaction(readers, "apply overlap policies", c -> JdbcOverlap.apply(c, dialect, now));
+    }
+
+    @Override
     public int markLate(Instant lateBefore, Instant now) {
         flush(); // a run a worker claimed a moment ago is not marked
         return deployments.markLate(lateBefore, now);
@@ -737,5 +744,11 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
                                                int limit) {
         flush(); // the writes queued for these runs are in before they go
         return retention.deleteEndedRuns(before, states, dryRun, limit);
+    }
+
+    @Override
+    public Pruned pruneEndedRuns(Instant otherwise, Map<String, Instant> perDeployment, int limit) {
+        flush(); // the writes queued for these runs are in before they go
+        return retention.prune(otherwise, perDeployment, limit);
     }
 }

@@ -29,6 +29,7 @@ final class Migrations {
             "V11__deployment_infrastructure.sql",
             "V12__api_keys.sql",
             "V13__deployment_overlap_catchup.sql",
+            "V14__deployment_retention.sql",
             "V15__workspaces.sql");
 
     private static final String RESOURCE_DIR = "migrations/";

@@ -69,6 +69,11 @@ public final class ObjectStorageResults implements ResultStore {
         return storage.exists(object(key));
     }
 
+    @Override
+    public boolean delete(String key) {
+        return storage.delete(object(key));
+    }
+
     private static void deleteQuietly(Path p) {
         if (p == null) return;
         try {
