@@ -46,7 +46,7 @@ public final class Flowcore implements AutoCloseable {
                 return type.cast(block);
             }
         }));
-        this.history = new RunHistory(engine.store());
+        this.history = new RunHistory(engine.store(), engine.resultStore());
         this.config = config;
         if (engine.store() instanceof io.flowcore.api.spi.NotificationStore n) {
             sender = new io.flowcore.engine.run.NotificationSender(engine, n, config.notifierFailureLimit);

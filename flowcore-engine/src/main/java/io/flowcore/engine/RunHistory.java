@@ -13,9 +13,11 @@ import java.util.UUID;
 /** Reads what the engine recorded: flow runs, task runs, state histories, logs and task graphs. */
 public final class RunHistory {
     private final StateStore store;
+    private final io.flowcore.api.spi.ResultStore results;
 
-    RunHistory(StateStore store) {
+    RunHistory(StateStore store, io.flowcore.api.spi.ResultStore results) {
         this.store = store;
+        this.results = results;
     }
 
     /** Flow runs matching {@code query}, newest first, e.g. {@code flowRuns(FlowRunQuery.all().flow("etl").inStates(FAILED))}. */
@@ -53,19 +55,29 @@ public final class RunHistory {
         return store.logs(flowRunId, offset, limit);
     }
 
-    /** The name of the store behind this history, e.g. {@code sqlite}. */
     /**
      * Retention: deletes the flow runs that ended before {@code before} (created before it, in a final state)
      * whose state's type or name is one of {@code states} (any final state when none), with their task runs,
-     * state history, logs and notification events. Runs that have not ended are never deleted.
+     * state history, logs and notification events, and their results in the result store that no remaining run or
+     * cache entry uses. Runs that have not ended are never deleted.
      *
      * @param dryRun delete nothing, only return what would go
      * @return the runs deleted (or that would be), oldest first
      */
     public List<FlowRunRecord> deleteEnded(java.time.Instant before, java.util.Collection<String> states, boolean dryRun) {
-        return store.deleteEndedRuns(before, states, dryRun);
+        if (dryRun) return store.deleteEndedRuns(before, states, true);
+        StateStore.Pruned gone = store.deleteEndedRunsAndResults(before, states);
+        for (String key : gone.resultKeys()) {
+            try {
+                results.delete(key);
+            } catch (RuntimeException e) { // nothing names it any more: it is only space, so the delete goes on
+                org.slf4j.LoggerFactory.getLogger("io.flowcore.engine").warn("cannot delete result {}: {}", key, e.toString());
+            }
+        }
+        return gone.runs();
     }
 
+    /** The name of the store behind this history, e.g. {@code sqlite}. */
     public String storeName() {
         return store.name();
     }

@@ -160,6 +160,28 @@ class RetentionPerDeploymentTests {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql", "memory"})
+    void deletingEndedRunsByHandDeletesTheResultsNothingElseNames(String kind) throws Exception {
+        // the path of 'flow-run delete --older-than': like the pruner, it leaves no orphaned result behind
+        TestEngines.ManualClock clock = new TestEngines.ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+        Path results = home.resolve("results");
+        try (Flowcore fc = engine(kind, clock, cfg -> cfg.inlineResultLimit(0).resultStore(new FileResultStore(results)))) {
+            UUID first = fc.execute(Loads.class, f -> f.loads(2)).id();
+            Map<String, String> keys = keys(fc, first);
+            clock.advance(Duration.ofDays(10));
+
+            assertEquals(List.of(first), fc.history().deleteEnded(clock.instant(), List.of(), true).stream()
+                    .map(FlowRunRecord::id).toList());
+            assertTrue(Files.exists(file(results, keys.get("plain"))), "a dry run deletes nothing");
+
+            assertEquals(List.of(first), fc.history().deleteEnded(clock.instant(), List.of(), false).stream()
+                    .map(FlowRunRecord::id).toList());
+            assertFalse(Files.exists(file(results, keys.get("plain"))), "nothing names it any more");
+            assertTrue(Files.exists(file(results, keys.get("cached"))), "the cache entry still names it");
+        }
+    }
+
     @Test
     void aRetentionOfZeroOrLessIsRefusedNamingIt() {
         var e = assertThrows(IllegalArgumentException.class,

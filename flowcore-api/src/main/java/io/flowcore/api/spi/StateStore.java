@@ -172,6 +172,15 @@ public interface StateStore extends AutoCloseable {
     }
 
     /**
+     * {@link #deleteEndedRuns(java.time.Instant, java.util.Collection, boolean)} that also names the results of the
+     * deleted runs that nothing refers to any more (as {@link #pruneEndedRuns} does), for the caller to delete from
+     * the {@link ResultStore}; a store that cannot tell names none.
+     */
+    default Pruned deleteEndedRunsAndResults(java.time.Instant before, java.util.Collection<String> states) {
+        return new Pruned(deleteEndedRuns(before, states, false), List.of());
+    }
+
+    /**
      * What {@link #pruneEndedRuns} deleted.
      *
      * @param runs       the flow runs deleted

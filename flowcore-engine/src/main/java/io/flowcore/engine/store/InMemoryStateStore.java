@@ -724,18 +724,30 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
                 java.time.Instant before = perDeployment.getOrDefault(String.valueOf(workQueues.deploymentOf(r.id())), otherwise);
                 return before != null && r.createdAt().isBefore(before);
             }).sorted(Comparator.comparing(FlowRunRecord::createdAt).thenComparing(FlowRunRecord::id)).limit(limit).toList();
-            java.util.Set<String> keys = new java.util.LinkedHashSet<>();
-            for (FlowRunRecord r : chosen) {
-                for (TaskRunRecord t : taskRuns(r.id())) {
-                    String ref = t.resultRef();
-                    if (ref != null && !ref.equals("null") && !ref.startsWith("json:")) keys.add(ref);
-                }
-            }
-            for (FlowRunRecord r : chosen) delete(r);
-            for (TaskRunRecord t : taskRuns.values()) keys.remove(t.resultRef()); // a cache hit or a resume names it
-            for (CacheEntry e : cache.values()) keys.remove(e.resultRef());
-            return new Pruned(chosen, List.copyOf(keys));
+            return deleteWithResults(chosen);
         }
+    }
+
+    @Override
+    public Pruned deleteEndedRunsAndResults(java.time.Instant before, java.util.Collection<String> states) {
+        synchronized (claims) {
+            return deleteWithResults(deleteEndedRuns(before, states, true));
+        }
+    }
+
+    /** Deletes {@code chosen}; returns the result keys of their task runs that nothing names any more. */
+    private Pruned deleteWithResults(List<FlowRunRecord> chosen) {
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        for (FlowRunRecord r : chosen) {
+            for (TaskRunRecord t : taskRuns(r.id())) {
+                String ref = t.resultRef();
+                if (ref != null && !ref.equals("null") && !ref.startsWith("json:")) keys.add(ref);
+            }
+        }
+        for (FlowRunRecord r : chosen) delete(r);
+        for (TaskRunRecord t : taskRuns.values()) keys.remove(t.resultRef()); // a cache hit or a resume names it
+        for (CacheEntry e : cache.values()) keys.remove(e.resultRef());
+        return new Pruned(chosen, List.copyOf(keys));
     }
 
     @Override

@@ -58,11 +58,21 @@ final class JdbcRetention {
         List<FlowRunRecord> chosen = ended.stream().filter(r -> states.isEmpty() || states.stream().anyMatch(s ->
                 s.equalsIgnoreCase(r.state().name()) || s.equalsIgnoreCase(r.state().type().name()))).limit(limit).toList();
         if (dryRun) return chosen;
+        return deleteChosen(chosen).runs();
+    }
+
+    /** deleteEndedRuns with the result keys nothing names any more (StateStore.deleteEndedRunsAndResults). */
+    Pruned deleteEndedRunsAndResults(Instant before, Collection<String> states) {
+        return deleteChosen(deleteEndedRuns(before, states, true, Integer.MAX_VALUE));
+    }
+
+    private Pruned deleteChosen(List<FlowRunRecord> chosen) {
+        List<String> keys = new ArrayList<>();
         for (int from = 0; from < chosen.size(); from += CHUNK) {
             List<FlowRunRecord> chunk = chosen.subList(from, Math.min(chosen.size(), from + CHUNK));
-            dialect.inPooledTransaction(pool, "delete ended runs", c -> delete(c, chunk));
+            keys.addAll(dialect.inPooledTransaction(pool, "delete ended runs", c -> delete(c, chunk)));
         }
-        return chosen;
+        return new Pruned(chosen, keys);
     }
 
     /** StateStore.pruneEndedRuns: a deployment's own retention for its runs, {@code otherwise} for the rest. */
@@ -92,12 +102,7 @@ final class JdbcRetention {
             return out.stream().sorted(Comparator.comparing(FlowRunRecord::createdAt).thenComparing(FlowRunRecord::id))
                     .limit(limit).toList();
         });
-        List<String> keys = new ArrayList<>();
-        for (int from = 0; from < chosen.size(); from += CHUNK) {
-            List<FlowRunRecord> chunk = chosen.subList(from, Math.min(chosen.size(), from + CHUNK));
-            keys.addAll(dialect.inPooledTransaction(pool, "delete ended runs", c -> delete(c, chunk)));
-        }
-        return new Pruned(chosen, keys);
+        return deleteChosen(chosen);
     }
 
     /** Ended runs created before {@code before} that {@code filter} (its arguments {@code args}) keeps, oldest first. */

@@ -735,6 +735,12 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    public Pruned deleteEndedRunsAndResults(Instant before, java.util.Collection<String> states) {
+        flush(); // the writes queued for these runs are in before they go
+        return retention.deleteEndedRunsAndResults(before, states);
+    }
+
+    @Override
     public List<FlowRunRecord> deleteEndedRuns(Instant before, java.util.Collection<String> states, boolean dryRun) {
         return deleteEndedRuns(before, states, dryRun, Integer.MAX_VALUE);
     }
