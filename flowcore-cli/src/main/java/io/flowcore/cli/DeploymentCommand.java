@@ -10,9 +10,9 @@ import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.run.RunLog;
 import io.flowcore.api.deployment.Schedule;
 import io.flowcore.engine.Flowcore;
-import io.flowcore.engine.schedule.ScheduleJson;
-import io.flowcore.engine.schedule.ScheduleTimes;
-import io.flowcore.engine.schedule.Scheduler;
+import io.flowcore.engine.internal.schedule.ScheduleJson;
+import io.flowcore.engine.internal.schedule.ScheduleTimes;
+import io.flowcore.engine.internal.schedule.Scheduler;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -23,7 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import io.flowcore.engine.infra.InfraJson;
+import io.flowcore.engine.internal.infra.InfraJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -112,7 +112,7 @@ final class DeploymentCommand extends Subcommand {
                     + "' is not object storage (a local-lake, s3-bucket, gcs-bucket or azure-blob-container block)");
         }
         try {
-            return new io.flowcore.engine.infra.CodeCache(cli.home().resolve("code")).fetch(code, storage).get(0).getParent();
+            return new io.flowcore.engine.internal.infra.CodeCache(cli.home().resolve("code")).fetch(code, storage).get(0).getParent();
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException("deployment '" + d.name() + "': " + e.getMessage(), e);
         }
@@ -385,7 +385,7 @@ final class DeploymentCommand extends Subcommand {
                     + "else text); repeatable.") List<String> params,
             @Option(names = "--watch", description = "Follow its states and logs; exit 0 only if it ends Completed.")
             boolean watch) throws InterruptedException {
-        Map<String, Object> p = io.flowcore.engine.params.Params.parseCli(params == null ? List.of() : params);
+        Map<String, Object> p = io.flowcore.engine.internal.params.Params.parseCli(params == null ? List.of() : params);
         try (Flowcore fc = cli.engine()) {
             FlowRunRecord run = fc.deployments().run(fullName, p);
             out().printf("Created flow run '%s' (%s) of %s%n", run.name(), run.id(), fullName);

@@ -4,7 +4,7 @@ import io.flowcore.api.block.ObjectStorageBlock;
 import io.flowcore.api.deployment.Deployment;
 import io.flowcore.api.deployment.DeploymentRecord;
 import io.flowcore.api.deployment.FlowCode;
-import io.flowcore.engine.infra.CodeCache;
+import io.flowcore.engine.internal.infra.CodeCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;

@@ -6,7 +6,7 @@ import io.flowcore.api.run.StateChange;
 import io.flowcore.api.run.TaskRunRecord;
 import io.flowcore.api.state.State;
 import io.flowcore.api.state.StateType;
-import io.flowcore.engine.run.FlowOutcome;
+import io.flowcore.engine.internal.run.FlowOutcome;
 import java.util.List;
 import java.util.UUID;
 

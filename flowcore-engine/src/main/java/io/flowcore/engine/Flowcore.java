@@ -1,7 +1,7 @@
 package io.flowcore.engine;
 
-import io.flowcore.engine.run.Engine;
-import io.flowcore.engine.run.EngineSettings;
+import io.flowcore.engine.internal.run.Engine;
+import io.flowcore.engine.internal.run.EngineSettings;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -29,7 +29,7 @@ public final class Flowcore implements AutoCloseable {
     private final FlowcoreConfig config;
     private Blocks blocks;
     private Deployments deployments;
-    private final io.flowcore.engine.run.NotificationSender sender;
+    private final io.flowcore.engine.internal.run.NotificationSender sender;
     private WorkQueues workQueues;
 
     private Flowcore(FlowcoreConfig config) {
@@ -49,7 +49,7 @@ public final class Flowcore implements AutoCloseable {
         this.history = new RunHistory(engine.store(), engine.resultStore());
         this.config = config;
         if (engine.store() instanceof io.flowcore.api.spi.NotificationStore n) {
-            sender = new io.flowcore.engine.run.NotificationSender(engine, n, config.notifierFailureLimit);
+            sender = new io.flowcore.engine.internal.run.NotificationSender(engine, n, config.notifierFailureLimit);
             if (config.notificationPolling.isPositive()) sender.start(config.notificationPolling);
         } else {
             sender = null;
@@ -166,15 +166,15 @@ public final class Flowcore implements AutoCloseable {
     /** The deployments kept in this engine's store. */
     public synchronized Deployments deployments() {
         if (deployments == null) {
-            var service = new io.flowcore.engine.run.DeploymentService(engine);
-            deployments = new Deployments(service, new io.flowcore.engine.run.DeploymentActions(engine, service));
+            var service = new io.flowcore.engine.internal.run.DeploymentService(engine);
+            deployments = new Deployments(service, new io.flowcore.engine.internal.run.DeploymentActions(engine, service));
         }
         return deployments;
     }
 
     /** The work queues kept in this engine's store. */
     public synchronized WorkQueues workQueues() {
-        if (workQueues == null) workQueues = new WorkQueues(new io.flowcore.engine.run.WorkQueueService(engine));
+        if (workQueues == null) workQueues = new WorkQueues(new io.flowcore.engine.internal.run.WorkQueueService(engine));
         return workQueues;
     }
 

@@ -5,11 +5,11 @@ import io.flowcore.api.TaskOptions;
 import io.flowcore.api.spi.ResultStore;
 import io.flowcore.api.spi.Sleeper;
 import io.flowcore.api.spi.StateStore;
-import io.flowcore.engine.run.EngineSettings;
-import io.flowcore.engine.run.FlowOverride;
-import io.flowcore.engine.run.TaskOverride;
-import io.flowcore.engine.store.FileResultStore;
-import io.flowcore.engine.store.StateStores;
+import io.flowcore.engine.internal.run.EngineSettings;
+import io.flowcore.engine.internal.run.FlowOverride;
+import io.flowcore.engine.internal.run.TaskOverride;
+import io.flowcore.engine.internal.store.FileResultStore;
+import io.flowcore.engine.internal.store.StateStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -177,7 +177,7 @@ public final class FlowcoreConfig {
      * result storage blocks do.
      */
     public FlowcoreConfig resultStore(io.flowcore.api.block.ObjectStorageBlock storage, String prefix) {
-        return resultStore(new io.flowcore.engine.store.ObjectStorageResults(storage, prefix));
+        return resultStore(new io.flowcore.engine.internal.store.ObjectStorageResults(storage, prefix));
     }
 
     /**
@@ -318,12 +318,12 @@ public final class FlowcoreConfig {
         if (openedForWorkspace) {
             // the server's FLOWCORE_BLOCKS_KEY is the key of its own workspace: every other has its own key file
             io.flowcore.api.block.BlockStore bs = databaseUrl != null
-                    ? io.flowcore.engine.blocks.BlockStores.jdbc(workspaceUrl(), databaseUser, databasePassword)
-                    : io.flowcore.engine.blocks.BlockStores.sqlite(ws.resolve("flowcore.db"));
+                    ? io.flowcore.engine.internal.blocks.BlockStores.jdbc(workspaceUrl(), databaseUser, databasePassword)
+                    : io.flowcore.engine.internal.blocks.BlockStores.sqlite(ws.resolve("flowcore.db"));
             return Blocks.open(bs, ws.resolve("blocks.key"), Map.of());
         }
         return databaseUrl != null
-                ? Blocks.open(io.flowcore.engine.blocks.BlockStores.jdbc(workspaceUrl(), databaseUser, databasePassword),
+                ? Blocks.open(io.flowcore.engine.internal.blocks.BlockStores.jdbc(workspaceUrl(), databaseUser, databasePassword),
                         ws.resolve("blocks.key"))
                 : Blocks.open(ws);
     }

@@ -3,7 +3,7 @@ package io.flowcore.engine;
 import io.flowcore.api.notification.NotificationEvent;
 import io.flowcore.api.notification.NotificationRule;
 import io.flowcore.api.spi.NotificationStore;
-import io.flowcore.engine.run.NotificationSender;
+import io.flowcore.engine.internal.run.NotificationSender;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,7 +1,7 @@
 package io.flowcore.engine;
 
 import io.flowcore.api.deployment.WorkQueue;
-import io.flowcore.engine.run.WorkQueueService;
+import io.flowcore.engine.internal.run.WorkQueueService;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package io.flowcore.engine;
 
-import io.flowcore.engine.run.WorkerLoop;
+import io.flowcore.engine.internal.run.WorkerLoop;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -22,9 +22,9 @@ import java.util.function.Consumer;
 public final class Worker implements AutoCloseable {
     private final WorkerLoop loop;
     /** Deletes old ended runs (FlowcoreConfig.retention); null when retention is off. */
-    private final io.flowcore.engine.schedule.Pruner pruner;
+    private final io.flowcore.engine.internal.schedule.Pruner pruner;
 
-    Worker(WorkerLoop loop, io.flowcore.engine.schedule.Pruner pruner) {
+    Worker(WorkerLoop loop, io.flowcore.engine.internal.schedule.Pruner pruner) {
         this.loop = loop;
         this.pruner = pruner;
     }
@@ -35,7 +35,7 @@ public final class Worker implements AutoCloseable {
         private int limit = 4;
         private Duration pollInterval = Duration.ofMillis(500);
         private Duration shutdownGrace = Duration.ofSeconds(30);
-        private io.flowcore.engine.schedule.Scheduler.Settings scheduling = io.flowcore.engine.schedule.Scheduler.Settings.DEFAULT;
+        private io.flowcore.engine.internal.schedule.Scheduler.Settings scheduling = io.flowcore.engine.internal.schedule.Scheduler.Settings.DEFAULT;
         private Duration schedulerInterval = Duration.ofSeconds(10);
 
         Options() {
@@ -66,7 +66,7 @@ public final class Worker implements AutoCloseable {
          * {@code runs} of each and everything in the next {@code ahead} (default 3 and 1 hour).
          */
         public Options scheduleAhead(int runs, Duration ahead) {
-            this.scheduling = new io.flowcore.engine.schedule.Scheduler.Settings(runs, ahead);
+            this.scheduling = new io.flowcore.engine.internal.schedule.Scheduler.Settings(runs, ahead);
             return this;
         }
 
@@ -91,13 +91,13 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    static Worker create(io.flowcore.engine.run.Engine engine, Consumer<Options> settings, Duration retention) {
+    static Worker create(io.flowcore.engine.internal.run.Engine engine, Consumer<Options> settings, Duration retention) {
         Options o = new Options();
         settings.accept(o);
-        var clock = new io.flowcore.engine.run.DeploymentService(engine);
+        var clock = new io.flowcore.engine.internal.run.DeploymentService(engine);
         // always a pruner: a deployment may have a retention of its own without the engine having one
-        var pruner = new io.flowcore.engine.schedule.Pruner(engine.store(), engine.resultStore(), clock::now,
-                retention, io.flowcore.engine.schedule.Pruner.DEFAULT_INTERVAL, o.pollInterval);
+        var pruner = new io.flowcore.engine.internal.schedule.Pruner(engine.store(), engine.resultStore(), clock::now,
+                retention, io.flowcore.engine.internal.schedule.Pruner.DEFAULT_INTERVAL, o.pollInterval);
         return new Worker(new WorkerLoop(engine, o.queues, o.limit, o.pollInterval, o.shutdownGrace, o.scheduling,
                 o.schedulerInterval), pruner);
     }

@@ -8,7 +8,7 @@ import io.flowcore.api.run.FlowRunQuery;
 import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.spi.DeploymentStore;
 import io.flowcore.api.state.StateType;
-import io.flowcore.engine.state.States;
+import io.flowcore.engine.internal.state.States;
 import io.flowcore.engine.testing.TestInfra;
 import java.nio.file.Path;
 import java.time.Duration;

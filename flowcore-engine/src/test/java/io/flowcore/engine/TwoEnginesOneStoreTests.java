@@ -13,7 +13,7 @@ import io.flowcore.api.run.RunLog;
 import io.flowcore.api.run.StateChange;
 import io.flowcore.api.run.TaskRunRecord;
 import io.flowcore.api.state.StateType;
-import io.flowcore.engine.state.StateMachine;
+import io.flowcore.engine.internal.state.StateMachine;
 import io.flowcore.engine.testing.TestInfra;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -200,7 +200,7 @@ class TwoEnginesOneStoreTests {
         @Override
         Consumer<FlowcoreConfig> store() {
             Path db = home.resolve("shared.db");
-            return cfg -> cfg.store(io.flowcore.engine.store.StateStores.sqlite(db));
+            return cfg -> cfg.store(io.flowcore.engine.internal.store.StateStores.sqlite(db));
         }
     }
 

@@ -9,7 +9,7 @@ import io.flowcore.api.deployment.FlowCode;
 import io.flowcore.blocks.local.LocalLake;
 import io.flowcore.blocks.testing.FlowJars;
 import io.flowcore.engine.FlowCodeUpload;
-import io.flowcore.engine.infra.CodeCache;
+import io.flowcore.engine.internal.infra.CodeCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

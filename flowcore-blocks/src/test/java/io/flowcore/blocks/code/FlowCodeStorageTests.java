@@ -177,7 +177,7 @@ class FlowCodeStorageTests {
         assertEquals(List.of("code/flows/flow.jar", "code/flows/greetings.jar"), lake.list("code/flows/"));
         String manifest = FlowCodeUpload.sha256(folder.resolve("flow.jar")) + "  flow.jar\n"
                 + FlowCodeUpload.sha256(folder.resolve("greetings.jar")) + "  greetings.jar\n";
-        assertEquals(io.flowcore.engine.infra.CodeCache.sha256(manifest), code.sha256());
+        assertEquals(io.flowcore.engine.internal.infra.CodeCache.sha256(manifest), code.sha256());
         FlowCodeUpload.apply(fc, deployment("UsesLib", "stored", code), folder);
 
         FlowRunRecord run = runThroughWorker("uses-lib/stored");

@@ -1,0 +1,110 @@
+package io.flowcore.engine.internal.params;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.flowcore.api.deployment.InvalidParametersException;
+import io.flowcore.api.deployment.InvalidParametersException.Violation;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a run's parameters, a JSON object by parameter name, into the arguments of its {@code @Flow}
+ * method: each value is converted to the parameter's declared type (generics included: {@code List<Integer>},
+ * records, enums, {@code LocalDate}, {@code Path}), then the method's Bean Validation constraints are
+ * checked ({@code @Min}, {@code @Max}, {@code @Pattern}, {@code @NotNull}, {@code @Valid} records…).
+ * A missing or null value is the Java default of its type (null, 0, false), checked like any other.
+ */
+public final class ParameterBinder {
+    private ParameterBinder() {
+    }
+
+    /**
+     * The arguments to call {@code m} with.
+     *
+     * @param parametersJson a JSON object, e.g. {@code {"month": 3, "color": "yellow"}}
+     * @throws InvalidParametersException listing every value that cannot be converted, breaks a constraint,
+     *                                    or names no parameter
+     * @throws IllegalArgumentException   when {@code parametersJson} is not a JSON object
+     */
+    public static Object[] bind(Method m, String parametersJson) {
+        JsonNode tree = parse(parametersJson);
+        Parameter[] parameters = m.getParameters();
+        List<String> names = Arrays.stream(parameters).map(Parameter::getName).toList();
+        List<Violation> found = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : tree.properties()) {
+            if (!names.contains(e.getKey())) {
+                found.add(new Violation(e.getKey(), ParameterJson.render(e.getValue()), Violations.notAParameter(names)));
+            }
+        }
+        Object[] args = new Object[parameters.length];
+        List<String> unconverted = new ArrayList<>();
+        for (int i = 0; i < parameters.length; i++) {
+            JsonNode node = tree.get(names.get(i));
+            args[i] = io.flowcore.engine.internal.run.Defaults.of(parameters[i].getType());
+            if (node == null || node.isNull()) continue;
+            try {
+                var type = ParameterJson.MAPPER.getTypeFactory().constructType(parameters[i].getParameterizedType());
+                args[i] = ParameterJson.MAPPER.readValue(ParameterJson.MAPPER.treeAsTokens(node), type);
+            } catch (IOException | RuntimeException e) {
+                found.add(conversion(names.get(i), node, e));
+                unconverted.add(names.get(i));
+            }
+        }
+        for (Violation v : Constraints.check(m, args, names)) {
+            // a value that could not be converted was reported already; its stand-in zero is not the value
+            if (!unconverted.contains(Violations.topLevel(v.path()))) found.add(v);
+        }
+        if (!found.isEmpty()) throw new InvalidParametersException(Violations.sorted(found, names));
+        return args;
+    }
+
+    static JsonNode parse(String parametersJson) {
+        JsonNode tree;
+        try {
+            tree = ParameterJson.MAPPER.readTree(parametersJson == null ? "{}" : parametersJson);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("parameters must be a JSON object like {\"month\": 3}: "
+                    + e.getOriginalMessage(), e);
+        }
+        if (tree == null || tree.isMissingNode()) return ParameterJson.MAPPER.createObjectNode();
+        if (!tree.isObject()) {
+            throw new IllegalArgumentException("parameters must be a JSON object like {\"month\": 3}, by parameter "
+                    + "name; got " + ParameterJson.render(tree));
+        }
+        return tree;
+    }
+
+    /** Where in the parameter the conversion stopped, the value there, and what it had to be. */
+    private static Violation conversion(String name, JsonNode node, Exception e) {
+        StringBuilder path = new StringBuilder(name);
+        JsonNode at = node;
+        String message = "cannot be read: " + e.getClass().getSimpleName();
+        if (e instanceof JsonMappingException jm) {
+            for (JsonMappingException.Reference r : jm.getPath()) {
+                if (r.getIndex() >= 0) {
+                    path.append('[').append(r.getIndex()).append(']');
+                    at = at == null ? null : at.get(r.getIndex());
+                } else {
+                    path.append(r.getFrom() instanceof Map ? "[" + r.getFieldName() + "]" : "." + r.getFieldName());
+                    at = at == null ? null : at.get(r.getFieldName());
+                }
+            }
+            if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
+                message = Violations.expected(SchemaWriter.of(mi.getTargetType()));
+            } else if (e.getCause() != null && e.getCause().getMessage() != null) {
+                // e.g. a record's constructor refused the value
+                message = "cannot be read: " + e.getCause().getMessage().lines().findFirst().orElse("");
+            } else {
+                message = "cannot be read: " + jm.getOriginalMessage();
+            }
+        }
+        return new Violation(path.toString(), ParameterJson.render(at == null ? node : at), message);
+    }
+}
