@@ -1,5 +1,6 @@
 package io.flowcore.cli;
 
+import io.flowcore.api.deployment.PlannedRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -365,9 +366,9 @@ final class DeploymentCommand extends Subcommand {
                  java.time.LocalDate to,
                  @Option(names = "--dry-run", description = "Print the instants and parameters; create nothing.") boolean dryRun) {
         try (Flowcore fc = cli.engine()) {
-            List<Scheduler.PlannedRun> planned = fc.deployments().backfill(fullName, from, to, dryRun);
+            List<PlannedRun> planned = fc.deployments().backfill(fullName, from, to, dryRun);
             int created = 0;
-            for (Scheduler.PlannedRun p : planned) {
+            for (PlannedRun p : planned) {
                 java.time.ZoneId zone = java.time.ZoneId.of(p.schedule().timezone());
                 String what = dryRun ? "would create" : p.created() ? "created '" + p.run().name() + "'" : "exists";
                 out().printf("%s (%s) %s %s%n", p.instant().atZone(zone).toOffsetDateTime(), p.instant(),

@@ -99,6 +99,15 @@ class DocSnippetsCompileTests {
                 "no ```java block found in docs/concepts.md");
     }
 
+    /** Users see the API and the engine's façade only: no snippet shows them an internal package. */
+    @Test
+    void noSnippetUsesTheEnginesInternalPackages() throws IOException {
+        for (Snippet s : javaSnippets()) {
+            assertFalse(s.code().contains("io.flowcore.engine.internal"), () -> s.where() + " uses io.flowcore.engine.internal, "
+                    + "which is not API: show the façade (io.flowcore.engine) or add what users need to it");
+        }
+    }
+
     @Test
     void aSnippetMarkedNoCompileSaysWhy() throws IOException {
         for (Snippet s : javaSnippets()) {

@@ -1,5 +1,6 @@
 package io.flowcore.engine;
 
+import io.flowcore.api.deployment.PlannedRun;
 import io.flowcore.api.deployment.Deployment;
 import io.flowcore.api.deployment.DeploymentRecord;
 import io.flowcore.api.run.FlowRunRecord;
@@ -68,7 +69,7 @@ public final class Deployments {
      * @throws IllegalArgumentException when there is no such deployment, {@code from} is after {@code to}, or a
      *                                  run's parameters are invalid; nothing is created then
      */
-    public List<Scheduler.PlannedRun> backfill(String fullName, LocalDate from, LocalDate to, boolean dryRun) {
+    public List<PlannedRun> backfill(String fullName, LocalDate from, LocalDate to, boolean dryRun) {
         DeploymentRecord d = get(fullName).orElseThrow(() -> new IllegalArgumentException("no deployment '" + fullName + "'"));
         return scheduler.backfill(d, from, to, dryRun);
     }

@@ -9,7 +9,6 @@ import io.flowcore.engine.internal.run.EngineSettings;
 import io.flowcore.engine.internal.run.FlowOverride;
 import io.flowcore.engine.internal.run.TaskOverride;
 import io.flowcore.engine.internal.store.FileResultStore;
-import io.flowcore.engine.internal.store.StateStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -318,12 +317,12 @@ public final class FlowcoreConfig {
         if (openedForWorkspace) {
             // the server's FLOWCORE_BLOCKS_KEY is the key of its own workspace: every other has its own key file
             io.flowcore.api.block.BlockStore bs = databaseUrl != null
-                    ? io.flowcore.engine.internal.blocks.BlockStores.jdbc(workspaceUrl(), databaseUser, databasePassword)
-                    : io.flowcore.engine.internal.blocks.BlockStores.sqlite(ws.resolve("flowcore.db"));
+                    ? BlockStores.jdbc(workspaceUrl(), databaseUser, databasePassword)
+                    : BlockStores.sqlite(ws.resolve("flowcore.db"));
             return Blocks.open(bs, ws.resolve("blocks.key"), Map.of());
         }
         return databaseUrl != null
-                ? Blocks.open(io.flowcore.engine.internal.blocks.BlockStores.jdbc(workspaceUrl(), databaseUser, databasePassword),
+                ? Blocks.open(BlockStores.jdbc(workspaceUrl(), databaseUser, databasePassword),
                         ws.resolve("blocks.key"))
                 : Blocks.open(ws);
     }

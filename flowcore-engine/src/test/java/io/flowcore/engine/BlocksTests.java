@@ -14,7 +14,7 @@ import io.flowcore.engine.TestBlocks.TestBucket;
 import io.flowcore.engine.TestBlocks.TestCredentials;
 import io.flowcore.engine.TestBlocks.TestDatabase;
 import io.flowcore.engine.TestBlocks.Unregistered;
-import io.flowcore.engine.internal.blocks.KeyRotation;
+import io.flowcore.api.block.KeyRotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

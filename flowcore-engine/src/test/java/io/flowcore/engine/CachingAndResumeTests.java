@@ -10,7 +10,6 @@ import io.flowcore.api.Flow;
 import io.flowcore.api.Task;
 import io.flowcore.api.run.TaskRunRecord;
 import io.flowcore.api.state.StateType;
-import io.flowcore.engine.internal.store.StateStores;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;

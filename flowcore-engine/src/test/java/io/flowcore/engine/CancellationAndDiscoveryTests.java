@@ -85,7 +85,7 @@ class CancellationAndDiscoveryTests {
 
     @Test
     void aRunOfAnotherEngineIsCancelledThroughTheStoreAtItsNextHeartbeat() throws Exception {
-        var store = io.flowcore.engine.internal.store.StateStores.inMemory();
+        var store = io.flowcore.engine.StateStores.inMemory();
         try (Flowcore runner = Flowcore.create(cfg -> cfg.home(home.resolve("a")).store(new TestEngines.Unclosable(store))
                 .lease(java.time.Duration.ofMillis(50), java.time.Duration.ofSeconds(30)));
              Flowcore other = Flowcore.create(cfg -> cfg.home(home.resolve("b")).store(new TestEngines.Unclosable(store)))) {

@@ -8,7 +8,6 @@ import io.flowcore.api.deployment.Catchup;
 import io.flowcore.api.deployment.Deployment;
 import io.flowcore.api.run.FlowRunQuery;
 import io.flowcore.api.run.FlowRunRecord;
-import io.flowcore.engine.internal.store.StateStores;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;

@@ -12,7 +12,6 @@ import io.flowcore.api.run.FlowRunQuery;
 import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.spi.DeploymentStore;
 import io.flowcore.api.state.StateType;
-import io.flowcore.engine.internal.store.StateStores;
 import io.flowcore.engine.testing.TestInfra;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -183,7 +182,7 @@ class DeploymentsAndWorkersTests {
 
     @Test
     void aCrashedRunOfADeploymentWithRetriesIsQueuedAgainAsANewRunUntilItsRetriesAreUsedUp() throws Exception {
-        var store = io.flowcore.engine.internal.store.StateStores.inMemory(); // closing it keeps its data: engines share it
+        var store = io.flowcore.engine.StateStores.inMemory(); // closing it keeps its data: engines share it
         var ds = (io.flowcore.api.spi.DeploymentStore) store;
         UUID first;
         try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home).store(store))) {

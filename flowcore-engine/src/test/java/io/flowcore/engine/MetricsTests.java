@@ -10,7 +10,6 @@ import io.flowcore.api.run.RunCounts;
 import io.flowcore.api.spi.DeploymentStore;
 import io.flowcore.api.state.StateType;
 import io.flowcore.engine.DeploymentsAndWorkersTests.Counted;
-import io.flowcore.engine.internal.store.StateStores;
 import io.flowcore.engine.testing.TestInfra;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;

@@ -14,7 +14,6 @@ import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.run.TaskRunRecord;
 import io.flowcore.api.spi.StateStore;
 import io.flowcore.engine.internal.store.FileResultStore;
-import io.flowcore.engine.internal.store.StateStores;
 import io.flowcore.engine.testing.TestInfra;
 import java.nio.file.Files;
 import java.nio.file.Path;

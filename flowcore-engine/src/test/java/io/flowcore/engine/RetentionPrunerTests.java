@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flowcore.api.run.FlowRunQuery;
 import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.spi.StateStore;
-import io.flowcore.engine.internal.store.StateStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -9,7 +9,6 @@ import io.flowcore.api.Task;
 import io.flowcore.api.run.FlowRunQuery;
 import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.state.StateType;
-import io.flowcore.engine.internal.store.StateStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,7 +7,6 @@ import io.flowcore.api.deployment.Schedule;
 import io.flowcore.api.run.FlowRunQuery;
 import io.flowcore.engine.internal.run.DeploymentService;
 import io.flowcore.engine.internal.schedule.Scheduler;
-import io.flowcore.engine.internal.store.StateStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

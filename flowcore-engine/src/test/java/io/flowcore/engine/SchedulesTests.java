@@ -1,5 +1,6 @@
 package io.flowcore.engine;
 
+import io.flowcore.api.deployment.PlannedRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,6 @@ import io.flowcore.api.spi.DeploymentStore;
 import io.flowcore.api.spi.StateStore;
 import io.flowcore.api.state.StateType;
 import io.flowcore.engine.internal.schedule.Scheduler;
-import io.flowcore.engine.internal.store.StateStores;
 import io.flowcore.engine.testing.TestInfra;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -202,19 +202,19 @@ class SchedulesTests {
             fc.deployments().apply(monthly().withSchedules(Schedule.cron("0 5 1 * *").withTimezone("America/New_York").paused(),
                     Schedule.cron("0 5 1 * *").withTimezone("America/New_York")));
             int before = runs(fc).size();
-            List<Scheduler.PlannedRun> dry = fc.deployments().backfill("monthly-load/monthly", LocalDate.parse("2021-02-01"),
+            List<PlannedRun> dry = fc.deployments().backfill("monthly-load/monthly", LocalDate.parse("2021-02-01"),
                     LocalDate.parse("2021-04-01"), true);
             assertEquals(List.of("{\"months\":[1],\"year\":2021}", "{\"months\":[2],\"year\":2021}",
-                    "{\"months\":[3],\"year\":2021}"), dry.stream().map(Scheduler.PlannedRun::parametersJson).toList());
+                    "{\"months\":[3],\"year\":2021}"), dry.stream().map(PlannedRun::parametersJson).toList());
             assertEquals(before, runs(fc).size(), "a dry run creates nothing");
 
-            List<Scheduler.PlannedRun> real = fc.deployments().backfill("monthly-load/monthly", LocalDate.parse("2021-02-01"),
+            List<PlannedRun> real = fc.deployments().backfill("monthly-load/monthly", LocalDate.parse("2021-02-01"),
                     LocalDate.parse("2021-04-01"), false);
-            assertTrue(real.stream().allMatch(Scheduler.PlannedRun::created));
+            assertTrue(real.stream().allMatch(PlannedRun::created));
             assertEquals(before + 3, runs(fc).size());
             assertTrue(fc.deployments().backfill("monthly-load/monthly", LocalDate.parse("2021-01-01"),
-                    LocalDate.parse("2021-04-30"), false).stream().filter(Scheduler.PlannedRun::created)
-                    .map(Scheduler.PlannedRun::instant).toList().equals(List.of(ny("2021-01-01T05:00"))),
+                    LocalDate.parse("2021-04-30"), false).stream().filter(PlannedRun::created)
+                    .map(PlannedRun::instant).toList().equals(List.of(ny("2021-01-01T05:00"))),
                     "a wider backfill adds only the instant it did not have");
 
             var bad = assertThrows(IllegalArgumentException.class, () -> fc.deployments().backfill("monthly-load/monthly",

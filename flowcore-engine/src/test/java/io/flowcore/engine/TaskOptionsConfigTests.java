@@ -56,7 +56,7 @@ class TaskOptionsConfigTests {
 
     private IllegalArgumentException refused(Class<?> flowClass, String method) {
         return assertThrows(IllegalArgumentException.class, () -> Flowcore.create(cfg -> cfg.home(home)
-                .store(io.flowcore.engine.internal.store.StateStores.inMemory())
+                .store(io.flowcore.engine.StateStores.inMemory())
                 .taskOptions(flowClass, method, THREE_RETRIES)));
     }
 

@@ -5,7 +5,6 @@ import io.flowcore.api.spi.Claim;
 import io.flowcore.api.state.State;
 import java.util.Optional;
 import io.flowcore.api.spi.Sleeper;
-import io.flowcore.engine.internal.store.StateStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

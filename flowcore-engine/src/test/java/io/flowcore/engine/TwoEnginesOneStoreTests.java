@@ -200,7 +200,7 @@ class TwoEnginesOneStoreTests {
         @Override
         Consumer<FlowcoreConfig> store() {
             Path db = home.resolve("shared.db");
-            return cfg -> cfg.store(io.flowcore.engine.internal.store.StateStores.sqlite(db));
+            return cfg -> cfg.store(io.flowcore.engine.StateStores.sqlite(db));
         }
     }
 

@@ -13,7 +13,6 @@ import io.flowcore.api.spi.DeploymentStore.ClaimedRun;
 import io.flowcore.api.state.State;
 import io.flowcore.api.state.StateType;
 import io.flowcore.engine.DeploymentsAndWorkersTests.Counted;
-import io.flowcore.engine.internal.store.StateStores;
 import io.flowcore.engine.testing.TestInfra;
 import java.nio.file.Path;
 import java.time.Duration;

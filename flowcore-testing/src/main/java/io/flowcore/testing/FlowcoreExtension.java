@@ -2,7 +2,7 @@ package io.flowcore.testing;
 
 import io.flowcore.engine.Flowcore;
 import io.flowcore.engine.FlowcoreConfig;
-import io.flowcore.engine.internal.store.StateStores;
+import io.flowcore.engine.StateStores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -12,7 +12,7 @@ import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.state.StateType;
 import io.flowcore.engine.Flowcore;
 import io.flowcore.engine.Worker;
-import io.flowcore.engine.internal.store.StateStores;
+import io.flowcore.engine.StateStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.flowcore.bench.orchestration;
 
 import io.flowcore.engine.FlowcoreConfig;
-import io.flowcore.engine.internal.store.StateStores;
+import io.flowcore.engine.StateStores;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -5,7 +5,7 @@ import io.flowcore.api.spi.StateStore;
 import io.flowcore.api.state.State;
 import io.flowcore.api.state.StateType;
 import io.flowcore.engine.Flowcore;
-import io.flowcore.engine.internal.store.StateStores;
+import io.flowcore.engine.StateStores;
 import io.flowcore.server.FlowcoreServer;
 import io.flowcore.server.ServerOptions;
 import java.net.URI;

@@ -16,7 +16,7 @@ import io.flowcore.engine.Blocks;
 import io.flowcore.engine.Flowcore;
 import io.flowcore.engine.Worker;
 import io.flowcore.engine.internal.store.ObjectStorageResults;
-import io.flowcore.engine.internal.store.StateStores;
+import io.flowcore.engine.StateStores;
 import io.flowcore.engine.testing.TestInfra;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.flowcore.api.block.BlockStore;
 import io.flowcore.api.block.BlockStore.Document;
 import io.flowcore.engine.testing.TestInfra;
-import io.flowcore.engine.internal.blocks.BlockStores;
+import io.flowcore.engine.BlockStores;
 import io.flowcore.blocks.testing.PgSchemas;
 import org.junit.jupiter.api.AfterAll;
 import java.nio.file.Path;

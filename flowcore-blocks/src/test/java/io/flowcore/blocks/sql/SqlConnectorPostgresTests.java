@@ -13,7 +13,7 @@ import io.flowcore.blocks.testing.CapturedOutput;
 import io.flowcore.blocks.testing.PgSchemas;
 import io.flowcore.engine.testing.TestInfra;
 import io.flowcore.engine.Blocks;
-import io.flowcore.engine.internal.blocks.BlockStores;
+import io.flowcore.engine.BlockStores;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import io.flowcore.api.block.BlockException;
 import io.flowcore.api.block.Secret;
 import io.flowcore.blocks.testing.CapturedOutput;
 import io.flowcore.engine.Blocks;
-import io.flowcore.engine.internal.blocks.BlockStores;
+import io.flowcore.engine.BlockStores;
 import io.flowcore.engine.testing.TestInfra;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -48,7 +48,7 @@ final class JdbcBlockStore implements BlockStore {
                     s.execute("PRAGMA journal_mode = WAL");
                 }
             }
-            io.flowcore.engine.internal.store.StateStores.migrate(c); // the blocks table is migration V2
+            io.flowcore.engine.internal.store.StoreFactory.migrate(c); // the blocks table is migration V2
         } catch (SQLException e) {
             pool.close();
             throw new BlockException("cannot create the blocks table at " + where + ": " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.flowcore.engine.internal.blocks;
 
+import io.flowcore.api.block.KeyRotation;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowcore.api.block.BlockException;
 import io.flowcore.api.block.BlockStore.Document;

@@ -1,5 +1,6 @@
 package io.flowcore.engine.internal.schedule;
 
+import io.flowcore.api.deployment.PlannedRun;
 import io.flowcore.api.deployment.Catchup;
 import io.flowcore.api.deployment.DeploymentRecord;
 import io.flowcore.api.deployment.Schedule;
@@ -63,14 +64,6 @@ public final class Scheduler {
         private static final Duration DEFAULT_LATE_AFTER = Duration.ofSeconds(15);
     }
 
-    /**
-     * One run of a schedule, created or (dry run, or there already) not.
-     *
-     * @param created false when a run for this instant existed already, or on a dry run
-     */
-    public record PlannedRun(Schedule schedule, Instant instant, String parametersJson, FlowRunRecord run,
-                             boolean created) {
-    }
 
     private final DeploymentService deployments;
     private final DeploymentStore store;

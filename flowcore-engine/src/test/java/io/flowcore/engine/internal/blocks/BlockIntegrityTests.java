@@ -1,5 +1,6 @@
 package io.flowcore.engine.internal.blocks;
 
+import io.flowcore.api.block.KeyRotation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -55,8 +56,8 @@ class BlockIntegrityTests {
     /** One store per test; catalogs built on it share it (and do not close it). */
     BlockStore store(String kind) {
         BlockStore s = switch (kind) {
-            case "in-memory" -> BlockStores.inMemory();
-            case "sqlite" -> BlockStores.sqlite(dir.resolve("flowcore.db"));
+            case "in-memory" -> BlockStoreFactory.inMemory();
+            case "sqlite" -> BlockStoreFactory.sqlite(dir.resolve("flowcore.db"));
             default -> postgresInFreshSchema();
         };
         cleanup.addFirst(s);
@@ -68,7 +69,7 @@ class BlockIntegrityTests {
         String schema = "blocks_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         sql(pg, "CREATE SCHEMA " + schema);
         cleanup.add(() -> sql(pg, "DROP SCHEMA " + schema + " CASCADE"));
-        return BlockStores.jdbc(pg.url() + (pg.url().contains("?") ? "&" : "?") + "currentSchema=" + schema,
+        return BlockStoreFactory.jdbc(pg.url() + (pg.url().contains("?") ? "&" : "?") + "currentSchema=" + schema,
                 pg.user(), pg.password());
     }
 

@@ -30,7 +30,7 @@ class BlocksKeyTests {
 
     @Test
     void environmentKeyWinsAndNoKeyFileIsWritten() {
-        BlockCatalog c = new BlockCatalog(BlockStores.inMemory(), new BlocksKey(Map.of("FLOWCORE_BLOCKS_KEY", key(1)), dir.resolve("k")));
+        BlockCatalog c = new BlockCatalog(BlockStoreFactory.inMemory(), new BlocksKey(Map.of("FLOWCORE_BLOCKS_KEY", key(1)), dir.resolve("k")));
         c.save("pg", new TestDatabase("u", "x", Secret.of("s3cret"), null), false);
         assertEquals("s3cret", c.load("pg", TestDatabase.class).password().reveal());
         assertFalse(Files.exists(dir.resolve("k")));
@@ -38,7 +38,7 @@ class BlocksKeyTests {
 
     @Test
     void anotherEnvironmentKeyCannotDecryptAndSaysWhereTheKeyCameFrom() {
-        var store = BlockStores.inMemory();
+        var store = BlockStoreFactory.inMemory();
         new BlockCatalog(store, new BlocksKey(Map.of("FLOWCORE_BLOCKS_KEY", key(1)), dir.resolve("k")))
                 .save("pg", new TestDatabase("u", "x", Secret.of("s3cret"), null), false);
         BlockCatalog other = new BlockCatalog(store, new BlocksKey(Map.of("FLOWCORE_BLOCKS_KEY", key(2)), dir.resolve("k")));
@@ -48,7 +48,7 @@ class BlocksKeyTests {
 
     @Test
     void keyOfTheWrongLengthIsRefused() {
-        BlockCatalog c = new BlockCatalog(BlockStores.inMemory(),
+        BlockCatalog c = new BlockCatalog(BlockStoreFactory.inMemory(),
                 new BlocksKey(Map.of("FLOWCORE_BLOCKS_KEY", Base64.getEncoder().encodeToString(new byte[16])), dir.resolve("k")));
         BlockException e = assertThrows(BlockException.class,
                 () -> c.save("pg", new TestDatabase("u", "x", Secret.of("s3cret"), null), false));
@@ -57,7 +57,7 @@ class BlocksKeyTests {
 
     @Test
     void aBlockWithoutSecretsIsSignedTooSoItsFirstSaveCreatesTheKey() {
-        BlockCatalog c = new BlockCatalog(BlockStores.inMemory(), new BlocksKey(Map.of(), dir.resolve("k")));
+        BlockCatalog c = new BlockCatalog(BlockStoreFactory.inMemory(), new BlocksKey(Map.of(), dir.resolve("k")));
         c.save("pg", new TestDatabase("u", "x", null, null), false);
         assertEquals(new TestDatabase("u", "x", null, null), c.load("pg", TestDatabase.class));
         assertTrue(Files.exists(dir.resolve("k")));

@@ -11,7 +11,7 @@ import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.state.StateType;
 import io.flowcore.engine.Flowcore;
 import io.flowcore.engine.Worker;
-import io.flowcore.engine.internal.store.StateStores;
+import io.flowcore.engine.StateStores;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Assumptions;
 class InMemoryStateStoreTests extends StateStoreContractTests {
     @Override
     protected StateStore open() {
-        return StateStores.inMemory();
+        return StoreFactory.inMemory();
     }
 
     @Override

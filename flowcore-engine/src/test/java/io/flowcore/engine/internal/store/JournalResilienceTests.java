@@ -72,7 +72,7 @@ class JournalResilienceTests {
 
     /** Journals {@code n} flow runs (one op each) in a store that crashes before applying any. */
     private List<FlowRunRecord> crashWithRuns(int n) throws IOException {
-        JdbcStateStore crashing = StateStores.openSqlite(db(), false);
+        JdbcStateStore crashing = StoreFactory.openSqlite(db(), false);
         List<FlowRunRecord> runs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             FlowRunRecord r = new FlowRunRecord(UUID.randomUUID(), "run-" + i, "etl", "C", "m", "{}", null, null, "gone",
@@ -116,7 +116,7 @@ class JournalResilienceTests {
             f.write(new byte[4]);
         }
 
-        try (StateStore store = StateStores.sqlite(db())) {
+        try (StateStore store = StoreFactory.sqlite(db())) {
             for (FlowRunRecord r : runs) assertEquals(r, store.flowRun(r.id()).orElseThrow());
         }
         assertEquals(1, files("journal-*.corrupt").size(), "kept aside, not deleted");
@@ -137,7 +137,7 @@ class JournalResilienceTests {
             f.write(payload);
         }
 
-        try (StateStore store = StateStores.sqlite(db())) {
+        try (StateStore store = StoreFactory.sqlite(db())) {
             for (FlowRunRecord r : runs) assertEquals(r, store.flowRun(r.id()).orElseThrow());
         }
         assertEquals(1, files("journal-*.corrupt").size());
@@ -156,7 +156,7 @@ class JournalResilienceTests {
             f.write(b ^ 0xff);
         }
 
-        try (StateStore store = StateStores.sqlite(db())) {
+        try (StateStore store = StoreFactory.sqlite(db())) {
             assertTrue(store.flowRun(runs.get(1).id()).isEmpty(), "the damaged record is not applied");
             for (int i : new int[] {0, 2, 3, 4}) assertEquals(runs.get(i), store.flowRun(runs.get(i).id()).orElseThrow());
         }
@@ -166,7 +166,7 @@ class JournalResilienceTests {
 
     @Test
     void aWriteTheDatabaseRefusesIsSetAsideAndTheWriterGoesOn() throws Exception {
-        try (JdbcStateStore store = StateStores.openSqlite(db(), true)) {
+        try (JdbcStateStore store = StoreFactory.openSqlite(db(), true)) {
             FlowRunRecord flow = new FlowRunRecord(UUID.randomUUID(), "r", "etl", "C", "m", "{}", null, null, "e",
                     State.of(StateType.RUNNING, T0), T0);
             store.insertFlowRun(flow);
@@ -189,7 +189,7 @@ class JournalResilienceTests {
 
     @Test
     void theStoresFilesAreReadableByTheirOwnerOnly() throws Exception {
-        try (StateStore store = StateStores.sqlite(db())) {
+        try (StateStore store = StoreFactory.sqlite(db())) {
             store.flush();
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(db())));
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(journalDir())));
@@ -206,14 +206,14 @@ class JournalResilienceTests {
         Path db = Path.of(args[0]);
         Path go = Path.of(args[1]);
         while (!Files.exists(go)) Thread.onSpinWait();
-        try (JdbcStateStore store = StateStores.openSqlite(db, true)) {
+        try (JdbcStateStore store = StoreFactory.openSqlite(db, true)) {
             System.out.println("replayed=" + store.replayed());
         }
     }
 
     @Test
     void aLargeJournalOpenedByTwoProcessesAtOnceIsReplayedExactlyOnce() throws Exception {
-        JdbcStateStore crashing = StateStores.openSqlite(db(), false);
+        JdbcStateStore crashing = StoreFactory.openSqlite(db(), false);
         FlowRunRecord flow = new FlowRunRecord(UUID.randomUUID(), "big", "etl", "C", "m", "{}", null, null, "gone",
                 State.of(StateType.RUNNING, T0), T0);
         crashing.insertFlowRun(flow);
@@ -250,7 +250,7 @@ class JournalResilienceTests {
         }
         assertEquals(ops, total, "every op replayed once in all: " + each);
         assertTrue(each.contains(0L), "one of the two replayed nothing: " + each);
-        try (StateStore store = StateStores.sqlite(db())) {
+        try (StateStore store = StoreFactory.sqlite(db())) {
             assertEquals((ops - 1) / 2, store.taskRuns(flow.id()).size());
             assertEquals((ops - 1) / 2, store.logs(flow.id()).size());
         }

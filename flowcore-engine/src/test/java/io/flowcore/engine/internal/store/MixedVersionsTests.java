@@ -34,13 +34,13 @@ class MixedVersionsTests {
     @Test
     void aStoreWhoseSchemaIsNewerThanThisFlowcoreIsRefusedNamingBothVersions() throws Exception {
         Path db = dir.resolve("flowcore.db");
-        StateStores.sqlite(db).close();
+        StoreFactory.sqlite(db).close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
             s.execute("INSERT INTO schema_version (version, script, applied_at) VALUES (" + (NEWEST + 7)
                     + ", 'V" + (NEWEST + 7) + "__future.sql', 0)");
         }
 
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> StateStores.sqlite(db));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> StoreFactory.sqlite(db));
 
         assertTrue(e.getMessage().contains("schema version " + (NEWEST + 7)), e.getMessage());
         assertTrue(e.getMessage().contains("(" + NEWEST + ")"), e.getMessage());
@@ -92,7 +92,7 @@ class MixedVersionsTests {
                 both.add(pool.submit(() -> {
                     try (Connection c = connect.call()) {
                         go.await();
-                        StateStores.migrate(c);
+                        StoreFactory.migrate(c);
                     }
                     return null;
                 }));

@@ -131,8 +131,8 @@ class PostgresOutageTests {
     }
 
     private Flowcore engine(String url) {
-        return Flowcore.create(cfg -> cfg.home(home).store(StateStores.jdbc(url, pg.user(), pg.password(),
-                home.resolve("journal"), new StateStores.Options(WINDOW, SOCKET))));
+        return Flowcore.create(cfg -> cfg.home(home).store(StoreFactory.jdbc(url, pg.user(), pg.password(),
+                home.resolve("journal"), new StoreFactory.Options(WINDOW, SOCKET))));
     }
 
     private static void assertBounded(String what, long start) {
@@ -204,9 +204,9 @@ class PostgresOutageTests {
         Duration lease = Duration.ofSeconds(4);
         int pgPort = URI.create(pg.url().substring("jdbc:".length())).getPort();
         try (StallingProxy proxy = new StallingProxy(pgPort)) {
-            Flowcore fc = Flowcore.create(cfg -> cfg.home(home).lease(heartbeat, lease).store(StateStores.jdbc(
+            Flowcore fc = Flowcore.create(cfg -> cfg.home(home).lease(heartbeat, lease).store(StoreFactory.jdbc(
                     url(proxy.port()), pg.user(), pg.password(), home.resolve("journal"),
-                    new StateStores.Options(Duration.ofSeconds(30), SOCKET))));
+                    new StoreFactory.Options(Duration.ofSeconds(30), SOCKET))));
             CompletableFuture<FlowRun<Void>> run = CompletableFuture.supplyAsync(
                     () -> fc.executeVoid(Small.class, Small::longFlow));
             assertTrue(LONG_STARTED.await(30, TimeUnit.SECONDS));

@@ -56,7 +56,7 @@ class PostgresStateStoreTests extends StateStoreContractTests {
 
     @Override
     protected StateStore open() {
-        return StateStores.jdbc(url(), pg.user(), pg.password(), journalDir);
+        return StoreFactory.jdbc(url(), pg.user(), pg.password(), journalDir);
     }
 
     @Override
@@ -84,7 +84,7 @@ class PostgresStateStoreTests extends StateStoreContractTests {
     @Test
     void rejectsAUrlOfAnotherDatabaseNamingIt() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> StateStores.jdbc("jdbc:mysql://db:3306/flowcore?password=secret", "u", "p", journalDir));
+                () -> StoreFactory.jdbc("jdbc:mysql://db:3306/flowcore?password=secret", "u", "p", journalDir));
         assertTrue(e.getMessage().contains("jdbc:mysql://db:3306/flowcore"), e.getMessage());
         assertTrue(!e.getMessage().contains("secret"), e.getMessage());
     }

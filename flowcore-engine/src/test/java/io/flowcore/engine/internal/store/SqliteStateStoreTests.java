@@ -47,13 +47,13 @@ class SqliteStateStoreTests extends StateStoreContractTests {
 
     @Override
     protected StateStore open() {
-        return StateStores.sqlite(db());
+        return StoreFactory.sqlite(db());
     }
 
     @Override
     protected StateStore reopen(StateStore old) {
         old.close();
-        return StateStores.sqlite(db());
+        return StoreFactory.sqlite(db());
     }
 
     private long count(String sql) throws SQLException {
@@ -73,7 +73,7 @@ class SqliteStateStoreTests extends StateStoreContractTests {
     @Test
     void replaysTheJournalOfACrashedProcessOnOpen() throws Exception {
         store.close();
-        JdbcStateStore crashing = StateStores.openSqlite(db(), false);
+        JdbcStateStore crashing = StoreFactory.openSqlite(db(), false);
         FlowRunRecord flow = flowRun("etl", T0, StateType.PENDING, "e");
         TaskRunRecord task = taskRun(flow.id(), 0, List.of());
         CacheEntry entry = new CacheEntry("k", "results/k", task.id(), T0);
@@ -88,7 +88,7 @@ class SqliteStateStoreTests extends StateStoreContractTests {
         assertEquals(0, count("SELECT COUNT(*) FROM flow_runs"), "nothing was applied before the crash");
         assertEquals(1, journals().size());
 
-        store = StateStores.sqlite(db());
+        store = StoreFactory.sqlite(db());
 
         assertEquals(StateType.RUNNING, store.flowRun(flow.id()).orElseThrow().state().type());
         assertEquals(task.withState(state(StateType.COMPLETED, T0.plusSeconds(2)), "results/t"),
@@ -103,7 +103,7 @@ class SqliteStateStoreTests extends StateStoreContractTests {
     @Test
     void aNotificationEventIsCreatedWithItsStateChangeAlsoWhenTheJournalIsReplayedAfterACrash() throws Exception {
         store.close();
-        JdbcStateStore crashing = StateStores.openSqlite(db(), false);
+        JdbcStateStore crashing = StoreFactory.openSqlite(db(), false);
         crashing.saveRule(io.flowcore.api.notification.NotificationRule.of("failures", "ops", "Failed"));
         FlowRunRecord flow = flowRun("etl", T0, StateType.RUNNING, "e");
         crashing.insertFlowRun(flow);
@@ -111,7 +111,7 @@ class SqliteStateStoreTests extends StateStoreContractTests {
         crashing.crashForTest();
         assertEquals(0, count("SELECT COUNT(*) FROM notification_events"), "nothing was applied before the crash");
 
-        JdbcStateStore reopened = StateStores.openSqlite(db(), true);
+        JdbcStateStore reopened = StoreFactory.openSqlite(db(), true);
         store = reopened;
 
         var events = reopened.events(10);
@@ -126,7 +126,7 @@ class SqliteStateStoreTests extends StateStoreContractTests {
     @Test
     void replaysUpToATornRecordAtTheEndOfTheJournal() throws Exception {
         store.close();
-        JdbcStateStore crashing = StateStores.openSqlite(db(), false);
+        JdbcStateStore crashing = StoreFactory.openSqlite(db(), false);
         FlowRunRecord flow = flowRun("etl", T0, StateType.PENDING, "e");
         crashing.insertFlowRun(flow);
         crashing.appendLog(log(flow.id(), null, 1));
@@ -134,7 +134,7 @@ class SqliteStateStoreTests extends StateStoreContractTests {
         Path journal = journals().getFirst();
         Files.write(journal, new byte[] {0, 0, 0, 40, 1, 2, 3, 4, 9, 9}, StandardOpenOption.APPEND);
 
-        store = StateStores.sqlite(db());
+        store = StoreFactory.sqlite(db());
 
         assertEquals(flow, store.flowRun(flow.id()).orElseThrow());
         assertEquals(1, store.logs(flow.id()).size());
@@ -143,7 +143,7 @@ class SqliteStateStoreTests extends StateStoreContractTests {
     @Test
     void replayingWritesThatWereAlreadyAppliedDuplicatesNothing() throws Exception {
         store.close();
-        JdbcStateStore crashing = StateStores.openSqlite(db(), true);
+        JdbcStateStore crashing = StoreFactory.openSqlite(db(), true);
         FlowRunRecord flow = flowRun("etl", T0, StateType.PENDING, "e");
         crashing.insertFlowRun(flow);
         crashing.setFlowRunState(Claim.initial(flow.id()), state(StateType.RUNNING, T0.plusSeconds(1)));
@@ -152,7 +152,7 @@ class SqliteStateStoreTests extends StateStoreContractTests {
         crashing.flush();
         crashing.crashForTest(); // applied, but the small journal was never truncated
 
-        store = StateStores.sqlite(db());
+        store = StoreFactory.sqlite(db());
 
         assertEquals(2, store.stateHistory(flow.id()).size());
         assertEquals(1, store.logs(flow.id()).size());
@@ -162,15 +162,15 @@ class SqliteStateStoreTests extends StateStoreContractTests {
 
     @Test
     void doesNotReplayTheJournalOfAStoreThatIsStillOpen() throws Exception {
-        JdbcStateStore live = StateStores.openSqlite(db(), false);
+        JdbcStateStore live = StoreFactory.openSqlite(db(), false);
         FlowRunRecord flow = flowRun("etl", T0, StateType.PENDING, "e");
         live.insertFlowRun(flow);
 
-        try (StateStore other = StateStores.sqlite(db())) {
+        try (StateStore other = StoreFactory.sqlite(db())) {
             assertEquals(Optional.empty(), other.flowRun(flow.id()));
         }
         live.crashForTest();
-        try (StateStore after = StateStores.sqlite(db())) {
+        try (StateStore after = StoreFactory.sqlite(db())) {
             assertEquals(flow, after.flowRun(flow.id()).orElseThrow());
         }
     }
@@ -178,7 +178,7 @@ class SqliteStateStoreTests extends StateStoreContractTests {
     @Test
     void twoStoresOnTheSameFileWriteConcurrently() throws Exception {
         int threadsPerStore = 8, runsPerThread = 50;
-        try (StateStore second = StateStores.sqlite(db())) {
+        try (StateStore second = StoreFactory.sqlite(db())) {
             ExecutorService pool = Executors.newFixedThreadPool(2 * threadsPerStore);
             try {
                 CountDownLatch start = new CountDownLatch(1);
@@ -231,7 +231,7 @@ class SqliteStateStoreTests extends StateStoreContractTests {
             for (int i = 0; i < 4; i++) {
                 opened.add(pool.submit(() -> {
                     start.await();
-                    return StateStores.sqlite(fresh);
+                    return StoreFactory.sqlite(fresh);
                 }));
             }
             start.countDown();
@@ -246,7 +246,7 @@ class SqliteStateStoreTests extends StateStoreContractTests {
             assertEquals(Migrations.SCRIPTS.size(), rs.getInt(1));
             assertEquals(Migrations.version(Migrations.SCRIPTS.getLast()), rs.getInt(2));
         }
-        store = StateStores.sqlite(db());
+        store = StoreFactory.sqlite(db());
     }
 
     @Test

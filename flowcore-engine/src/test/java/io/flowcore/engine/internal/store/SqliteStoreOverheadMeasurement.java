@@ -30,7 +30,7 @@ class SqliteStoreOverheadMeasurement {
 
     @Test
     void measuresTheCallingThreadsCostPerTaskRun() throws Exception {
-        try (StateStore store = StateStores.sqlite(dir.resolve("perf.db"))) {
+        try (StateStore store = StoreFactory.sqlite(dir.resolve("perf.db"))) {
             for (int round = 0; round < 5; round++) {
                 FlowRunRecord flow = new FlowRunRecord(UUID.randomUUID(), "perf", "perf", "C", "m", "{}", null, null,
                         "e", State.of(StateType.RUNNING, Instant.now()), Instant.now());

@@ -25,7 +25,7 @@ class WriterBacklogTests {
     @Test
     void largeOpsWaitForTheWriterOnceTheirBytesReachTheBoundAndGoInOnceTheDatabaseAnswers() throws Exception {
         Path db = dir.resolve("flowcore.db");
-        try (JdbcStateStore store = StateStores.openSqlite(db, true);
+        try (JdbcStateStore store = StoreFactory.openSqlite(db, true);
              Connection blocker = DriverManager.getConnection("jdbc:sqlite:" + db)) {
             UUID flowRunId = UUID.randomUUID();
             String line = "x".repeat(MIB); // 1 MiB of log text, as a big inline result would be

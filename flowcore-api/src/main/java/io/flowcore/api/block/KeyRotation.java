@@ -1,4 +1,4 @@
-package io.flowcore.engine.internal.blocks;
+package io.flowcore.api.block;
 
 import java.util.List;
 

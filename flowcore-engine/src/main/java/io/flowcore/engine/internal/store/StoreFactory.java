@@ -12,12 +12,12 @@ import java.util.Objects;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
-/** Opens state stores. The implementations are package-private; this is the only way in. */
-public final class StateStores {
+/** Opens state stores (internal: users open them through io.flowcore.engine.StateStores or FlowcoreConfig). */
+public final class StoreFactory {
     private static final int SQLITE_BUSY_TIMEOUT_MILLIS = 30_000;
     private static final int READ_POOL_SIZE = 4;
 
-    private StateStores() {
+    private StoreFactory() {
     }
 
     /**
@@ -146,7 +146,7 @@ public final class StateStores {
         // A fresh file opened by several stores at once: switching it to WAL takes an exclusive lock that
         // SQLite refuses at once (SQLITE_BUSY, no busy handler) to all but one. Those try again.
         try {
-            return io.flowcore.api.Retry.call(OPEN_BUSY, io.flowcore.api.spi.Sleeper.SYSTEM, StateStores::isBusy,
+            return io.flowcore.api.Retry.call(OPEN_BUSY, io.flowcore.api.spi.Sleeper.SYSTEM, StoreFactory::isBusy,
                     (n, d, e) -> { }, attempt -> openSqliteOnce(db, options, startWriter));
         } catch (RuntimeException e) {
             throw e;
