@@ -90,6 +90,28 @@ public final class ApiKeys {
                 ? Optional.of(new Caller(Role.parse(stored.get().role()), stored.get().workspace())) : Optional.empty();
     }
 
+    /** The role and workspace of the key with this id while it is not revoked (a stored session's key). */
+    Optional<Caller> caller(String id) {
+        return store.apiKey(id).filter(k -> !k.revoked()).map(k -> new Caller(Role.parse(k.role()), k.workspace()));
+    }
+
+    /** The id part of a key ({@code fck_<id>.<secret>}) that {@link #authenticate} accepted. */
+    static String idOf(String key) {
+        return key.substring(PREFIX.length(), key.indexOf('.'));
+    }
+
+    void saveSession(ApiKeyStore.WebSession session, java.time.Instant now) {
+        store.insertSession(session, now);
+    }
+
+    Optional<ApiKeyStore.WebSession> session(String idHash) {
+        return store.session(idHash);
+    }
+
+    void endSession(String idHash) {
+        store.deleteSession(idHash);
+    }
+
     /** Every key (no secrets: there are none to show), oldest first. */
     public List<ApiKey> list() {
         return store.apiKeys();

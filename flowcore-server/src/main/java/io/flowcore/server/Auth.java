@@ -1,5 +1,6 @@
 package io.flowcore.server;
 
+import io.flowcore.api.spi.ApiKeyStore;
 import io.flowcore.engine.FlowcoreConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
@@ -33,7 +34,7 @@ final class Auth {
     static final String COOKIE = "flowcore_session";
     static final String CSRF_FIELD = "csrf";
     private static final Duration SESSION_TTL = Duration.ofHours(12);
-    /** Sessions live in memory: cookie-less callers of a server without authentication must not fill it. */
+    /** Without authentication sessions live in memory: cookie-less callers must not fill it. */
     private static final int MAX_SESSIONS = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -109,12 +110,14 @@ final class Auth {
     /** Logs a browser in with an API key; empty when the key is not valid. */
     Optional<Session> login(Context ctx, String key) {
         if (!enabled()) return Optional.of(newSession(ctx, ANYONE));
-        return keys.authenticate(key == null ? null : key.trim()).map(caller -> newSession(ctx, caller));
+        String k = key == null ? null : key.trim();
+        return keys.authenticate(k).map(caller -> newStoredSession(ctx, caller, ApiKeys.idOf(k)));
     }
 
     void logout(Context ctx) {
         String id = ctx.cookie(COOKIE);
-        if (id != null) sessions.remove(id);
+        if (id != null && enabled()) keys.endSession(hash(id));
+        else if (id != null) sessions.remove(id);
         ctx.cookie(cookie("", 0));
     }
 
@@ -122,6 +125,7 @@ final class Auth {
     Optional<Session> session(Context ctx) {
         String id = ctx.cookie(COOKIE);
         if (id == null) return Optional.empty();
+        if (enabled()) return storedSession(id);
         Session s = sessions.get(id);
         if (s == null) return Optional.empty();
         if (s.expires().isBefore(clock.instant())) {
@@ -138,6 +142,42 @@ final class Auth {
         return keys.authenticate(h.substring(7).trim());
     }
 
+    /*
+     * With authentication, a login's session is kept in the store (only a hash of its token), so a restarted
+     * server (or another one on the store) still knows it: a page's live log reconnects instead of being sent to
+     * the login page. Each request looks the session's key up again, so revoking a key ends its sessions.
+     */
+    private Session newStoredSession(Context ctx, ApiKeys.Caller caller, String keyId) {
+        Instant now = clock.instant();
+        String token = token();
+        Session s = new Session(token, caller, token(), now.plus(SESSION_TTL), true);
+        keys.saveSession(new ApiKeyStore.WebSession(hash(token), keyId, s.csrf(), s.expires()), now);
+        ctx.cookie(cookie(token, (int) SESSION_TTL.toSeconds()));
+        return s;
+    }
+
+    private Optional<Session> storedSession(String token) {
+        Optional<ApiKeyStore.WebSession> stored = keys.session(hash(token));
+        if (stored.isEmpty()) return Optional.empty();
+        if (stored.get().expiresAt().isBefore(clock.instant())) {
+            keys.endSession(stored.get().idHash());
+            return Optional.empty();
+        }
+        return keys.caller(stored.get().keyId())
+                .map(caller -> new Session(token, caller, stored.get().csrf(), stored.get().expiresAt(), true));
+    }
+
+    /** SHA-256 of a session token, hex: what the store keeps instead of the token. */
+    private static String hash(String token) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A session of a server without authentication: in memory, as there is no key to keep it by. */
     private Session newSession(Context ctx, ApiKeys.Caller caller) {
         Instant now = clock.instant();
         if (sessions.size() >= MAX_SESSIONS) sessions.values().removeIf(old -> old.expires().isBefore(now));

@@ -236,6 +236,42 @@ class DashboardBrowserTests {
     }
 
     @Test
+    void aPageTailingLogsReconnectsAfterTheServerRestartsAndMissesNoLine() throws Exception {
+        TestFlows.relayStarted = new CountDownLatch(1);
+        TestFlows.relayGo = new CountDownLatch(1);
+        ExecutorService exec = Executors.newVirtualThreadPerTaskExecutor();
+        FlowcoreServer own = FlowcoreServer.start(fc, ServerOptions.defaults().withPort(0)); // restarted below
+        try {
+            Future<FlowRun<Void>> relayed = exec.submit(() -> fc.executeVoid(TestFlows.class, TestFlows::relayed));
+            assertTrue(TestFlows.relayStarted.await(30, TimeUnit.SECONDS));
+            UUID id = fc.history().flowRuns(FlowRunQuery.all().flow("relayed").inStates(StateType.RUNNING)).getFirst().id();
+            page.navigate(own.url() + "/login");
+            page.locator("input[name=key]").fill(readKey);
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+            page.waitForURL("**/runs");
+            page.navigate(own.url() + "/runs/" + id);
+            page.locator("#logs .log-line >> text=before the restart").waitFor();
+            page.locator("#log-status:has-text('live')").waitFor();
+
+            int port = own.port();
+            own.close();
+            page.locator("#log-status:has-text('reconnecting')").waitFor();
+            own = FlowcoreServer.start(fc, ServerOptions.defaults().withPort(port));
+            TestFlows.relayGo.countDown();
+            assertEquals(StateType.COMPLETED, relayed.get(30, TimeUnit.SECONDS).state().type());
+
+            page.locator("#logs .log-line >> text=after the restart").waitFor();
+            page.locator("#log-status:has-text('run ended')").waitFor();
+            assertEquals(1, page.locator("#logs .log-line >> text=before the restart").count(),
+                    "the stream resumed after the last line the page had");
+        } finally {
+            TestFlows.relayGo.countDown();
+            own.close();
+            exec.shutdownNow();
+        }
+    }
+
+    @Test
     void aReadKeysSessionCannotCancel() throws Exception {
         login(readKey);
         page.navigate(server.url() + "/runs/" + etlRun);

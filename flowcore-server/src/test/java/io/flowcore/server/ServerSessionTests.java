@@ -67,6 +67,45 @@ class ServerSessionTests {
     }
 
     @Test
+    void aLoginOutlivesARestartOfTheServerButNotALogoutOrItsKeysRevocation() throws Exception {
+        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home).notificationPolling(Duration.ZERO))) {
+            ApiKeys keys = new ApiKeys(fc.apiKeys(), java.time.InstantSource.system());
+            ApiKeys.Created key = keys.create(Role.READ);
+            String cookie;
+            int port;
+            try (FlowcoreServer first = FlowcoreServer.start(fc, ServerOptions.defaults().withPort(0))) {
+                port = first.port();
+                HttpResponse<String> login = send(form(first.url() + "/login", "key=" + key.key(), null));
+                assertEquals(302, login.statusCode(), login.body());
+                String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+                cookie = setCookie.substring(0, setCookie.indexOf(';'));
+                assertEquals(200, send(HttpRequest.newBuilder(URI.create(first.url() + "/runs")).header("Cookie", cookie))
+                        .statusCode());
+            }
+            String token = cookie.substring(cookie.indexOf('=') + 1);
+            assertTrue(fc.apiKeys().session(token).isEmpty(), "the store keeps a hash of the token, not the token");
+
+            try (FlowcoreServer again = FlowcoreServer.start(fc, ServerOptions.defaults().withPort(port))) {
+                HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(again.url() + "/runs")).header("Cookie", cookie));
+                assertEquals(200, page.statusCode(), "the restarted server knows the session");
+                String csrf = page.body().replaceAll("(?s).*name=\"csrf\" value=\"([^\"]+)\".*", "$1");
+                assertEquals(302, send(form(again.url() + "/logout", "csrf=" + csrf, cookie)).statusCode());
+                assertEquals(302, send(HttpRequest.newBuilder(URI.create(again.url() + "/runs")).header("Cookie", cookie))
+                        .statusCode(), "logged out: to the login page");
+
+                HttpResponse<String> login = send(form(again.url() + "/login", "key=" + key.key(), null));
+                String second = login.headers().firstValue("Set-Cookie").orElseThrow();
+                String cookie2 = second.substring(0, second.indexOf(';'));
+                assertEquals(200, send(HttpRequest.newBuilder(URI.create(again.url() + "/runs")).header("Cookie", cookie2))
+                        .statusCode());
+                assertTrue(keys.revoke(key.id()));
+                assertEquals(302, send(HttpRequest.newBuilder(URI.create(again.url() + "/runs")).header("Cookie", cookie2))
+                        .statusCode(), "a revoked key ends its sessions");
+            }
+        }
+    }
+
+    @Test
     void theLogStreamResumesAfterTheLastEventIdAndEndsWithTheRun() throws Exception {
         try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home).notificationPolling(Duration.ZERO));
              FlowcoreServer server = FlowcoreServer.start(fc, ServerOptions.defaults().withPort(0).withAuth(false))) {

@@ -49,6 +49,18 @@ public class TestFlows {
         throw new IllegalStateException("boom: " + why);
     }
 
+    public static volatile CountDownLatch relayStarted = new CountDownLatch(1);
+    public static volatile CountDownLatch relayGo = new CountDownLatch(1);
+
+    /** Logs a line, waits for {@link #relayGo}, logs another and ends: a run whose log grows while a test acts. */
+    @Flow(name = "relayed")
+    public void relayed() throws InterruptedException {
+        RunContext.logger().info("before the restart");
+        relayStarted.countDown();
+        relayGo.await();
+        RunContext.logger().info("after the restart");
+    }
+
     @Flow(name = "held")
     public void held() throws InterruptedException {
         RunContext.logger().info("holding");

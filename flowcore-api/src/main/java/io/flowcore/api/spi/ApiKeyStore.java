@@ -50,4 +50,23 @@ public interface ApiKeyStore {
 
     /** Every registered workspace, by name. */
     List<Workspace> workspaces();
+
+    /**
+     * A dashboard login, kept so that it outlives the server process that made it.
+     *
+     * @param idHash    a hash of the session's token (the cookie's value); the token itself is never stored
+     * @param keyId     the id of the API key it logged in with: a revoked key ends its sessions
+     * @param csrf      the token its forms must send back
+     * @param expiresAt when it ends
+     */
+    record WebSession(String idHash, String keyId, String csrf, Instant expiresAt) {
+    }
+
+    /** Stores a new session, and deletes the sessions that expired before {@code now}. */
+    void insertSession(WebSession session, Instant now);
+
+    Optional<WebSession> session(String idHash);
+
+    /** Ends a session (a logout); nothing happens when there is none. */
+    void deleteSession(String idHash);
 }

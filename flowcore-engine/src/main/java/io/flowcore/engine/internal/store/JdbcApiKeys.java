@@ -109,4 +109,45 @@ final class JdbcApiKeys {
                 Columns.instant(rs.getLong("created_at")), Columns.getInstant(rs, "revoked_at"),
                 rs.getString("workspace"));
     }
+
+    void insertSession(io.flowcore.api.spi.ApiKeyStore.WebSession session, Instant now) {
+        dialect.inPooledTransaction(pool, "store a dashboard session", c -> {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM server_sessions WHERE expires_at < ?")) {
+                del.setLong(1, Columns.nanos(now));
+                del.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO server_sessions (id_hash, key_id, csrf, expires_at) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, session.idHash());
+                ps.setString(2, session.keyId());
+                ps.setString(3, session.csrf());
+                ps.setLong(4, Columns.nanos(session.expiresAt()));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    Optional<io.flowcore.api.spi.ApiKeyStore.WebSession> session(String idHash) {
+        return dialect.inPooledTransaction(pool, "read a dashboard session", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT key_id, csrf, expires_at FROM server_sessions WHERE id_hash = ?")) {
+                ps.setString(1, idHash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new io.flowcore.api.spi.ApiKeyStore.WebSession(idHash, rs.getString(1),
+                            rs.getString(2), Columns.instant(rs.getLong(3)))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    void deleteSession(String idHash) {
+        dialect.inPooledTransaction(pool, "end a dashboard session", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM server_sessions WHERE id_hash = ?")) {
+                ps.setString(1, idHash);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
 }

@@ -680,6 +680,21 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
         return apiKeys.workspaces();
     }
 
+    @Override
+    public void insertSession(WebSession session, Instant now) {
+        apiKeys.insertSession(session, now);
+    }
+
+    @Override
+    public Optional<WebSession> session(String idHash) {
+        return apiKeys.session(idHash);
+    }
+
+    @Override
+    public void deleteSession(String idHash) {
+        apiKeys.deleteSession(idHash);
+    }
+
     // Notification rules and the outbox: see JdbcNotifications.
 
     @Override

@@ -30,7 +30,8 @@ final class Migrations {
             "V12__api_keys.sql",
             "V13__deployment_overlap_catchup.sql",
             "V14__deployment_retention.sql",
-            "V15__workspaces.sql");
+            "V15__workspaces.sql",
+            "V18__server_sessions.sql");
 
     private static final String RESOURCE_DIR = "migrations/";
 
