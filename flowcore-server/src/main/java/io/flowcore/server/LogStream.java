@@ -10,8 +10,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /*
- * A run's logs as server-sent events: every line as a "log" event whose id is its index, then "end" once
- * the run has ended and every line was sent. The store is polled (POLL), because the lines may be written
+ * A run's logs as server-sent events: "logs" events, each a JSON array of up to PAGE lines (each with its
+ * index) whose id is the index of its last line, then "end" once the run has ended and every line was sent.
+ * One event per page, not per line: a run with 10,000 lines reaches the browser in ten events. The store is polled (POLL), because the lines may be written
  * by another process (a worker); a browser that reconnects sends Last-Event-ID and gets only the lines after
  * it, so a server restart loses nothing. Each poll reads only the lines after the last one sent (a page of the
  * store's log index), so following a long log costs what is new, not the whole log. One virtual thread per
@@ -54,10 +55,12 @@ final class LogStream {
                 List<RunLog> page;
                 do {
                     page = fc.history().logs(run.id(), next, PAGE);
-                    for (int i = 0; i < page.size() && !client.terminated(); i++, next++) {
-                        client.sendEvent("log", Views.json(Views.log(page.get(i), next)), Integer.toString(next));
-                    }
-                } while (page.size() == PAGE && !client.terminated());
+                    if (page.isEmpty() || client.terminated()) break;
+                    List<Object> lines = new java.util.ArrayList<>(page.size());
+                    for (RunLog l : page) lines.add(Views.log(l, next + lines.size()));
+                    next += page.size();
+                    client.sendEvent("logs", Views.json(lines), Integer.toString(next - 1));
+                } while (page.size() == PAGE);
                 if (ended) {
                     client.sendEvent("end", "{}");
                     break;

@@ -113,12 +113,14 @@ class ServerSessionTests {
             int lines = fc.history().logs(run).size();
             HttpResponse<String> all = send(HttpRequest.newBuilder(URI.create(server.url() + "/api/flow-runs/" + run
                     + "/logs/stream")).header("Accept", "text/event-stream")); // as EventSource sends it
-            assertEquals(lines, count(all.body(), "event: log"), all.body());
+            assertEquals(lines, count(all.body(), "\"index\":"), all.body());
+            assertEquals(1, count(all.body(), "event: logs"), "one event per page of lines: " + all.body());
             assertTrue(all.body().contains("event: end"), all.body());
             HttpResponse<String> rest = send(HttpRequest.newBuilder(URI.create(server.url() + "/api/flow-runs/" + run
                     + "/logs/stream")).header("Accept", "text/event-stream").header("Last-Event-ID", "1"));
-            assertEquals(lines - 2, count(rest.body(), "event: log"));
-            assertTrue(rest.body().contains("id: 2"), rest.body());
+            assertEquals(lines - 2, count(rest.body(), "\"index\":"), rest.body());
+            assertTrue(rest.body().contains("\"index\":2,"), rest.body());
+            assertTrue(rest.body().contains("id: " + (lines - 1)), "the event's id is its last line's index: " + rest.body());
         }
     }
 

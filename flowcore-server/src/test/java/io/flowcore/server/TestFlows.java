@@ -31,6 +31,18 @@ public class TestFlows {
         return join(a, b);
     }
 
+    @Task
+    public int one(int n) {
+        return n;
+    }
+
+    /** {@code n} task runs of {@link #one}, through Tasks.map: a run page with many tasks. */
+    @Flow(name = "wide")
+    public int wide(int n) {
+        return io.flowcore.api.Tasks.map(java.util.stream.IntStream.range(0, n).boxed().toList(), this::one).stream()
+                .mapToInt(f -> f.get()).sum();
+    }
+
     @Flow(name = "tiny")
     public int tiny(int n) {
         return n;

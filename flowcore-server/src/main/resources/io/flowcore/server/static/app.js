@@ -7,13 +7,17 @@
   var status = document.getElementById('log-status');
   var source = new EventSource(logs.getAttribute('data-stream'));
   source.addEventListener('open', function () { status.textContent = 'live'; });
-  source.addEventListener('log', function (e) {
-    var line = JSON.parse(e.data);
-    var span = document.createElement('span');
-    span.className = 'log-line level-' + line.level;
-    var text = line.message.length > MAX_LINE ? line.message.substring(0, MAX_LINE) + '… (truncated)' : line.message;
-    span.textContent = line.timestamp + ' ' + line.level + ' ' + text + '\n';
-    logs.appendChild(span);
+  source.addEventListener('logs', function (e) {
+    var lines = JSON.parse(e.data);
+    var batch = document.createDocumentFragment(); // one layout for the whole page of lines
+    lines.forEach(function (line) {
+      var span = document.createElement('span');
+      span.className = 'log-line level-' + line.level;
+      var text = line.message.length > MAX_LINE ? line.message.substring(0, MAX_LINE) + '… (truncated)' : line.message;
+      span.textContent = line.timestamp + ' ' + line.level + ' ' + text + '\n';
+      batch.appendChild(span);
+    });
+    logs.appendChild(batch);
   });
   source.addEventListener('end', function () { status.textContent = 'run ended'; source.close(); });
   source.addEventListener('error', function () {
