@@ -124,6 +124,37 @@ class JournalResilienceTests {
     }
 
     @Test
+    void aJournalLeftWithItsMappingsZeroTailReplaysEveryRecordAndIsDeleted() throws Exception {
+        List<FlowRunRecord> runs = crashWithRuns(3);
+        Path journal = journal();
+        try (RandomAccessFile f = new RandomAccessFile(journal.toFile(), "rw")) {
+            f.setLength(f.length() + (1 << 20)); // as a killed process leaves it: zeros after the last record
+        }
+
+        try (StateStore store = StateStores.sqlite(db())) {
+            for (FlowRunRecord r : runs) assertEquals(r, store.flowRun(r.id()).orElseThrow());
+        }
+        assertEquals(List.of(), files("journal-*.corrupt"), "a zero tail is no damage");
+        assertEquals(List.of(), files("journal-*.bin"), "replayed and deleted");
+        assertTrue(!warningsText().contains("could not be read"), warningsText());
+    }
+
+    @Test
+    void aRecordAfterAZeroHeaderIsCountedNotIgnored() throws Exception {
+        List<FlowRunRecord> runs = crashWithRuns(2);
+        Path journal = journal();
+        try (RandomAccessFile f = new RandomAccessFile(journal.toFile(), "rw")) {
+            f.seek(f.length() + 64); // a zero gap, then bytes: not the zero tail of a mapped journal
+            f.write(new byte[] {0, 0, 0, 4, 1, 2, 3, 4, 5, 6, 7, 8});
+        }
+
+        try (StateStore store = StateStores.sqlite(db())) {
+            for (FlowRunRecord r : runs) assertEquals(r, store.flowRun(r.id()).orElseThrow());
+        }
+        assertEquals(1, files("journal-*.corrupt").size(), "kept aside, not deleted");
+    }
+
+    @Test
     void aRecordWithAValidChecksumButAnUnknownTagIsSkippedAndCounted() throws Exception {
         List<FlowRunRecord> runs = crashWithRuns(2);
         Path journal = journal();
