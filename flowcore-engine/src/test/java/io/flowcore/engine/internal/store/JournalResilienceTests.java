@@ -131,7 +131,7 @@ class JournalResilienceTests {
             f.setLength(f.length() + (1 << 20)); // as a killed process leaves it: zeros after the last record
         }
 
-        try (StateStore store = StateStores.sqlite(db())) {
+        try (StateStore store = StoreFactory.sqlite(db())) {
             for (FlowRunRecord r : runs) assertEquals(r, store.flowRun(r.id()).orElseThrow());
         }
         assertEquals(List.of(), files("journal-*.corrupt"), "a zero tail is no damage");
@@ -148,7 +148,7 @@ class JournalResilienceTests {
             f.write(new byte[] {0, 0, 0, 4, 1, 2, 3, 4, 5, 6, 7, 8});
         }
 
-        try (StateStore store = StateStores.sqlite(db())) {
+        try (StateStore store = StoreFactory.sqlite(db())) {
             for (FlowRunRecord r : runs) assertEquals(r, store.flowRun(r.id()).orElseThrow());
         }
         assertEquals(1, files("journal-*.corrupt").size(), "kept aside, not deleted");
