@@ -15,6 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * dies they end Crashed like any run of a dead engine (never executed a second time).
  *
  * The loop claims as many runs as it has free slots, then waits for a free slot or the poll interval.
+ * After a claim that filled every slot (more is likely due) it gathers slots before claiming again: it
+ * waits until half of them are free, or GATHER at most, so a backlog is claimed in batches (one claim
+ * transaction for several runs, like db-scheduler's lock-and-fetch at half its threads) rather than in
+ * one transaction per ended run. An idle worker claims at once, so a run that becomes due waits no longer.
  * Closing stops claiming and waits for the running runs up to a grace period; the engine's close then
  * marks what is still running Crashed.
  */
@@ -25,6 +29,12 @@ public final class WorkerLoop implements AutoCloseable {
     private final int limit;
     private final Duration poll;
     private final Duration shutdownGrace;
+    /** The longest wait for more free slots after a claim that filled them all. */
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** Free slots worth a claim while a backlog is likely: half of them (at least one). */
+    private final int batch;
+    /** True when the last claim filled every free slot. */
+    private volatile boolean lastClaimFull;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private int running;
@@ -66,6 +76,7 @@ public final class WorkerLoop implements AutoCloseable {
         this.store = new DeploymentService(engine).store();
         this.queues = Set.copyOf(queues);
         this.limit = limit;
+        this.batch = Math.max(1, limit / 2);
         this.poll = poll;
         this.shutdownGrace = shutdownGrace;
         this.scheduler = scheduling == null ? null
@@ -152,6 +163,10 @@ public final class WorkerLoop implements AutoCloseable {
                     if (!stopping && (claimed == 0 && !queued || running >= limit)) {
                         changed.await(poll.toNanos(), TimeUnit.NANOSECONDS);
                     }
+                    long gather = GATHER_NANOS;
+                    while (lastClaimFull && !stopping && limit - running < batch && gather > 0) {
+                        gather = changed.awaitNanos(gather);
+                    }
                 } finally {
                     lock.unlock();
                 }
@@ -196,6 +211,7 @@ public final class WorkerLoop implements AutoCloseable {
         }
         if (free <= 0) return 0;
         List<DeploymentStore.ClaimedRun> claimed = store.claimDue(engine.engineId, queues, engine.clock.instant(), free);
+        lastClaimFull = claimed.size() == free;
         for (DeploymentStore.ClaimedRun c : claimed) {
             lock.lock();
             try {

@@ -42,6 +42,7 @@ final class JdbcDeployments {
 
     private final Dialect dialect;
     private final DataSource pool;
+    private final DeploymentVersions known = new DeploymentVersions();
 
     JdbcDeployments(Dialect dialect, DataSource pool) {
         this.dialect = dialect;
@@ -99,10 +100,23 @@ final class JdbcDeployments {
         return rows.stream().findFirst();
     }
 
+    /*
+     * A worker asks for the deployment of each run it claimed (where to execute it). A version row never
+     * changes once stored, so versions are kept by id, and the claim notes each claimed run's version id:
+     * a run this store claimed needs no query at all.
+     */
     Optional<DeploymentRecord> deploymentOfRun(java.util.UUID flowRunId) {
-        return inTransaction("read the deployment of flow run " + flowRunId, c -> query(c, "SELECT " + COLS
-                + " FROM deployments WHERE id = (SELECT deployment_id FROM flow_runs WHERE id = ?)", flowRunId.toString())
-                .stream().findFirst());
+        String versionId = known.claimedVersion(flowRunId);
+        if (versionId != null) {
+            if (versionId.isEmpty()) return Optional.empty();
+            DeploymentRecord d = known.get(versionId);
+            if (d != null) return Optional.of(d);
+        }
+        Optional<DeploymentRecord> d = inTransaction("read the deployment of flow run " + flowRunId, c -> query(c,
+                "SELECT " + COLS + " FROM deployments WHERE id = (SELECT deployment_id FROM flow_runs WHERE id = ?)",
+                flowRunId.toString()).stream().findFirst());
+        d.ifPresent(known::put);
+        return d;
     }
 
     Optional<DeploymentRecord> deployment(String flowName, String name) {
@@ -274,43 +288,58 @@ final class JdbcDeployments {
     }
 
     List<DeploymentStore.ClaimedRun> claimDue(String engineId, Collection<String> queues, Instant now, int limit) {
-        return inTransaction("claim due runs", c -> {
+        List<String> deploymentIds = new ArrayList<>();
+        List<DeploymentStore.ClaimedRun> out = inTransaction("claim due runs", c -> {
+            deploymentIds.clear(); // a retried transaction starts over
             // Paused queues give out nothing, limited ones only what they have room for, by priority level.
             JdbcWorkQueues.Plan plan = JdbcWorkQueues.plan(c, dialect, queues);
             // Deployments at their overlap limit give out nothing, limited ones only what they have room for.
             JdbcOverlap.Room room = JdbcOverlap.room(c, dialect);
             List<FlowRunRecord> due = new ArrayList<>();
             List<Long> epochs = new ArrayList<>();
+            List<String> dueDeployments = new ArrayList<>();
             for (JdbcWorkQueues.Level level : plan.levels()) {
                 if (due.size() >= limit) break;
-                selectDue(c, level, room, now, limit - due.size(), plan, due, epochs);
+                selectDue(c, level, room, now, limit - due.size(), plan, due, epochs, dueDeployments);
             }
             List<DeploymentStore.ClaimedRun> claimed = new ArrayList<>();
+            if (due.isEmpty()) return claimed;
             State pending = State.of(StateType.PENDING, now);
+            // One batch for the claims and one for their Pending history rows: two round trips, not two per run.
+            int[] counts;
             try (PreparedStatement up = c.prepareStatement("UPDATE flow_runs SET engine_id = ?, claim_epoch = ?, "
                     + "state_type = ?, state_name = ?, state_ts = ?, state_message = NULL, state_scheduled = NULL, "
                     + "state_seq = ? WHERE id = ? AND engine_id IS NULL AND claim_epoch = ? AND state_type = 'SCHEDULED'")) {
                 for (int k = 0; k < due.size(); k++) {
-                    FlowRunRecord r = due.get(k);
-                    Claim claim = new Claim(r.id(), epochs.get(k) + 1);
-                    long seq = StoreOp.seq(claim.epoch(), 0);
+                    long epoch = epochs.get(k) + 1;
                     setText(up, 1, engineId);
-                    up.setLong(2, claim.epoch());
+                    up.setLong(2, epoch);
                     up.setString(3, pending.type().name());
                     up.setString(4, pending.name());
                     up.setLong(5, Columns.nanos(now));
-                    up.setLong(6, seq);
-                    up.setString(7, r.id().toString());
+                    up.setLong(6, StoreOp.seq(epoch, 0));
+                    up.setString(7, due.get(k).id().toString());
                     up.setLong(8, epochs.get(k));
-                    if (up.executeUpdate() != 1) continue;
-                    OpApplier.insertHistory(c, r.id(), seq, pending);
-                    claimed.add(new DeploymentStore.ClaimedRun(new FlowRunRecord(r.id(), r.name(), r.flowName(),
-                            r.flowClass(), r.flowMethod(), r.parametersJson(), r.parentFlowRunId(), r.resumeOf(),
-                            engineId, pending, r.createdAt()), claim));
+                    up.addBatch();
                 }
+                counts = up.executeBatch();
             }
+            List<OpApplier.History> history = new ArrayList<>();
+            for (int k = 0; k < due.size(); k++) {
+                if (counts[k] != 1) continue; // taken meanwhile (the UPDATE repeats the claim conditions)
+                FlowRunRecord r = due.get(k);
+                Claim claim = new Claim(r.id(), epochs.get(k) + 1);
+                history.add(new OpApplier.History(r.id(), StoreOp.seq(claim.epoch(), 0), pending));
+                claimed.add(new DeploymentStore.ClaimedRun(new FlowRunRecord(r.id(), r.name(), r.flowName(),
+                        r.flowClass(), r.flowMethod(), r.parametersJson(), r.parentFlowRunId(), r.resumeOf(),
+                        engineId, pending, r.createdAt()), claim));
+                deploymentIds.add(dueDeployments.get(k));
+            }
+            if (!history.isEmpty()) OpApplier.insertHistory(c, history);
             return claimed;
         });
+        for (int k = 0; k < out.size(); k++) known.claimed(out.get(k).run().id(), deploymentIds.get(k));
+        return out;
     }
 
     /* Schedule runs. The key row goes in first with ON CONFLICT DO NOTHING: on PostgreSQL a second
@@ -416,7 +445,8 @@ final class JdbcDeployments {
 
     /** Adds to {@code due} the due runs of one priority level that their queues have room for, oldest due first. */
     private void selectDue(Connection c, JdbcWorkQueues.Level level, JdbcOverlap.Room room, Instant now, int limit,
-                           JdbcWorkQueues.Plan plan, List<FlowRunRecord> due, List<Long> epochs) throws SQLException {
+                           JdbcWorkQueues.Plan plan, List<FlowRunRecord> due, List<Long> epochs,
+                           List<String> deploymentIds) throws SQLException {
         String sql = "SELECT " + StoreReader.FLOW_COLS + ", claim_epoch, work_queue, deployment_id FROM flow_runs "
                 + "WHERE engine_id IS NULL AND state_type = 'SCHEDULED' AND state_scheduled <= ?" + level.condition()
                 + room.condition() + " ORDER BY state_scheduled, created_at, id LIMIT ?"
@@ -434,6 +464,7 @@ final class JdbcDeployments {
                     room.take(deployment);
                     due.add(StoreReader.flowRun(rs));
                     epochs.add(rs.getLong("claim_epoch"));
+                    deploymentIds.add(deployment);
                 }
             }
         }
