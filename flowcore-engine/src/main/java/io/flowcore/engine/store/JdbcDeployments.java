@@ -295,6 +295,16 @@ final class JdbcDeployments {
             JdbcWorkQueues.Plan plan = JdbcWorkQueues.plan(c, dialect, queues);
             // Deployments at their overlap limit give out nothing, limited ones only what they have room for.
             JdbcOverlap.Room room = JdbcOverlap.room(c, dialect);
+            State pending = State.of(StateType.PENDING, now);
+            if (dialect == Dialect.POSTGRESQL && plan.room().isEmpty() && room.deploymentOf().isEmpty()) {
+                // Nothing limited to count run by run: each level is claimed by one statement.
+                List<DeploymentStore.ClaimedRun> claimed = new ArrayList<>();
+                for (JdbcWorkQueues.Level level : plan.levels()) {
+                    if (claimed.size() >= limit) break;
+                    claimAtOnce(c, level, engineId, now, limit - claimed.size(), pending, claimed, deploymentIds);
+                }
+                return claimed;
+            }
             List<FlowRunRecord> due = new ArrayList<>();
             List<Long> epochs = new ArrayList<>();
             List<String> dueDeployments = new ArrayList<>();
@@ -304,7 +314,6 @@ final class JdbcDeployments {
             }
             List<DeploymentStore.ClaimedRun> claimed = new ArrayList<>();
             if (due.isEmpty()) return claimed;
-            State pending = State.of(StateType.PENDING, now);
             // One batch for the claims and one for their Pending history rows: two round trips, not two per run.
             int[] counts;
             try (PreparedStatement up = c.prepareStatement("UPDATE flow_runs SET engine_id = ?, claim_epoch = ?, "
@@ -340,6 +349,52 @@ final class JdbcDeployments {
         });
         for (int k = 0; k < out.size(); k++) known.claimed(out.get(k).run().id(), deploymentIds.get(k));
         return out;
+    }
+
+    /*
+     * PostgreSQL, one round trip: the due rows of one level are locked (SKIP LOCKED), moved to Pending under
+     * their next claim epoch, and given their Pending history row (seq = epoch << 32, as StoreOp.seq), in one
+     * statement. RETURNING gives no order, so the claimed runs are sorted as they were due.
+     */
+    private static void claimAtOnce(Connection c, JdbcWorkQueues.Level level, String engineId, Instant now, int limit,
+                                    State pending, List<DeploymentStore.ClaimedRun> claimed, List<String> deploymentIds)
+            throws SQLException {
+        String sql = "WITH due AS (SELECT id, claim_epoch, state_scheduled, deployment_id FROM flow_runs "
+                + "WHERE engine_id IS NULL AND state_type = 'SCHEDULED' AND state_scheduled <= ?" + level.condition()
+                + " ORDER BY state_scheduled, created_at, id LIMIT ? FOR UPDATE SKIP LOCKED), "
+                + "won AS (UPDATE flow_runs f SET engine_id = ?, claim_epoch = due.claim_epoch + 1, state_type = ?, "
+                + "state_name = ?, state_ts = ?, state_message = NULL, state_scheduled = NULL, "
+                + "state_seq = (due.claim_epoch + 1) * 4294967296 FROM due WHERE f.id = due.id "
+                + "RETURNING f.id, f.name, f.flow_name, f.flow_class, f.flow_method, f.parameters_json, "
+                + "f.parent_flow_run_id, f.resume_of, f.created_at, f.claim_epoch, due.state_scheduled AS due_at, "
+                + "due.deployment_id), "
+                + "history AS (INSERT INTO state_history (run_id, seq, type, name, ts, message, scheduled_time) "
+                + "SELECT id, claim_epoch * 4294967296, ?, ?, ?, NULL, NULL FROM won ON CONFLICT DO NOTHING) "
+                + "SELECT * FROM won ORDER BY due_at, created_at, id";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setLong(i++, Columns.nanos(now));
+            for (String q : level.args()) ps.setString(i++, q);
+            ps.setInt(i++, limit);
+            setText(ps, i++, engineId);
+            ps.setString(i++, pending.type().name());
+            ps.setString(i++, pending.name());
+            ps.setLong(i++, Columns.nanos(now));
+            ps.setString(i++, pending.type().name());
+            ps.setString(i++, pending.name());
+            ps.setLong(i, Columns.nanos(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    java.util.UUID id = java.util.UUID.fromString(rs.getString("id"));
+                    claimed.add(new DeploymentStore.ClaimedRun(new FlowRunRecord(id, rs.getString("name"),
+                            rs.getString("flow_name"), rs.getString("flow_class"), rs.getString("flow_method"),
+                            rs.getString("parameters_json"), Columns.getUuid(rs, "parent_flow_run_id"),
+                            Columns.getUuid(rs, "resume_of"), engineId, pending,
+                            Columns.instant(rs.getLong("created_at"))), new Claim(id, rs.getLong("claim_epoch"))));
+                    deploymentIds.add(rs.getString("deployment_id"));
+                }
+            }
+        }
     }
 
     /* Schedule runs. The key row goes in first with ON CONFLICT DO NOTHING: on PostgreSQL a second
