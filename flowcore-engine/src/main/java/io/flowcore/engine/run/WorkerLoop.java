@@ -15,8 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * dies they end Crashed like any run of a dead engine (never executed a second time).
  *
  * The loop claims as many runs as it has free slots plus `ahead` more, which wait here (Pending, held
- * under this engine's lease like the running ones) and start the moment a running run ends, on that
- * run's thread. So under a backlog a slot never waits for a claim transaction, and claims come in
+ * under this engine's lease like the running ones) and start the moment a running run ends (that run's
+ * thread starts the next one). So under a backlog a slot never waits for a claim transaction, and claims come in
  * batches: the loop claims again when a slot is idle or `batch` places are free (db-scheduler's
  * lock-and-fetch does the same with its executor queue, between half and all of its threads). An idle
  * worker claims at once, so a run that becomes due waits no longer. At most `limit` runs execute at once.
