@@ -14,9 +14,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * is executed by exactly one worker; the runs are held under this engine's lease, so if this process
  * dies they end Crashed like any run of a dead engine (never executed a second time).
  *
- * The loop claims as many runs as it has free slots, then waits for a free slot or the poll interval.
- * Closing stops claiming and waits for the running runs up to a grace period; the engine's close then
- * marks what is still running Crashed.
+ * The loop claims as many runs as it has free slots plus `ahead` more, which wait here (Pending, held
+ * under this engine's lease like the running ones) and start the moment a running run ends (that run's
+ * thread starts the next one). So under a backlog a slot never waits for a claim transaction, and claims come in
+ * batches: the loop claims again when a slot is idle or `batch` places are free (db-scheduler's
+ * lock-and-fetch does the same with its executor queue, between half and all of its threads). An idle
+ * worker claims at once, so a run that becomes due waits no longer. At most `limit` runs execute at once.
+ * Closing stops claiming and waits for the running and waiting runs up to a grace period; the engine's
+ * close then marks what is still running Crashed.
  */
 public final class WorkerLoop implements AutoCloseable {
     private final Engine engine;
@@ -25,6 +30,12 @@ public final class WorkerLoop implements AutoCloseable {
     private final int limit;
     private final Duration poll;
     private final Duration shutdownGrace;
+    /** Runs claimed ahead of a free slot: half the limit. */
+    private final int ahead;
+    /** Free places worth a claim when no slot is idle: half the limit (at least one). */
+    private final int batch;
+    /** Claimed runs waiting for a slot, oldest first (guarded by lock). */
+    private final java.util.ArrayDeque<DeploymentStore.ClaimedRun> waiting = new java.util.ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private int running;
@@ -66,6 +77,8 @@ public final class WorkerLoop implements AutoCloseable {
         this.store = new DeploymentService(engine).store();
         this.queues = Set.copyOf(queues);
         this.limit = limit;
+        this.ahead = limit / 2;
+        this.batch = Math.max(1, limit / 2);
         this.poll = poll;
         this.shutdownGrace = shutdownGrace;
         this.scheduler = scheduling == null ? null
@@ -150,7 +163,7 @@ public final class WorkerLoop implements AutoCloseable {
                 int claimed = claimOnce();
                 lock.lock();
                 try {
-                    if (!stopping && (claimed == 0 && !queued || running >= limit)) {
+                    if (!stopping && (claimed == 0 && !queued || toClaim() == 0)) {
                         changed.await(io.flowcore.engine.internal.schedule.Scheduler.waitNanos(scheduler, engine.clock, poll), TimeUnit.NANOSECONDS);
                     }
                 } finally {
@@ -186,43 +199,66 @@ public final class WorkerLoop implements AutoCloseable {
         }
     }
 
-    /** Claims what is due for the free slots and starts it; returns how many runs it claimed. */
+    /** How many runs to claim now (0: not worth a claim yet). Called holding lock. */
+    private int toClaim() {
+        int held = running + waiting.size();
+        int free = limit + ahead - held;
+        return held < limit || free >= batch ? free : 0;
+    }
+
+    /** Claims what is due for the free places and starts what fits; returns how many runs it claimed. */
     private int claimOnce() {
         int free;
         lock.lock();
         try {
-            free = limit - running;
+            free = toClaim();
         } finally {
             lock.unlock();
         }
         if (free <= 0) return 0;
         List<DeploymentStore.ClaimedRun> claimed = store.claimDue(engine.engineId, queues, engine.clock.instant(), free);
-        for (DeploymentStore.ClaimedRun c : claimed) {
+        lock.lock();
+        try {
+            waiting.addAll(claimed);
+        } finally {
+            lock.unlock();
+        }
+        startWaiting();
+        return claimed.size();
+    }
+
+    /** Starts waiting runs while slots are free. */
+    private void startWaiting() {
+        while (true) {
+            DeploymentStore.ClaimedRun c;
             lock.lock();
             try {
+                if (running >= limit || waiting.isEmpty()) return;
+                c = waiting.poll();
                 running++;
             } finally {
                 lock.unlock();
             }
-            Thread.ofVirtual().name("flowcore-worker-run-" + c.run().name()).start(() -> {
-                try {
-                    engine.executeClaimed(c);
-                } catch (Throwable t) {
-                    RunLogs.ENGINE.error("worker: flow run '{}' ended with an error: {}", c.run().name(),
-                            Errors.describe(t));
-                } finally {
-                    lock.lock();
-                    try {
-                        running--;
-                        executed++;
-                        changed.signalAll();
-                    } finally {
-                        lock.unlock();
-                    }
-                }
-            });
+            Thread.ofVirtual().name("flowcore-worker-run-" + c.run().name()).start(() -> execute(c));
         }
-        return claimed.size();
+    }
+
+    private void execute(DeploymentStore.ClaimedRun c) {
+        try {
+            engine.executeClaimed(c);
+        } catch (Throwable t) {
+            RunLogs.ENGINE.error("worker: flow run '{}' ended with an error: {}", c.run().name(), Errors.describe(t));
+        } finally {
+            lock.lock();
+            try {
+                running--;
+                executed++;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            startWaiting(); // the next waiting run takes this slot at once
+        }
     }
 
     /**
@@ -237,10 +273,10 @@ public final class WorkerLoop implements AutoCloseable {
             passIfDue();
         }
         sweepCrashed();
-        while (claimOnce() > 0 || running() > 0) {
+        while (claimOnce() > 0 || held() > 0) {
             lock.lock();
             try {
-                if (running > 0) changed.await(poll.toNanos(), TimeUnit.NANOSECONDS);
+                if (running > 0 || !waiting.isEmpty()) changed.await(poll.toNanos(), TimeUnit.NANOSECONDS);
             } finally {
                 lock.unlock();
             }
@@ -248,10 +284,11 @@ public final class WorkerLoop implements AutoCloseable {
         return executedCount() - before;
     }
 
-    private int running() {
+    /** Runs running or waiting for a slot. */
+    private int held() {
         lock.lock();
         try {
-            return running;
+            return running + waiting.size();
         } finally {
             lock.unlock();
         }
@@ -267,7 +304,10 @@ public final class WorkerLoop implements AutoCloseable {
         }
     }
 
-    /** Stops claiming and waits up to {@code grace} for the running runs to end; true when they all did. */
+    /**
+     * Stops claiming and waits up to {@code grace} for the running runs, and the claimed ones waiting for a
+     * slot, to end; true when they all did.
+     */
     public boolean stop(Duration grace) throws InterruptedException {
         stopping = true;
         AutoCloseable listener;
@@ -296,7 +336,7 @@ public final class WorkerLoop implements AutoCloseable {
         long deadline = System.nanoTime() + grace.toNanos();
         lock.lock();
         try {
-            while (running > 0) {
+            while (running > 0 || !waiting.isEmpty()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) return false;
                 changed.await(left, TimeUnit.NANOSECONDS);

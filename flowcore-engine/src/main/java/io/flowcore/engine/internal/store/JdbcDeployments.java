@@ -4,7 +4,6 @@ import static io.flowcore.engine.internal.store.Columns.setText;
 
 import io.flowcore.api.deployment.DeploymentRecord;
 import io.flowcore.api.run.FlowRunRecord;
-import io.flowcore.api.spi.Claim;
 import io.flowcore.api.spi.DeploymentStore;
 import io.flowcore.api.state.State;
 import io.flowcore.api.state.StateType;
@@ -28,12 +27,7 @@ import io.flowcore.engine.internal.schedule.ScheduleJson;
  * written behind: each call is its own transaction on a pooled connection and has committed when it
  * returns (a CLI that creates a run must be able to print its id and exit).
  *
- * Claims. PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED picks due rows no other transaction holds, and
- * the UPDATE moves each to Pending under claim_epoch + 1 with engine_id set. SQLite: BEGIN IMMEDIATE
- * takes the database's one write lock for the whole select-and-update, so two claimers are serialised.
- * Either way the UPDATE repeats the claim conditions (engine_id IS NULL AND the epoch read), so a row
- * can only be claimed once. Work queues (paused, concurrency limits, priority) shape what is selected:
- * see JdbcWorkQueues.plan.
+ * Claims of due runs: see JdbcClaims.
  */
 final class JdbcDeployments {
     private static final String COLS = "id, flow_name, name, version, flow_class, flow_method, parameters_json, tags, "
@@ -42,10 +36,13 @@ final class JdbcDeployments {
 
     private final Dialect dialect;
     private final DataSource pool;
+    private final DeploymentVersions known = new DeploymentVersions();
+    private final JdbcClaims claims;
 
     JdbcDeployments(Dialect dialect, DataSource pool) {
         this.dialect = dialect;
         this.pool = pool;
+        this.claims = new JdbcClaims(dialect, pool, known);
     }
 
     /** A transaction on a pooled connection; a busy or serialisation error retries it. */
@@ -101,10 +98,23 @@ final class JdbcDeployments {
         return rows.stream().findFirst();
     }
 
+    /*
+     * A worker asks for the deployment of each run it claimed (where to execute it). A version row never
+     * changes once stored, so versions are kept by id, and the claim notes each claimed run's version id:
+     * a run this store claimed needs no query at all.
+     */
     Optional<DeploymentRecord> deploymentOfRun(java.util.UUID flowRunId) {
-        return inTransaction("read the deployment of flow run " + flowRunId, c -> query(c, "SELECT " + COLS
-                + " FROM deployments WHERE id = (SELECT deployment_id FROM flow_runs WHERE id = ?)", flowRunId.toString())
-                .stream().findFirst());
+        String versionId = known.claimedVersion(flowRunId);
+        if (versionId != null) {
+            if (versionId.isEmpty()) return Optional.empty();
+            DeploymentRecord d = known.get(versionId);
+            if (d != null) return Optional.of(d);
+        }
+        Optional<DeploymentRecord> d = inTransaction("read the deployment of flow run " + flowRunId, c -> query(c,
+                "SELECT " + COLS + " FROM deployments WHERE id = (SELECT deployment_id FROM flow_runs WHERE id = ?)",
+                flowRunId.toString()).stream().findFirst());
+        d.ifPresent(known::put);
+        return d;
     }
 
     Optional<DeploymentRecord> deployment(String flowName, String name) {
@@ -281,44 +291,9 @@ final class JdbcDeployments {
         });
     }
 
+    /** See {@link JdbcClaims#claimDue}. */
     List<DeploymentStore.ClaimedRun> claimDue(String engineId, Collection<String> queues, Instant now, int limit) {
-        return inTransaction("claim due runs", c -> {
-            // Paused queues give out nothing, limited ones only what they have room for, by priority level.
-            JdbcWorkQueues.Plan plan = JdbcWorkQueues.plan(c, dialect, queues);
-            // Deployments at their overlap limit give out nothing, limited ones only what they have room for.
-            JdbcOverlap.Room room = JdbcOverlap.room(c, dialect);
-            List<FlowRunRecord> due = new ArrayList<>();
-            List<Long> epochs = new ArrayList<>();
-            for (JdbcWorkQueues.Level level : plan.levels()) {
-                if (due.size() >= limit) break;
-                selectDue(c, level, room, now, limit - due.size(), plan, due, epochs);
-            }
-            List<DeploymentStore.ClaimedRun> claimed = new ArrayList<>();
-            State pending = State.of(StateType.PENDING, now);
-            try (PreparedStatement up = c.prepareStatement("UPDATE flow_runs SET engine_id = ?, claim_epoch = ?, "
-                    + "state_type = ?, state_name = ?, state_ts = ?, state_message = NULL, state_scheduled = NULL, "
-                    + "state_seq = ? WHERE id = ? AND engine_id IS NULL AND claim_epoch = ? AND state_type = 'SCHEDULED'")) {
-                for (int k = 0; k < due.size(); k++) {
-                    FlowRunRecord r = due.get(k);
-                    Claim claim = new Claim(r.id(), epochs.get(k) + 1);
-                    long seq = StoreOp.seq(claim.epoch(), 0);
-                    setText(up, 1, engineId);
-                    up.setLong(2, claim.epoch());
-                    up.setString(3, pending.type().name());
-                    up.setString(4, pending.name());
-                    up.setLong(5, Columns.nanos(now));
-                    up.setLong(6, seq);
-                    up.setString(7, r.id().toString());
-                    up.setLong(8, epochs.get(k));
-                    if (up.executeUpdate() != 1) continue;
-                    OpApplier.insertHistory(c, r.id(), seq, pending);
-                    claimed.add(new DeploymentStore.ClaimedRun(new FlowRunRecord(r.id(), r.name(), r.flowName(),
-                            r.flowClass(), r.flowMethod(), r.parametersJson(), r.parentFlowRunId(), r.resumeOf(),
-                            engineId, pending, r.createdAt()), claim));
-                }
-            }
-            return claimed;
-        });
+        return claims.claimDue(engineId, queues, now, limit);
     }
 
     /* Schedule runs. The key row goes in first with ON CONFLICT DO NOTHING: on PostgreSQL a second
@@ -420,30 +395,5 @@ final class JdbcDeployments {
             }
             return deleted;
         });
-    }
-
-    /** Adds to {@code due} the due runs of one priority level that their queues have room for, oldest due first. */
-    private void selectDue(Connection c, JdbcWorkQueues.Level level, JdbcOverlap.Room room, Instant now, int limit,
-                           JdbcWorkQueues.Plan plan, List<FlowRunRecord> due, List<Long> epochs) throws SQLException {
-        String sql = "SELECT " + StoreReader.FLOW_COLS + ", claim_epoch, work_queue, deployment_id FROM flow_runs "
-                + "WHERE engine_id IS NULL AND state_type = 'SCHEDULED' AND state_scheduled <= ?" + level.condition()
-                + room.condition() + " ORDER BY state_scheduled, created_at, id LIMIT ?"
-                + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "");
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            ps.setLong(i++, Columns.nanos(now));
-            for (String q : level.args()) ps.setString(i++, q);
-            for (String d : room.args()) ps.setString(i++, d);
-            ps.setInt(i, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String deployment = rs.getString("deployment_id");
-                    if (!room.allows(deployment) || !plan.take(rs.getString("work_queue"))) continue;
-                    room.take(deployment);
-                    due.add(StoreReader.flowRun(rs));
-                    epochs.add(rs.getLong("claim_epoch"));
-                }
-            }
-        }
     }
 }

@@ -261,18 +261,36 @@ final class JdbcWorkQueues {
         String servedFilter = only.isEmpty() ? "" : " AND name IN " + placeholders(only.size());
         Set<String> closed = new TreeSet<>();
         Map<String, Integer> limits = new TreeMap<>();
-        // Paused and limited queues, locked (PostgreSQL) so claimers of one limited queue take turns.
-        try (PreparedStatement ps = c.prepareStatement("SELECT name, paused, concurrency_limit FROM work_queues "
-                + "WHERE (paused <> 0 OR concurrency_limit IS NOT NULL)" + servedFilter + " ORDER BY name"
-                + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : ""))) {
+        TreeMap<Integer, Set<String>> byPriority = new TreeMap<>();
+        // The queues that are not plain (paused, limited or ranked) in one read; usually there are none.
+        Map<String, Integer> priorities = new TreeMap<>();
+        boolean lock = false;
+        try (PreparedStatement ps = c.prepareStatement("SELECT name, paused, concurrency_limit, priority FROM work_queues "
+                + "WHERE (paused <> 0 OR concurrency_limit IS NOT NULL OR priority <> 0)" + servedFilter)) {
             bind(ps, 1, only);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String name = rs.getString(1);
-                    int limit = rs.getInt(3);
-                    boolean unlimited = rs.wasNull();
-                    if (rs.getInt(2) != 0) closed.add(name);
-                    else if (!unlimited) limits.put(name, limit);
+                    boolean paused = rs.getInt(2) != 0;
+                    rs.getInt(3);
+                    if (paused || !rs.wasNull()) lock = true;
+                    if (rs.getInt(4) != 0) priorities.put(rs.getString(1), rs.getInt(4));
+                }
+            }
+        }
+        // Paused and limited queues, read again under a lock (PostgreSQL) so claimers of one limited queue take turns.
+        if (lock) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, paused, concurrency_limit FROM work_queues "
+                    + "WHERE (paused <> 0 OR concurrency_limit IS NOT NULL)" + servedFilter + " ORDER BY name"
+                    + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : ""))) {
+                bind(ps, 1, only);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String name = rs.getString(1);
+                        int limit = rs.getInt(3);
+                        boolean unlimited = rs.wasNull();
+                        if (rs.getInt(2) != 0) closed.add(name);
+                        else if (!unlimited) limits.put(name, limit);
+                    }
                 }
             }
         }
@@ -290,18 +308,9 @@ final class JdbcWorkQueues {
             });
         }
         // Priorities other than 0, by level.
-        TreeMap<Integer, Set<String>> byPriority = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT name, priority FROM work_queues WHERE priority <> 0"
-                + servedFilter)) {
-            bind(ps, 1, only);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (!closed.contains(rs.getString(1))) {
-                        byPriority.computeIfAbsent(rs.getInt(2), k -> new TreeSet<>()).add(rs.getString(1));
-                    }
-                }
-            }
-        }
+        priorities.forEach((name, priority) -> {
+            if (!closed.contains(name)) byPriority.computeIfAbsent(priority, k -> new TreeSet<>()).add(name);
+        });
         Set<String> ranked = byPriority.values().stream().flatMap(Set::stream).collect(Collectors.toSet());
         List<Level> levels = new ArrayList<>();
         boolean defaultDone = false;
