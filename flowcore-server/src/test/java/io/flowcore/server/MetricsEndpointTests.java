@@ -52,6 +52,7 @@ class MetricsEndpointTests {
             assertEquals(0.0, sample(r.body(), "flowcore_flow_runs", "state=\"Late\""));
             assertTrue(sample(r.body(), "flowcore_task_run_duration_seconds_count", "type=\"COMPLETED\"") >= 1);
             assertTrue(r.body().contains("jvm_memory_used_bytes"), "the JVM's metrics are there too");
+            assertTrue(r.body().matches("(?s).*\\nflowcore_engine_lease_renewals_total [1-9].*"), "the engine's lease was renewed");
 
             Http.Response other = http.get("/metrics", otherRead);
             assertEquals(200, other.status(), other.body());

@@ -116,6 +116,7 @@ final class Leases implements AutoCloseable {
     private void beat() {
         engine.store.heartbeat(new EngineLease(engine.engineId, ME.host(), ME.pid(), startedAt, engine.clock.instant(),
                 ME.namespace(), ME.start()));
+        if (engine.meters != null) engine.meters.counter("flowcore.engine.lease.renewals").increment();
     }
 
     List<UUID> recoverCrashed() {
