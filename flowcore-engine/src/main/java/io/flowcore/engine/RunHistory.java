@@ -67,13 +67,7 @@ public final class RunHistory {
     public List<FlowRunRecord> deleteEnded(java.time.Instant before, java.util.Collection<String> states, boolean dryRun) {
         if (dryRun) return store.deleteEndedRuns(before, states, true);
         StateStore.Pruned gone = store.deleteEndedRunsAndResults(before, states);
-        for (String key : gone.resultKeys()) {
-            try {
-                results.delete(key);
-            } catch (RuntimeException e) { // nothing names it any more: it is only space, so the delete goes on
-                org.slf4j.LoggerFactory.getLogger("io.flowcore.engine").warn("cannot delete result {}: {}", key, e.toString());
-            }
-        }
+        io.flowcore.engine.internal.schedule.Pruner.deleteResults(results, gone.resultKeys());
         return gone.runs();
     }
 

@@ -100,16 +100,22 @@ public final class ApiKeys {
         return key.substring(PREFIX.length(), key.indexOf('.'));
     }
 
-    void saveSession(ApiKeyStore.WebSession session, java.time.Instant now) {
-        store.insertSession(session, now);
+    /** Keeps a dashboard session: the store gets a hash of its token, never the token (as for keys). */
+    void saveSession(String token, String keyId, String csrf, java.time.Instant expires) {
+        store.insertSession(new ApiKeyStore.WebSession(tokenHash(token), keyId, csrf, expires), clock.instant());
     }
 
-    Optional<ApiKeyStore.WebSession> session(String idHash) {
-        return store.session(idHash);
+    Optional<ApiKeyStore.WebSession> session(String token) {
+        return store.session(tokenHash(token));
     }
 
-    void endSession(String idHash) {
-        store.deleteSession(idHash);
+    void endSession(String token) {
+        store.deleteSession(tokenHash(token));
+    }
+
+    /** A session token is 256 random bits, like a key's secret: an unsalted hash suffices to look it up. */
+    private static String tokenHash(String token) {
+        return HexFormat.of().formatHex(hash(new byte[0], token));
     }
 
     /** Every key (no secrets: there are none to show), oldest first. */

@@ -116,7 +116,7 @@ final class Auth {
 
     void logout(Context ctx) {
         String id = ctx.cookie(COOKIE);
-        if (id != null && enabled()) keys.endSession(hash(id));
+        if (id != null && enabled()) keys.endSession(id);
         else if (id != null) sessions.remove(id);
         ctx.cookie(cookie("", 0));
     }
@@ -151,30 +151,20 @@ final class Auth {
         Instant now = clock.instant();
         String token = token();
         Session s = new Session(token, caller, token(), now.plus(SESSION_TTL), true);
-        keys.saveSession(new ApiKeyStore.WebSession(hash(token), keyId, s.csrf(), s.expires()), now);
+        keys.saveSession(token, keyId, s.csrf(), s.expires());
         ctx.cookie(cookie(token, (int) SESSION_TTL.toSeconds()));
         return s;
     }
 
     private Optional<Session> storedSession(String token) {
-        Optional<ApiKeyStore.WebSession> stored = keys.session(hash(token));
+        Optional<ApiKeyStore.WebSession> stored = keys.session(token);
         if (stored.isEmpty()) return Optional.empty();
         if (stored.get().expiresAt().isBefore(clock.instant())) {
-            keys.endSession(stored.get().idHash());
+            keys.endSession(token);
             return Optional.empty();
         }
         return keys.caller(stored.get().keyId())
                 .map(caller -> new Session(token, caller, stored.get().csrf(), stored.get().expiresAt(), true));
-    }
-
-    /** SHA-256 of a session token, hex: what the store keeps instead of the token. */
-    private static String hash(String token) {
-        try {
-            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A session of a server without authentication: in memory, as there is no key to keep it by. */

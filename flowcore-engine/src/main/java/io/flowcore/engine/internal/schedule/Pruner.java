@@ -78,7 +78,7 @@ public final class Pruner implements AutoCloseable {
         while (before != null || !own.isEmpty()) {
             StateStore.Pruned gone = store.pruneEndedRuns(before, own, BATCH);
             total += gone.runs().size();
-            for (String key : gone.resultKeys()) files += deleteResult(key) ? 1 : 0;
+            files += deleteResults(results, gone.resultKeys());
             if (gone.runs().size() < BATCH) break;
         }
         if (total > 0) {
@@ -90,14 +90,20 @@ public final class Pruner implements AutoCloseable {
         return total;
     }
 
-    /* A result that cannot be deleted now is logged and left: nothing names it any more, so it is only space. */
-    private boolean deleteResult(String key) {
-        try {
-            return results.delete(key);
-        } catch (RuntimeException e) {
-            LOG.warn("retention: cannot delete result {}: {}", key, e.toString());
-            return false;
+    /**
+     * Deletes {@code keys} from {@code results}; returns how many it deleted. A result that cannot be deleted now
+     * is logged and left: nothing names it any more, so it is only space.
+     */
+    public static int deleteResults(ResultStore results, java.util.Collection<String> keys) {
+        int deleted = 0;
+        for (String key : keys) {
+            try {
+                if (results.delete(key)) deleted++;
+            } catch (RuntimeException e) {
+                LOG.warn("retention: cannot delete result {}: {}", key, e.toString());
+            }
         }
+        return deleted;
     }
 
     /** Runs a pass in the background now and every interval after, until closed; returns this pruner. */

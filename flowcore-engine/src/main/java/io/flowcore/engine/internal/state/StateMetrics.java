@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -16,15 +18,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code flowcore.task.run.duration}: a timer of task runs from Running to their final state, tagged
  *       {@code type} (COMPLETED, FAILED, ...).</li>
  * </ul>
- * Meters are looked up once per state name and kept, so a task pays two map reads and two increments.
+ * Meters are made once per state and kept, so a task pays a few map reads and increments.
  * {@link #NONE} (no registry) records nothing.
  */
 public final class StateMetrics {
     public static final StateMetrics NONE = new StateMetrics(null);
 
     private final MeterRegistry registry;
-    private final ConcurrentHashMap<String, Counter> flowStates = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Counter> taskStates = new ConcurrentHashMap<>();
+    private final Map<StateType, ConcurrentHashMap<String, Counter>> flowStates = byType();
+    private final Map<StateType, ConcurrentHashMap<String, Counter>> taskStates = byType();
     private final ConcurrentHashMap<StateType, Timer> taskDurations = new ConcurrentHashMap<>();
 
     /** @param registry where to record; null records nothing */
@@ -43,18 +45,25 @@ public final class StateMetrics {
         if (to.isFinal() && from.type() == StateType.RUNNING) {
             Duration d = Duration.between(from.timestamp(), to.timestamp());
             if (!d.isNegative()) {
-                taskDurations.computeIfAbsent(to.type(), t -> Timer.builder("flowcore.task.run.duration")
-                        .description("Task runs from Running to their final state")
-                        .tag("type", t.name()).register(registry)).record(d);
+                Timer t = taskDurations.get(to.type());
+                if (t == null) t = taskDurations.computeIfAbsent(to.type(), type -> Timer.builder("flowcore.task.run.duration")
+                        .description("Task runs from Running to their final state").tag("type", type.name()).register(registry));
+                t.record(d);
             }
         }
     }
 
-    private Counter counter(ConcurrentHashMap<String, Counter> cache, String name, String description, State s) {
-        Counter c = cache.get(s.name());
-        if (c != null && c.getId().getTag("type").equals(s.type().name())) return c;
-        return cache.compute(s.name(), (k, old) -> old != null && old.getId().getTag("type").equals(s.type().name()) ? old
-                : Counter.builder(name).description(description).tag("type", s.type().name()).tag("state", s.name())
-                .register(registry));
+    private Counter counter(Map<StateType, ConcurrentHashMap<String, Counter>> cache, String name, String description,
+                            State s) {
+        ConcurrentHashMap<String, Counter> ofType = cache.get(s.type());
+        Counter c = ofType.get(s.name()); // looked up first: computeIfAbsent's lambda would be made on every call
+        return c != null ? c : ofType.computeIfAbsent(s.name(), n -> Counter.builder(name).description(description)
+                .tag("type", s.type().name()).tag("state", n).register(registry));
+    }
+
+    private static Map<StateType, ConcurrentHashMap<String, Counter>> byType() {
+        Map<StateType, ConcurrentHashMap<String, Counter>> m = new EnumMap<>(StateType.class);
+        for (StateType t : StateType.values()) m.put(t, new ConcurrentHashMap<>());
+        return m;
     }
 }

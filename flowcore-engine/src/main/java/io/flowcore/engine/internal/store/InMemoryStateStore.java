@@ -592,10 +592,10 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
 
     @Override
     public io.flowcore.api.run.RunCounts runCounts(java.time.Instant now) {
-        java.util.TreeMap<String, io.flowcore.api.run.RunCounts.StateCount> states = new java.util.TreeMap<>();
-        java.util.TreeMap<String, long[]> due = new java.util.TreeMap<>(); // queue -> {runs, oldest scheduled nanos}
-        List<FlowRunRecord> runs = List.copyOf(flowRuns.values());
-        for (FlowRunRecord r : runs) {
+        Map<String, io.flowcore.api.run.RunCounts.StateCount> states = new java.util.TreeMap<>();
+        Map<String, Long> due = new java.util.TreeMap<>();
+        Map<String, java.time.Instant> oldest = new HashMap<>();
+        for (FlowRunRecord r : List.copyOf(flowRuns.values())) {
             State s = r.state();
             states.merge(s.type() + "/" + s.name(), new io.flowcore.api.run.RunCounts.StateCount(s.type(), s.name(), 1),
                     (a, b) -> new io.flowcore.api.run.RunCounts.StateCount(a.type(), a.name(), a.runs() + 1));
@@ -606,12 +606,12 @@ final class InMemoryStateStore implements StateStore, DeploymentStore, io.flowco
                 queue = workQueues.queueOf(r.id());
             }
             if (queue == null) continue;
-            long at = s.scheduledTime().getEpochSecond() * 1_000_000_000L + s.scheduledTime().getNano();
-            due.merge(queue, new long[] {1, at}, (a, b) -> new long[] {a[0] + 1, Math.min(a[1], b[1])});
+            due.merge(queue, 1L, Long::sum);
+            oldest.merge(queue, s.scheduledTime(), (a, b) -> a.isBefore(b) ? a : b);
         }
         List<io.flowcore.api.run.RunCounts.QueueBacklog> queues = new ArrayList<>();
-        due.forEach((q, v) -> queues.add(new io.flowcore.api.run.RunCounts.QueueBacklog(q, v[0],
-                java.time.Duration.between(java.time.Instant.ofEpochSecond(0, v[1]), now))));
+        due.forEach((q, n) -> queues.add(new io.flowcore.api.run.RunCounts.QueueBacklog(q, n,
+                java.time.Duration.between(oldest.get(q), now))));
         return new io.flowcore.api.run.RunCounts(now, new ArrayList<>(states.values()), queues);
     }
 

@@ -98,7 +98,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     private final JdbcWorkQueues workQueues;
     private final JdbcScheduleRunKeys scheduleRunKeys;
     private final JdbcApiKeys apiKeys;
-    /** The read pool: the overlap pass (JdbcOverlap.apply) takes its transaction from it, metrics count with it. */
+    /** The pool the overlap pass (JdbcOverlap.apply) takes its transaction from. */
     private final DataSource readers;
     /** Wakes workers when runs are queued (PostgreSQL only; null on SQLite, whose workers poll). */
     private final PgRunWakeups wakeups;
@@ -579,7 +579,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
 
     @Override
     public io.flowcore.api.run.RunCounts runCounts(Instant now) {
-        return JdbcRunCounts.read(readers, now); // no flush: metrics may lag the writer by a group commit
+        return reader.runCounts(now); // no flush: metrics may lag the writer by a group commit
     }
 
     @Override

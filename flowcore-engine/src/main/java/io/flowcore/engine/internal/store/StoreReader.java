@@ -163,6 +163,23 @@ final class StoreReader {
                 rs.getString("level"), rs.getString("logger"), rs.getString("message"));
     }
 
+    /*
+     * The counts behind /metrics in two grouped reads: flow runs by state (the state index), and per work queue the
+     * due runs no engine holds with the oldest one's scheduled time (the due index, flow_runs_due).
+     */
+    io.flowcore.api.run.RunCounts runCounts(java.time.Instant now) {
+        List<io.flowcore.api.run.RunCounts.StateCount> states = list("SELECT state_type, state_name, COUNT(*) FROM "
+                + "flow_runs GROUP BY state_type, state_name ORDER BY state_type, state_name",
+                rs -> new io.flowcore.api.run.RunCounts.StateCount(io.flowcore.api.state.StateType.valueOf(rs.getString(1)),
+                        rs.getString(2), rs.getLong(3)));
+        List<io.flowcore.api.run.RunCounts.QueueBacklog> queues = list("SELECT work_queue, COUNT(*), MIN(state_scheduled) "
+                + "FROM flow_runs WHERE state_type = 'SCHEDULED' AND work_queue IS NOT NULL AND engine_id IS NULL "
+                + "AND state_scheduled <= ? GROUP BY work_queue ORDER BY work_queue",
+                rs -> new io.flowcore.api.run.RunCounts.QueueBacklog(rs.getString(1), rs.getLong(2),
+                        java.time.Duration.between(Columns.instant(rs.getLong(3)), now)), Columns.nanos(now));
+        return new io.flowcore.api.run.RunCounts(now, states, queues);
+    }
+
     Optional<CacheEntry> findCache(String key) {
         return one("SELECT cache_key, result_ref, task_run_id, expires_at FROM cache_entries WHERE cache_key = ?",
                 rs -> new CacheEntry(rs.getString("cache_key"), rs.getString("result_ref"),
