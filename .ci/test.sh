@@ -14,4 +14,6 @@ source "${FLOWCORE_INFRA_DIR:-/tmp/flowcore-infra}/env.sh"
 # Tests that need a server fail instead of skipping when it is missing, so a run cannot pass by skipping.
 export FLOWCORE_REQUIRE_INFRA=1
 
-./mvnw -B -ntp verify "$@"
+# A bound on the whole build, below CI's 90 minutes, so a hang still ends with the infrastructure stopped
+# and the log written (each test has its own 5-minute bound, set in the parent pom).
+timeout --kill-after=30s "${FLOWCORE_TEST_TIMEOUT:-80m}" ./mvnw -B -ntp verify "$@"

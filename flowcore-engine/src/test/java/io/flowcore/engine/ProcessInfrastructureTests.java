@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.DisplayName;
@@ -104,7 +105,7 @@ class ProcessInfrastructureTests {
             fc.deployments().apply(deployment("inChild", "child"));
             FlowRunRecord run = fc.deployments().run("in-child/child", Map.of("out", out.toString()));
             try (Worker w = fc.worker(o -> o.noScheduler().pollInterval(Duration.ofMillis(20)))) {
-                assertEquals(1, w.runOnce());
+                assertEquals(1, runOnce(fc, w, run.id()));
             }
             FlowRunRecord done = fc.history().flowRun(run.id()).orElseThrow();
             assertEquals(StateType.COMPLETED, done.state().type(), done.state().toString());
@@ -130,7 +131,7 @@ class ProcessInfrastructureTests {
             fc.deployments().apply(deployment("killed", "k"));
             FlowRunRecord run = fc.deployments().run("killed/k", Map.of());
             try (Worker w = fc.worker(o -> o.noScheduler().pollInterval(Duration.ofMillis(20)))) {
-                w.runOnce();
+                runOnce(fc, w, run.id());
             }
             FlowRunRecord done = fc.history().flowRun(run.id()).orElseThrow();
             assertEquals(StateType.CRASHED, done.state().type());
@@ -147,7 +148,7 @@ class ProcessInfrastructureTests {
                     .withInfrastructure(Infrastructure.process().with("jvmOptions", List.of("-XX:+NoSuchFlowcoreOption"))));
             FlowRunRecord run = fc.deployments().run("in-child/bad-option", Map.of("out", home.resolve("x").toString()));
             try (Worker w = fc.worker(o -> o.noScheduler().pollInterval(Duration.ofMillis(20)))) {
-                w.runOnce();
+                runOnce(fc, w, run.id());
             }
             FlowRunRecord done = fc.history().flowRun(run.id()).orElseThrow();
             assertEquals(StateType.CRASHED, done.state().type());
@@ -176,22 +177,31 @@ class ProcessInfrastructureTests {
             FlowRunRecord run = fc.deployments().run("waiting/w", Map.of("out", out.toString(), "release", release.toString()));
             try (Worker w = fc.worker(o -> o.noScheduler().pollInterval(Duration.ofMillis(20)))) {
                 Future<Long> executed = pool.submit(w::runOnce);
-                await(fc, run.id(), r -> r.state().type() == StateType.RUNNING && Files.exists(out));
-                long childPid = Long.parseLong(Files.readString(out).trim());
-                if (fromAnotherEngine) {
-                    try (Flowcore other = engine(c -> {
-                    })) {
-                        assertTrue(other.cancel(run.id()), "cancelled from another engine");
-                    }
-                } else {
-                    assertTrue(fc.cancel(run.id()), "cancelled from the worker's engine");
+                try {
+                    cancelAndCheck(fc, run, out, executed, fromAnotherEngine);
+                } finally {
+                    Files.writeString(release, "go"); // whatever failed, the child ends, so closing the pool cannot hang
                 }
-                assertEquals(1, executed.get());
-                FlowRunRecord done = fc.history().flowRun(run.id()).orElseThrow();
-                assertEquals(StateType.CANCELLED, done.state().type(), done.state().toString());
-                assertTrue(ProcessHandle.of(childPid).map(p -> !p.isAlive()).orElse(true), "the child JVM is gone");
             }
         }
+    }
+
+    private void cancelAndCheck(Flowcore fc, FlowRunRecord run, Path out, Future<Long> executed, boolean fromAnotherEngine)
+            throws Exception {
+        await(fc, run.id(), r -> r.state().type() == StateType.RUNNING && Files.exists(out));
+        long childPid = Long.parseLong(Files.readString(out).trim());
+        if (fromAnotherEngine) {
+            try (Flowcore other = engine(c -> {
+            })) {
+                assertTrue(other.cancel(run.id()), "cancelled from another engine");
+            }
+        } else {
+            assertTrue(fc.cancel(run.id()), "cancelled from the worker's engine");
+        }
+        assertEquals(1, executed.get(60, TimeUnit.SECONDS));
+        FlowRunRecord done = fc.history().flowRun(run.id()).orElseThrow();
+        assertEquals(StateType.CANCELLED, done.state().type(), done.state().toString());
+        assertTrue(ProcessHandle.of(childPid).map(p -> !p.isAlive()).orElse(true), "the child JVM is gone");
     }
 
     /** A worker in a JVM of its own, on the home in {@code args[0]}, until it is killed. */
@@ -225,6 +235,9 @@ class ProcessInfrastructureTests {
                 Thread.sleep(20);
             }
             childPid = Long.parseLong(Files.readString(out).trim());
+        } catch (Throwable t) {
+            Files.writeString(release, "go"); // a failure leaves no child waiting forever
+            throw t;
         } finally {
             worker.destroyForcibly(); // kill -9: the child is left running under the dead worker's claim
             worker.waitFor();
@@ -232,10 +245,13 @@ class ProcessInfrastructureTests {
         try (Flowcore fc = engine(c -> {
         })) {
             // This engine sees the worker's process is gone and marks the run Crashed, moving the claim on.
-            await(fc, run.id(), r -> r.state().type() == StateType.CRASHED);
-            Files.writeString(release, "go"); // the child goes on: its next write is refused and it stops
+            try {
+                await(fc, run.id(), r -> r.state().type() == StateType.CRASHED);
+            } finally {
+                Files.writeString(release, "go"); // the child goes on: its next write is refused and it stops
+            }
             ProcessHandle child = ProcessHandle.of(childPid).orElse(null);
-            if (child != null) child.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            if (child != null) child.onExit().get(60, TimeUnit.SECONDS);
             FlowRunRecord done = fc.history().flowRun(run.id()).orElseThrow();
             assertEquals(StateType.CRASHED, done.state().type(), "the child's late end is not recorded: " + done.state());
             assertEquals(List.of("start"), Files.readAllLines(starts), "the flow body ran once");
@@ -256,13 +272,16 @@ class ProcessInfrastructureTests {
                     "release", release.toString()));
             fc.worker(o -> o.noScheduler().pollInterval(Duration.ofMillis(20))).start();
             await(fc, run.id(), r -> r.state().type() == StateType.RUNNING && Files.exists(out));
+        } catch (Throwable t) {
+            Files.writeString(release, "go"); // a failure leaves no child waiting forever
+            throw t;
         } finally {
             fc.close(); // the engine closes under its worker, as when its grace after SIGTERM ran out
         }
         long childPid = Long.parseLong(Files.readString(out).trim());
         Files.writeString(release, "go");
         ProcessHandle child = ProcessHandle.of(childPid).orElse(null);
-        if (child != null) child.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        if (child != null) child.onExit().get(60, TimeUnit.SECONDS);
         try (Flowcore after = engine(c -> {
         })) {
             FlowRunRecord done = after.history().flowRun(run.id()).orElseThrow();
@@ -287,12 +306,30 @@ class ProcessInfrastructureTests {
         }
     }
 
+    /** {@link Worker#runOnce()}, bounded: a child JVM that never ends fails the test with the run's state and log. */
+    private static long runOnce(Flowcore fc, Worker w, UUID id) throws Exception {
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Long> executed = pool.submit(w::runOnce);
+            try {
+                return executed.get(2, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.TimeoutException e) {
+                FlowRunRecord r = fc.history().flowRun(id).orElseThrow();
+                w.stop(Duration.ZERO);
+                executed.cancel(true);
+                throw new AssertionError("the worker's run " + id + " did not end in 2 minutes; it is " + r.state()
+                        + "; its log: " + fc.history().logs(id).stream().map(RunLog::message).toList());
+            }
+        }
+    }
+
     /** Polls the store until {@code done} holds for the run (the run executes in another JVM: no latch reaches it). */
     private static void await(Flowcore fc, UUID id, Predicate<FlowRunRecord> done) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!done.test(fc.history().flowRun(id).orElseThrow())) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for run " + id);
-            Thread.sleep(20);
+        for (FlowRunRecord r; !done.test(r = fc.history().flowRun(id).orElseThrow()); Thread.sleep(20)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for run " + id + " in state " + r.state() + "; its log: "
+                        + fc.history().logs(id).stream().map(RunLog::message).toList());
+            }
         }
     }
 }
