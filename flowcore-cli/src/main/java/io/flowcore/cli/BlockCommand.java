@@ -6,7 +6,6 @@ import io.flowcore.api.block.Block;
 import io.flowcore.api.block.BlockException;
 import io.flowcore.api.block.Secret;
 import io.flowcore.engine.Blocks;
-import io.flowcore.engine.BlockStores;
 import io.flowcore.api.block.KeyRotation;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,15 +34,7 @@ final class BlockCommand extends Subcommand {
     }
 
     private Blocks open() {
-        String ws = cli.workspace != null ? cli.workspace : cli.env.get(io.flowcore.engine.FlowcoreConfig.ENV_WORKSPACE);
-        if (ws != null && !ws.isBlank() && !ws.trim().equals(io.flowcore.engine.FlowcoreConfig.DEFAULT_WORKSPACE)) {
-            // these commands open the home's own block store: they must not save a block of workspace W into default
-            throw new IllegalArgumentException("the block commands work in the workspace default only: to keep blocks "
-                    + "of workspace '" + ws.trim() + "', use Flowcore.create(cfg -> cfg.workspace(\"" + ws.trim()
-                    + "\")).blocks() from Java");
-        }
-        Path home = cli.home();
-        return Blocks.open(BlockStores.sqlite(home.resolve("flowcore.db")), home.resolve("blocks.key"), cli.env);
+        return cli.blocks();
     }
 
     @Command(name = "create", description = "Save a block from --set key=value pairs and/or a JSON file.")
@@ -149,7 +140,7 @@ final class BlockCommand extends Subcommand {
     int types() {
         // The types come from the classpath, not from the store: a listing needs no database
         // (and does not create one in a fresh home).
-        try (Blocks blocks = Blocks.open(BlockStores.inMemory(), cli.home().resolve("blocks.key"))) {
+        try (Blocks blocks = Blocks.open(io.flowcore.engine.BlockStores.inMemory(), cli.home().resolve("blocks.key"))) {
             blocks.types().forEach((slug, cls) -> out().printf("%-22s %s%n", slug, Block.descriptionOf(cls)));
             return 0;
         }

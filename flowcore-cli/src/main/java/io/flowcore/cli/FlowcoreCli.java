@@ -66,16 +66,25 @@ public final class FlowcoreCli {
     io.flowcore.engine.Flowcore engine(boolean sendNotifications,
                                        java.util.function.Consumer<io.flowcore.engine.FlowcoreConfig> more) {
         installClasspath();
-        Path h = home();
+        return io.flowcore.engine.Flowcore.create(cfg -> {
+            store(cfg);
+            if (!sendNotifications) cfg.notificationPolling(java.time.Duration.ZERO);
+            more.accept(cfg);
+        });
+    }
+
+    /** The blocks of the store and workspace the other commands work in. */
+    io.flowcore.engine.Blocks blocks() {
+        return io.flowcore.engine.Blocks.open(this::store);
+    }
+
+    /** The store and workspace from the environment, then --home, --database and --workspace. */
+    private void store(io.flowcore.engine.FlowcoreConfig cfg) {
         // The store's variables are read where child JVMs read them (FlowcoreConfig.environment); --database wins
         Map<String, String> store = new java.util.HashMap<>(env);
         if (database != null) store.put("FLOWCORE_DATABASE_URL", database);
         if (workspace != null) store.put(io.flowcore.engine.FlowcoreConfig.ENV_WORKSPACE, workspace);
-        return io.flowcore.engine.Flowcore.create(cfg -> {
-            cfg.environment(store).home(h);
-            if (!sendNotifications) cfg.notificationPolling(java.time.Duration.ZERO);
-            more.accept(cfg);
-        });
+        cfg.environment(store).home(home());
     }
 
     private void installClasspath() {

@@ -264,4 +264,35 @@ class BlockCommandTests {
             assertEquals(1, blocks.list(io.flowcore.blocks.local.LocalLake.class).size());
         }
     }
+
+    @Test
+    void blocksAreSavedInTheDatabaseTheOtherCommandsUseUnderTheKeyOfTheirEnvironment() throws Exception {
+        String pg = System.getenv("FLOWCORE_PG_URL");
+        boolean required = "true".equalsIgnoreCase(System.getenv("CI")) || "1".equals(System.getenv("FLOWCORE_REQUIRE_INFRA"));
+        if (pg == null && !required) org.junit.jupiter.api.Assumptions.abort("FLOWCORE_PG_URL is not set");
+        assertTrue(pg != null, "FLOWCORE_PG_URL is not set: run `bash .ci/test-infra.sh up`");
+        String user = System.getenv().getOrDefault("FLOWCORE_PG_USER", "flowcore");
+        String password = System.getenv().getOrDefault("FLOWCORE_PG_PASSWORD", "flowcore");
+        String schema = "cli_blocks_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        try (var c = java.sql.DriverManager.getConnection(pg, user, password)) {
+            c.createStatement().execute("CREATE SCHEMA " + schema);
+        }
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        Map<String, String> env = Map.of("FLOWCORE_DATABASE_URL", pg + (pg.contains("?") ? "&" : "?") + "currentSchema=" + schema,
+                "FLOWCORE_DATABASE_USER", user, "FLOWCORE_DATABASE_PASSWORD", password, "FLOWCORE_BLOCKS_KEY", key);
+        try {
+            assertEquals(0, runWith(PASSWORD + "\n", env, "block", "create", "sql-connector", "pg-db",
+                    "--set", "host=db", "--set", "database=ny_taxi", "--set", "user=root", "--set-secret", "password=-"), output());
+            assertFalse(Files.exists(home.resolve("flowcore.db")), "not in the home's SQLite file");
+            assertFalse(Files.exists(home.resolve("blocks.key")), "under the environment's key, not a new key file");
+            try (io.flowcore.engine.Flowcore fc = io.flowcore.engine.Flowcore.create(cfg -> cfg.environment(env).home(home))) {
+                assertEquals(PASSWORD, fc.blocks().load("pg-db", SqlConnector.class).password().reveal(),
+                        "an engine on that database loads it with that key");
+            }
+        } finally {
+            try (var c = java.sql.DriverManager.getConnection(pg, user, password)) {
+                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
 }

@@ -82,8 +82,21 @@ class ServerCommandTests extends CliTestSupport {
         assertEquals(0, run(Map.of("FLOWCORE_WORKSPACE", "team-a"), "work-queue", "ls"), err.toString());
         assertTrue(out.toString().contains("team-queue"), out.toString());
 
-        assertEquals(1, run("--workspace", "team-a", "block", "ls")); // not silently the default workspace's blocks
-        assertTrue(err.toString().contains("workspace default only"), err.toString());
+        // blocks too: saved in the workspace's own store under its own key file, not in the default workspace's
+        assertEquals(0, run("--workspace", "team-a", "block", "create", "duck-db-warehouse", "team-wh",
+                "--set", "databaseFile=/tmp/team.duckdb"), err.toString());
+        assertEquals(0, run("block", "ls"), err.toString());
+        assertFalse(out.toString().contains("team-wh"), out.toString());
+        assertEquals(0, run(Map.of("FLOWCORE_WORKSPACE", "team-a"), "block", "ls"), err.toString());
+        assertTrue(out.toString().contains("team-wh"), out.toString());
+        assertTrue(java.nio.file.Files.exists(home.resolve("workspaces/team-a/blocks.key")), "the workspace's own key");
+        assertFalse(java.nio.file.Files.exists(home.resolve("blocks.key")), "default's key is not used");
+        try (Flowcore team = Flowcore.create(cfg -> cfg.home(home).workspace("team-a"))) {
+            assertEquals(Map.of("team-wh", "duck-db-warehouse"), team.blocks().list(), "a worker of team-a finds it");
+        }
+        assertEquals(1, run("--workspace", "nope", "block", "ls"));
+        assertTrue(err.toString().contains("flowcore server workspace create nope"), err.toString());
+        assertFalse(java.nio.file.Files.exists(home.resolve("workspaces/nope")), "no store was created for it");
 
         assertEquals(1, run("--workspace", "nope", "work-queue", "ls"));
         assertTrue(err.toString().contains("flowcore server workspace create nope"), err.toString());

@@ -44,6 +44,21 @@ public final class Blocks implements AutoCloseable {
         return open(FlowcoreHome.resolve());
     }
 
+    /**
+     * The blocks an engine created with these settings keeps: those of its home or database and of its
+     * {@linkplain FlowcoreConfig#workspace workspace}, without opening the engine (for tools such as the CLI).
+     * <pre>{@code
+     * try (Blocks blocks = Blocks.open(cfg -> cfg.database(url, user, password).workspace("team-a"))) { ... }
+     * }</pre>
+     *
+     * @throws IllegalStateException when the settings name a workspace that was never created
+     */
+    public static Blocks open(java.util.function.Consumer<FlowcoreConfig> configure) {
+        FlowcoreConfig cfg = new FlowcoreConfig();
+        configure.accept(cfg);
+        return cfg.openBlocks();
+    }
+
     /** Blocks in {@code <home>/flowcore.db}, secrets keyed by {@code FLOWCORE_BLOCKS_KEY} or {@code <home>/blocks.key}. */
     public static Blocks open(Path home) {
         return open(BlockStores.sqlite(home.resolve("flowcore.db")), home.resolve("blocks.key"));

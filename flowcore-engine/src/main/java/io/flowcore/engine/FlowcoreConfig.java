@@ -36,6 +36,8 @@ public final class FlowcoreConfig {
     /** Set for the engines {@link Flowcore#openWorkspace} opens: create the workspace's store, use its own key file. */
     boolean openedForWorkspace;
     private ResultStore resultStore;
+    /** Where {@code FLOWCORE_BLOCKS_KEY} is looked up: the variables given to {@link #environment}, else the process's. */
+    private Map<String, String> blocksKeyEnvironment;
     /** Up to 1 MiB: the journal and the writer's backlog hold inline results in memory and on disk. */
     private static final int MAX_INLINE_RESULT = 1 << 20;
     private int inlineResultLimit = 64 << 10;
@@ -127,6 +129,7 @@ public final class FlowcoreConfig {
      */
     public FlowcoreConfig environment(Map<String, String> env) {
         home(FlowcoreHome.resolve(env, System.getProperties()));
+        blocksKeyEnvironment = Map.copyOf(env); // FLOWCORE_BLOCKS_KEY comes from the same variables
         String url = env.get(ENV_DATABASE_URL);
         if (url != null && !url.isBlank()) database(url, env.get(ENV_DATABASE_USER), env.get(ENV_DATABASE_PASSWORD));
         String ws = env.get(ENV_WORKSPACE);
@@ -314,6 +317,8 @@ public final class FlowcoreConfig {
     Blocks openBlocks() {
         Path h = home != null ? home : FlowcoreHome.resolve();
         Path ws = workspaceHome(h);
+        // a workspace that was never created is an error, not an empty store created under its name
+        if (!openedForWorkspace && !workspace.equals(DEFAULT_WORKSPACE)) WorkspaceStores.prepare(this, h, false);
         if (openedForWorkspace) {
             // the server's FLOWCORE_BLOCKS_KEY is the key of its own workspace: every other has its own key file
             io.flowcore.api.block.BlockStore bs = databaseUrl != null
@@ -321,10 +326,11 @@ public final class FlowcoreConfig {
                     : BlockStores.sqlite(ws.resolve("flowcore.db"));
             return Blocks.open(bs, ws.resolve("blocks.key"), Map.of());
         }
-        return databaseUrl != null
-                ? Blocks.open(BlockStores.jdbc(workspaceUrl(), databaseUser, databasePassword),
-                        ws.resolve("blocks.key"))
-                : Blocks.open(ws);
+        io.flowcore.api.block.BlockStore bs = databaseUrl != null
+                ? BlockStores.jdbc(workspaceUrl(), databaseUser, databasePassword)
+                : BlockStores.sqlite(ws.resolve("flowcore.db"));
+        return blocksKeyEnvironment != null ? Blocks.open(bs, ws.resolve("blocks.key"), blocksKeyEnvironment)
+                : Blocks.open(bs, ws.resolve("blocks.key"));
     }
 
     EngineSettings seal(EngineSettings.BlockLoader blocks) {
