@@ -99,8 +99,8 @@ final class ServerCommand extends Subcommand {
         }
     }
 
-    /** {@code flowcore server workspace create|ls}. */
-    @Command(name = "workspace", mixinStandardHelpOptions = true, description = "Create and list workspaces.")
+    /** {@code flowcore server workspace create|ls|delete|rename}. */
+    @Command(name = "workspace", mixinStandardHelpOptions = true, description = "Create, list, delete and rename workspaces.")
     static final class WorkspaceCommand {
         @ParentCommand
         ServerCommand server;
@@ -121,6 +121,34 @@ final class ServerCommand extends Subcommand {
         int ls() {
             try (Flowcore fc = server.defaultStore(); Workspaces ws = new Workspaces(fc, InstantSource.system())) {
                 ws.names().forEach(n -> server.out().println(n));
+                return 0;
+            }
+        }
+
+        @Command(name = "delete", description = "Delete a workspace with everything in it (runs, deployments, work "
+                + "queues, blocks and its blocks key, notification rules) and revoke its API keys. Refused while one of "
+                + "its runs is in progress; stop its workers first.")
+        int delete(@Parameters(paramLabel = "NAME") String name,
+                   @Option(names = "--yes", description = "Confirm: nothing of the workspace can be recovered.") boolean yes) {
+            if (!yes) {
+                throw new IllegalArgumentException("deleting workspace '" + name + "' deletes its runs, deployments, "
+                        + "blocks and keys for good: add --yes to confirm");
+            }
+            try (Flowcore fc = server.defaultStore(); Workspaces ws = new Workspaces(fc, InstantSource.system())) {
+                ws.delete(name);
+                server.out().printf("workspace %s deleted; its API keys are revoked%n", name);
+                return 0;
+            }
+        }
+
+        @Command(name = "rename", description = "Rename a workspace: its store, blocks and API keys go with it. Refused "
+                + "while one of its runs is in progress; restart its workers with the new name.")
+        int rename(@Parameters(index = "0", paramLabel = "NAME") String name,
+                   @Parameters(index = "1", paramLabel = "NEW-NAME") String newName) {
+            try (Flowcore fc = server.defaultStore(); Workspaces ws = new Workspaces(fc, InstantSource.system())) {
+                ws.rename(name, newName);
+                server.out().printf("workspace %s renamed to %s; its workers need FLOWCORE_WORKSPACE=%s%n", name, newName,
+                        newName);
                 return 0;
             }
         }

@@ -101,4 +101,24 @@ class ServerCommandTests extends CliTestSupport {
         assertEquals(1, run("--workspace", "nope", "work-queue", "ls"));
         assertTrue(err.toString().contains("flowcore server workspace create nope"), err.toString());
     }
+
+    @Test
+    void renamesAWorkspaceAndDeletesItOnlyWhenConfirmed() {
+        assertEquals(0, run("server", "workspace", "create", "team-a"), err.toString());
+        assertEquals(0, run("--workspace", "team-a", "work-queue", "create", "team-queue"), err.toString());
+        assertEquals(0, run("server", "workspace", "rename", "team-a", "team-b"), err.toString());
+        assertTrue(out.toString().contains("FLOWCORE_WORKSPACE=team-b"), out.toString());
+        assertEquals(0, run("--workspace", "team-b", "work-queue", "ls"), err.toString());
+        assertTrue(out.toString().contains("team-queue"), "the queue moved with its workspace: " + out);
+
+        assertEquals(1, run("server", "workspace", "delete", "team-b"));
+        assertTrue(err.toString().contains("add --yes to confirm"), err.toString());
+        assertEquals(0, run("server", "workspace", "ls"), err.toString());
+        assertEquals(List.of("default", "team-b"), out.toString().lines().toList(), "nothing was deleted unconfirmed");
+        assertEquals(0, run("server", "workspace", "delete", "team-b", "--yes"), err.toString());
+        assertEquals(0, run("server", "workspace", "ls"), err.toString());
+        assertEquals(List.of("default"), out.toString().lines().toList());
+        assertEquals(1, run("server", "workspace", "delete", "default", "--yes"));
+        assertTrue(err.toString().contains("the workspace default cannot be deleted"), err.toString());
+    }
 }

@@ -261,6 +261,34 @@ public final class Flowcore implements AutoCloseable {
         return new Flowcore(c);
     }
 
+    /**
+     * Deletes the store of workspace {@code name} of this engine's home or database: its PostgreSQL schema and its
+     * folder (runs, deployments, queues, blocks and its blocks key file). Close the workspace's engines first;
+     * flowcore server's {@code Workspaces.delete} checks that no run is in progress and unregisters it.
+     *
+     * @throws IllegalArgumentException when {@code name} is {@code default} or not a valid workspace name
+     */
+    public void dropWorkspaceStore(String name) {
+        WorkspaceStores.drop(otherWorkspace(name));
+    }
+
+    /**
+     * Renames the store of workspace {@code from} (schema and folder) to {@code to}; as {@link #dropWorkspaceStore},
+     * with the workspace's engines closed.
+     *
+     * @throws IllegalStateException when a store of workspace {@code to} exists already
+     */
+    public void renameWorkspaceStore(String from, String to) {
+        WorkspaceStores.rename(otherWorkspace(from), otherWorkspace(to));
+    }
+
+    private FlowcoreConfig otherWorkspace(String name) {
+        if (FlowcoreConfig.DEFAULT_WORKSPACE.equals(name)) {
+            throw new IllegalArgumentException("the workspace default cannot be deleted or renamed");
+        }
+        return config.forWorkspace(name);
+    }
+
     /** The registry this engine records its metrics into ({@link FlowcoreConfig#meterRegistry}), if one was given. */
     public java.util.Optional<io.micrometer.core.instrument.MeterRegistry> meterRegistry() {
         return java.util.Optional.ofNullable(config.meterRegistry);

@@ -363,6 +363,10 @@ public final class FlowcoreConfig {
                 : WorkspaceStores.withSchema(databaseUrl, WorkspaceStores.schema(databaseUrl, workspace));
     }
 
+    Path home() {
+        return home;
+    }
+
     String databaseUrl() {
         return databaseUrl;
     }

@@ -81,4 +81,55 @@ final class WorkspaceStores {
                     + e.getMessage(), e);
         }
     }
+
+    /** Drops the workspace's schema (on PostgreSQL) and deletes its folder, with its blocks key file. */
+    static void drop(FlowcoreConfig ws) {
+        String name = ws.workspaceName();
+        if (ws.databaseUrl() != null) {
+            String schema = schema(ws.databaseUrl(), name);
+            try (Connection c = DriverManager.getConnection(ws.databaseUrl(), ws.databaseUser(), ws.databasePassword())) {
+                c.createStatement().execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE"); // a checked name
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot drop the schema " + schema + " of workspace '" + name + "': "
+                        + e.getMessage(), e);
+            }
+        }
+        Path folder = folder(ws);
+        if (!Files.exists(folder)) return;
+        try (var files = Files.walk(folder)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the folder of workspace '" + name + "': " + folder, e);
+        }
+    }
+
+    /** Renames the workspace's schema and folder to those of {@code to}; undoes the schema's when the folder's fails. */
+    static void rename(FlowcoreConfig from, FlowcoreConfig to) {
+        Path source = folder(from);
+        Path target = folder(to);
+        if (Files.exists(target)) {
+            throw new IllegalStateException("workspace '" + to.workspaceName() + "' has a folder already: " + target);
+        }
+        String fromSchema = from.databaseUrl() == null ? null : schema(from.databaseUrl(), from.workspaceName());
+        String toSchema = from.databaseUrl() == null ? null : schema(from.databaseUrl(), to.workspaceName());
+        if (fromSchema != null) renameSchema(from, fromSchema, toSchema);
+        try {
+            if (Files.exists(source)) Files.move(source, target);
+        } catch (IOException e) {
+            if (fromSchema != null) renameSchema(from, toSchema, fromSchema);
+            throw new UncheckedIOException("cannot move the folder of workspace '" + from.workspaceName() + "' to " + target, e);
+        }
+    }
+
+    private static void renameSchema(FlowcoreConfig cfg, String from, String to) {
+        try (Connection c = DriverManager.getConnection(cfg.databaseUrl(), cfg.databaseUser(), cfg.databasePassword())) {
+            c.createStatement().execute("ALTER SCHEMA \"" + from + "\" RENAME TO \"" + to + "\""); // checked names
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot rename the schema " + from + " to " + to + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path folder(FlowcoreConfig ws) {
+        return ws.workspaceHome(ws.home() != null ? ws.home() : FlowcoreHome.resolve());
+    }
 }

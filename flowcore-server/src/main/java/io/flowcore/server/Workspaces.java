@@ -1,6 +1,7 @@
 package io.flowcore.server;
 
 import io.flowcore.api.spi.ApiKeyStore;
+import io.flowcore.api.state.StateType;
 import io.flowcore.engine.Flowcore;
 import io.flowcore.engine.FlowcoreConfig;
 import java.time.InstantSource;
@@ -47,6 +48,60 @@ public final class Workspaces implements AutoCloseable {
             throw new IllegalArgumentException("workspace '" + name + "' exists already");
         }
         engine(name); // creates its schema or folder now, not on the first call
+    }
+
+    /**
+     * Deletes workspace {@code name}: its store (schema or folder) with every run, deployment, queue, block and
+     * rule in it, its blocks key, and its registration; its API keys are revoked. Refused while one of its runs is
+     * in progress (Pending, Running, Paused or Cancelling), so no run is cut off or left without a store; stop the
+     * workspace's workers first, as they would next find no store.
+     *
+     * @throws IllegalArgumentException when it is {@code default} or does not exist
+     * @throws IllegalStateException    when a run of it is in progress
+     */
+    public synchronized void delete(String name) {
+        closeIdle(name, "deleted");
+        defaultWorkspace.dropWorkspaceStore(name); // the store first: a name reused later never finds old runs
+        registry().deleteWorkspace(name, clock.instant());
+    }
+
+    /**
+     * Renames workspace {@code from} to {@code to}: its store, its registration and its API keys, which reach it
+     * under the new name. Refused while one of its runs is in progress, as {@link #delete}; its workers must be
+     * restarted with the new name.
+     *
+     * @throws IllegalArgumentException when {@code from} is {@code default} or does not exist, or {@code to} is
+     *                                  invalid or taken
+     */
+    public synchronized void rename(String from, String to) {
+        FlowcoreConfig.checkWorkspaceName(to);
+        if (exists(to)) throw new IllegalArgumentException("workspace '" + to + "' exists already");
+        closeIdle(from, "renamed");
+        defaultWorkspace.renameWorkspaceStore(from, to);
+        try {
+            if (!registry().renameWorkspace(from, to)) throw new IllegalArgumentException("there is no workspace '" + from + "'");
+        } catch (RuntimeException e) {
+            defaultWorkspace.renameWorkspaceStore(to, from); // the registry did not follow: the store goes back
+            throw e;
+        }
+    }
+
+    /** Checks that {@code name} is another workspace with no run in progress, then closes its engine here. */
+    private void closeIdle(String name, String what) {
+        if (name.equals(FlowcoreConfig.DEFAULT_WORKSPACE)) {
+            throw new IllegalArgumentException("the workspace default cannot be " + what);
+        }
+        Flowcore fc = engine(name); // fails when there is no such workspace
+        List<io.flowcore.api.run.FlowRunRecord> busy = fc.history().flowRuns(io.flowcore.api.run.FlowRunQuery.all()
+                .inStates(StateType.PENDING, StateType.RUNNING, StateType.PAUSED, StateType.CANCELLING).limit(1));
+        if (!busy.isEmpty()) {
+            var r = busy.getFirst();
+            throw new IllegalStateException("workspace '" + name + "' cannot be " + what + " while its runs are in progress "
+                    + "(flow run '" + r.name() + "' is " + r.state().name() + "): cancel them or let them end, and stop its "
+                    + "workers, first");
+        }
+        open.remove(name);
+        fc.close();
     }
 
     /** Every workspace's name, {@code default} first. */

@@ -223,6 +223,67 @@ class WorkspaceIsolationTests {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aWorkspaceRenamedKeepsItsRunsBlocksAndKeysAndOneDeletedTakesEverythingWithIt(String kind) throws Exception {
+        try (Store store = new Store(kind);
+             Flowcore fc = Flowcore.create(store.settings());
+             FlowcoreServer server = FlowcoreServer.start(fc, ServerOptions.defaults().withPort(0));
+             var exec = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            Workspaces ws = server.workspaces();
+            ws.create("alpha");
+            Flowcore a = ws.engine("alpha");
+            a.blocks().save("warehouse", db("alpha-user"), true);
+            UUID run = a.execute(TestFlows.class, f -> f.tiny(7)).id();
+            ApiKeys keys = new ApiKeys(fc.apiKeys(), InstantSource.system());
+            String key = keys.create("alpha", Role.READ).key();
+            Http http = new Http(server.url());
+
+            // a run in progress: neither rename nor delete cuts it off
+            TestFlows.heldStarted = new java.util.concurrent.CountDownLatch(1);
+            var held = exec.submit(() -> a.executeVoid(TestFlows.class, TestFlows::held));
+            assertTrue(TestFlows.heldStarted.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            IllegalStateException busy = assertThrows(IllegalStateException.class, () -> ws.rename("alpha", "beta"));
+            assertTrue(busy.getMessage().contains("while its runs are in progress (flow run '"), busy.getMessage());
+            assertThrows(IllegalStateException.class, () -> ws.delete("alpha"));
+            UUID heldId = a.history().flowRuns(FlowRunQuery.all().flow("held").inStates(StateType.RUNNING)).getFirst().id();
+            assertTrue(a.cancel(heldId));
+            assertEquals(StateType.CANCELLED, held.get(30, java.util.concurrent.TimeUnit.SECONDS).state().type());
+
+            assertThrows(IllegalArgumentException.class, () -> ws.rename("alpha", "default"));
+            assertThrows(IllegalArgumentException.class, () -> ws.rename("default", "gamma"));
+            ws.rename("alpha", "beta");
+            assertEquals(List.of("default", "beta"), ws.names());
+            Flowcore b = ws.engine("beta");
+            assertTrue(b.history().flowRun(run).isPresent(), "its runs went with it");
+            assertEquals("alpha-user", b.blocks().load("warehouse", TestBlocks.TestDatabase.class).user(),
+                    "its blocks and their key went with it");
+            assertEquals(200, http.get("/api/flow-runs/" + run, key).status(), "its keys reach it under the new name");
+            assertThrows(IllegalArgumentException.class, () -> ws.engine("alpha"));
+            assertThrows(IllegalStateException.class, () -> Flowcore.create(store.settings().andThen(c -> c.workspace("alpha"))));
+
+            assertThrows(IllegalArgumentException.class, () -> ws.delete("default"));
+            ws.delete("beta");
+            assertEquals(List.of("default"), ws.names());
+            assertEquals(401, http.get("/api/flow-runs/" + run, key).status(), "its keys are revoked");
+            assertFalse(Files.exists(home.resolve("workspaces/beta")), "its folder and blocks key are gone");
+            if (store.schema != null) {
+                try (Connection c = store.connect(); var q = c.prepareStatement(
+                        "SELECT count(*) FROM information_schema.schemata WHERE schema_name LIKE ?")) {
+                    q.setString(1, store.schema.name() + "_ws_%");
+                    try (var rs = q.executeQuery()) {
+                        rs.next();
+                        assertEquals(0, rs.getInt(1), "its schema is dropped");
+                    }
+                }
+            }
+            // the name can be used again, for an empty workspace
+            ws.create("beta");
+            assertTrue(ws.engine("beta").history().flowRun(run).isEmpty());
+            assertTrue(ws.engine("beta").blocks().list().isEmpty());
+        }
+    }
+
     private static TestBlocks.TestDatabase db(String user) {
         return new TestBlocks.TestDatabase("jdbc:x", user, Secret.of("pw-" + user), Secret.of("tok"));
     }

@@ -52,6 +52,20 @@ public interface ApiKeyStore {
     List<Workspace> workspaces();
 
     /**
+     * Removes workspace {@code name} from the registry and revokes its keys at {@code at} (so their sessions end),
+     * in one transaction; false when no such workspace is registered.
+     */
+    boolean deleteWorkspace(String name, Instant at);
+
+    /**
+     * Renames workspace {@code from} to {@code to} in the registry, and its keys with it, in one transaction;
+     * false when {@code from} is not registered.
+     *
+     * @throws IllegalArgumentException when {@code to} is registered already
+     */
+    boolean renameWorkspace(String from, String to);
+
+    /**
      * A dashboard login, kept so that it outlives the server process that made it.
      *
      * @param idHash    a hash of the session's token (the cookie's value); the token itself is never stored

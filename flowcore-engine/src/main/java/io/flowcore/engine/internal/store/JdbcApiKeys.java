@@ -84,6 +84,44 @@ final class JdbcApiKeys {
         });
     }
 
+    boolean deleteWorkspace(String name, java.time.Instant at) {
+        return dialect.inPooledTransaction(pool, "delete workspace " + name, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM workspaces WHERE name = ?")) {
+                ps.setString(1, name);
+                if (ps.executeUpdate() == 0) return false;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE api_keys SET revoked_at = ? WHERE workspace = ? AND revoked_at IS NULL")) {
+                ps.setLong(1, Columns.nanos(at));
+                ps.setString(2, name);
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    boolean renameWorkspace(String from, String to) {
+        return dialect.inPooledTransaction(pool, "rename workspace " + from + " to " + to, c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM workspaces WHERE name = ?")) {
+                q.setString(1, to);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (rs.next()) throw new IllegalArgumentException("workspace '" + to + "' exists already");
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workspaces SET name = ? WHERE name = ?")) {
+                ps.setString(1, to);
+                ps.setString(2, from);
+                if (ps.executeUpdate() == 0) return false;
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE api_keys SET workspace = ? WHERE workspace = ?")) {
+                ps.setString(1, to);
+                ps.setString(2, from);
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
     List<Workspace> workspaces() {
         return dialect.inPooledTransaction(pool, "list workspaces", c -> {
             List<Workspace> out = new ArrayList<>();

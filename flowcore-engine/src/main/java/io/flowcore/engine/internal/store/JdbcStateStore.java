@@ -681,6 +681,16 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    public boolean deleteWorkspace(String name, Instant at) {
+        return apiKeys.deleteWorkspace(name, at);
+    }
+
+    @Override
+    public boolean renameWorkspace(String from, String to) {
+        return apiKeys.renameWorkspace(from, to);
+    }
+
+    @Override
     public void insertSession(WebSession session, Instant now) {
         apiKeys.insertSession(session, now);
     }
