@@ -114,7 +114,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
                            Path journalDir, long replayedAtOpen) {
         this.dialect = dialect;
         this.readers = readers;
-        this.reader = new StoreReader(readers);
+        this.reader = new StoreReader(readers, dialect);
         this.deployments = new JdbcDeployments(dialect, readers);
         this.notifications = new JdbcNotifications(dialect, readers);
         this.workQueues = new JdbcWorkQueues(dialect, readers);

@@ -20,7 +20,10 @@ import java.util.List;
  * open a fresh database at once, the second waits and then finds nothing to do.
  */
 final class Migrations {
-    /** In order; a script's version is the number after {@code V}. Never edit a released script: add one. */
+    /**
+     * In order; a script's version is the number after {@code V}. Never edit a released script: add one. A script
+     * whose statements differ per database comes as {@code V<n>__<what>.<dialect>.sql} files, one per dialect.
+     */
     static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__blocks.sql", "V3__claims.sql",
             "V4__deployments.sql", "V5__deployment_schemas.sql", "V6__notifications.sql", "V7__work_queues.sql",
             "V8__schedules.sql",
@@ -31,7 +34,8 @@ final class Migrations {
             "V13__deployment_overlap_catchup.sql",
             "V14__deployment_retention.sql",
             "V15__workspaces.sql",
-            "V18__server_sessions.sql");
+            "V18__server_sessions.sql",
+            "V19__run_name_search.sql");
 
     private static final String RESOURCE_DIR = "migrations/";
 
@@ -70,7 +74,7 @@ final class Migrations {
     }
 
     private static void apply(Connection c, Dialect dialect, String script, int version) throws SQLException {
-        for (String sql : statements(dialect.substitute(load(script)))) {
+        for (String sql : statements(dialect.substitute(load(script, dialect)))) {
             try {
                 Dialect.exec(c, sql);
             } catch (SQLException e) {
@@ -95,7 +99,13 @@ final class Migrations {
         return Integer.parseInt(script.substring(1, end));
     }
 
-    private static String load(String script) {
+    private static String load(String script, Dialect dialect) {
+        String own = script.replaceFirst("\\.sql$", "." + dialect.storeName + ".sql");
+        try (InputStream in = Migrations.class.getResourceAsStream(RESOURCE_DIR + own)) {
+            if (in != null) return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read migration script " + own, e);
+        }
         try (InputStream in = Migrations.class.getResourceAsStream(RESOURCE_DIR + script)) {
             if (in == null) throw new IllegalStateException("migration script missing from the classpath: " + script);
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

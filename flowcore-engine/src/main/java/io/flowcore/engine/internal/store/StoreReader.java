@@ -46,9 +46,11 @@ final class StoreReader {
     }
 
     private final DataSource readers;
+    private final Dialect dialect;
 
-    StoreReader(DataSource readers) {
+    StoreReader(DataSource readers, Dialect dialect) {
         this.readers = readers;
+        this.dialect = dialect;
     }
 
     Optional<FlowRunRecord> flowRun(UUID id) {
@@ -94,10 +96,6 @@ final class StoreReader {
             sql.append(" AND deployment_id IN (SELECT id FROM deployments WHERE ',' || tags || ',' LIKE ? ESCAPE '!')");
             args.add("%," + likeEscaped(q.tag()) + ",%");
         }
-        if (q.nameContains() != null && !q.nameContains().isEmpty()) {
-            sql.append(" AND LOWER(name) LIKE ? ESCAPE '!'");
-            args.add("%" + likeEscaped(q.nameContains().toLowerCase(java.util.Locale.ROOT)) + "%");
-        }
         if (q.after() != null) {
             long at = Columns.nanos(q.after().createdAt());
             // "created_at <= ?" first, so both databases walk the created_at index from the cursor on
@@ -107,8 +105,42 @@ final class StoreReader {
             args.add(at);
             args.add(q.after().id().toString());
         }
+        String name = q.nameContains() == null || q.nameContains().isEmpty() ? null
+                : "%" + likeEscaped(q.nameContains().toLowerCase(java.util.Locale.ROOT)) + "%";
+        if (name == null) return page(sql, args, q.limit());
+        // A name search that matches often finds its page among the newest runs; one that matches rarely would
+        // read every run there, so it goes through the name index (SQLite's trigram table, PostgreSQL's pg_trgm).
+        String newest = "SELECT " + FLOW_COLS + " FROM (" + sql + " ORDER BY created_at DESC, id LIMIT ?) newest"
+                + " WHERE LOWER(name) LIKE ? ESCAPE '!' ORDER BY created_at DESC, id LIMIT ?";
+        List<Object> newestArgs = new ArrayList<>(args);
+        newestArgs.addAll(List.of(NEWEST_SCANNED, name, q.limit()));
+        List<FlowRunRecord> hits = list(newest, StoreReader::flowRun, newestArgs.toArray());
+        if (hits.size() == q.limit()) return hits; // else the exact search below (cheap where there are few runs)
+        if (dialect == Dialect.POSTGRESQL) {
+            // The matching ids first, on their own: a cached generic plan, not knowing the text, would walk the
+            // created_at index through every run instead of asking the trigram index (53 ms instead of 1)
+            sql.insert(0, "WITH named AS MATERIALIZED (SELECT id FROM flow_runs WHERE LOWER(name) LIKE ? ESCAPE '!') ");
+            args.addFirst(name);
+            sql.append(" AND id IN (SELECT id FROM named)");
+            return page(sql, args, q.limit());
+        }
+        sql.append(" AND LOWER(name) LIKE ? ESCAPE '!'");
+        args.add(name);
+        String text = q.nameContains().toLowerCase(java.util.Locale.ROOT);
+        if (dialect == Dialect.SQLITE && text.codePointCount(0, text.length()) >= 3) {
+            // a phrase of the trigram table: the rows holding the text (case-insensitively); the LIKE decides
+            sql.append(" AND rowid IN (SELECT rowid FROM flow_run_names WHERE flow_run_names MATCH ?)");
+            args.add("\"" + text.replace("\"", "\"\"") + "\"");
+        }
+        return page(sql, args, q.limit());
+    }
+
+    /** The runs the name search reads from the newest on before it turns to the name index. */
+    static final int NEWEST_SCANNED = 2_000;
+
+    private List<FlowRunRecord> page(StringBuilder sql, List<Object> args, int limit) {
         sql.append(" ORDER BY created_at DESC, id LIMIT ?");
-        args.add(q.limit());
+        args.add(limit);
         return list(sql.toString(), StoreReader::flowRun, args.toArray());
     }
 

@@ -26,6 +26,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -262,6 +263,25 @@ class SqliteStateStoreTests extends StateStoreContractTests {
                     Migrations.migrate(c, Dialect.SQLITE));
             assertEquals(List.of(), Migrations.migrate(c, Dialect.SQLITE));
         }
+    }
+
+    @Test
+    void theNameIndexMigrationIndexesTheRunsAStoreHeldBefore() throws Exception {
+        FlowRunRecord old = new FlowRunRecord(UUID.randomUUID(), "ancient-needle", "etl", "com.example.Etl", "run", "{}",
+                null, null, "e", state(StateType.COMPLETED, T0), T0);
+        store.insertFlowRun(old);
+        for (int i = 0; i < StoreReader.NEWEST_SCANNED; i++) {
+            store.insertFlowRun(flowRun("etl", T0.plusSeconds(1 + i), StateType.COMPLETED, "e"));
+        }
+        store.close();
+        // the store as a flowcore before V19 left it: no name index
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db()); Statement s = c.createStatement()) {
+            for (String t : List.of("insert", "delete", "update")) s.execute("DROP TRIGGER flow_run_names_" + t);
+            s.execute("DROP TABLE flow_run_names");
+            s.execute("DELETE FROM schema_version WHERE version = 19");
+        }
+        store = StoreFactory.sqlite(db());
+        assertEquals(List.of(old), store.flowRuns(FlowRunQuery.all().nameContains("needle")));
     }
 
     @Test

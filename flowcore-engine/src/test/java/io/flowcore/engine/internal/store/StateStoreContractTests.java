@@ -241,6 +241,41 @@ abstract class StateStoreContractTests {
     }
 
     @Test
+    void aNameSearchFindsRareNamesFarBelowTheNewestRunsInOrderWithTheOtherFiltersAndTheCursor() {
+        // more common runs than the search reads from the newest on, so the rare ones come through the name index
+        List<FlowRunRecord> rare = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            rare.add(named(i == 1 ? "Rare-NEEDLE-\"1\"" : "rare-needle-" + i, T0.plusSeconds(i),
+                    i == 2 ? StateType.FAILED : StateType.COMPLETED));
+        }
+        rare.forEach(store::insertFlowRun);
+        for (int i = 0; i < StoreReader.NEWEST_SCANNED + 100; i++) {
+            store.insertFlowRun(named("common-" + i, T0.plusSeconds(10 + i), StateType.COMPLETED));
+        }
+        FlowRunRecord deleted = named("rare-needle-gone", T0.minusSeconds(5), StateType.COMPLETED);
+        store.insertFlowRun(deleted);
+        store.deleteEndedRuns(T0.minusSeconds(1), List.of(), false); // retention: its name goes from the index too
+
+        assertEquals(List.of(rare.get(2), rare.get(1), rare.get(0)), store.flowRuns(FlowRunQuery.all().nameContains("needle")));
+        assertEquals(List.of(rare.get(1)), store.flowRuns(FlowRunQuery.all().nameContains("NEEDLE-\"1")), "case and quotes");
+        assertEquals(List.of(rare.get(2), rare.get(1), rare.get(0)), store.flowRuns(FlowRunQuery.all().nameContains("e-")),
+                "two letters: read without the index");
+        assertEquals(List.of(rare.get(2)), store.flowRuns(FlowRunQuery.all().nameContains("needle").inStates(StateType.FAILED)));
+        List<FlowRunRecord> first = store.flowRuns(FlowRunQuery.all().nameContains("needle").limit(2));
+        assertEquals(List.of(rare.get(2), rare.get(1)), first);
+        assertEquals(List.of(rare.get(0)), store.flowRuns(FlowRunQuery.all().nameContains("needle").limit(2)
+                .after(FlowRunQuery.Cursor.of(first.getLast()))));
+        assertEquals(50, store.flowRuns(FlowRunQuery.all().nameContains("common-").limit(50)).size());
+        assertEquals(List.of(), store.flowRuns(FlowRunQuery.all().nameContains("needle-gone")));
+        assertEquals(List.of(), store.flowRuns(FlowRunQuery.all().nameContains("needle%")));
+    }
+
+    private static FlowRunRecord named(String name, Instant at, StateType type) {
+        return new FlowRunRecord(UUID.randomUUID(), name, "etl", "com.example.Etl", "run", "{}", null, null, "e",
+                state(type, at), at);
+    }
+
+    @Test
     void filtersFlowRunsByDeploymentAndTag() {
         var deployments = (io.flowcore.api.spi.DeploymentStore) store;
         io.flowcore.api.deployment.DeploymentRecord nightly = deployments.applyDeployment(
