@@ -108,22 +108,14 @@ final class StoreReader {
         String name = q.nameContains() == null || q.nameContains().isEmpty() ? null
                 : "%" + likeEscaped(q.nameContains().toLowerCase(java.util.Locale.ROOT)) + "%";
         if (name == null) return page(sql, args, q.limit());
-        // A name search that matches often finds its page among the newest runs; one that matches rarely would
-        // read every run there, so it goes through the name index (SQLite's trigram table, PostgreSQL's pg_trgm).
+        // A name search that matches often finds its page among the newest runs; one that matches rarely reads every
+        // run from there on, so on SQLite it goes through the name index, a trigram table (PostgreSQL: see V19).
         String newest = "SELECT " + FLOW_COLS + " FROM (" + sql + " ORDER BY created_at DESC, id LIMIT ?) newest"
                 + " WHERE LOWER(name) LIKE ? ESCAPE '!' ORDER BY created_at DESC, id LIMIT ?";
         List<Object> newestArgs = new ArrayList<>(args);
         newestArgs.addAll(List.of(NEWEST_SCANNED, name, q.limit()));
         List<FlowRunRecord> hits = list(newest, StoreReader::flowRun, newestArgs.toArray());
         if (hits.size() == q.limit()) return hits; // else the exact search below (cheap where there are few runs)
-        if (dialect == Dialect.POSTGRESQL) {
-            // The matching ids first, on their own: a cached generic plan, not knowing the text, would walk the
-            // created_at index through every run instead of asking the trigram index (53 ms instead of 1)
-            sql.insert(0, "WITH named AS MATERIALIZED (SELECT id FROM flow_runs WHERE LOWER(name) LIKE ? ESCAPE '!') ");
-            args.addFirst(name);
-            sql.append(" AND id IN (SELECT id FROM named)");
-            return page(sql, args, q.limit());
-        }
         sql.append(" AND LOWER(name) LIKE ? ESCAPE '!'");
         args.add(name);
         String text = q.nameContains().toLowerCase(java.util.Locale.ROOT);
