@@ -80,6 +80,15 @@ public interface StateStore extends AutoCloseable {
     List<RunClaim> liveRuns();
 
     /**
+     * The claim flow run {@code flowRunId} is held under now, whatever its state; empty when there is no such
+     * run or this store cannot tell. An engine compares it with its own to notice that another process took a
+     * run over (marked it Crashed) while it wrote nothing, and stops executing it.
+     */
+    default Optional<Claim> currentClaim(UUID flowRunId) {
+        return Optional.empty();
+    }
+
+    /**
      * Registers a listener told the flow run id whenever a write made under a stale claim was dropped.
      * It is called on a store thread: it must return quickly and must not call the store.
      */

@@ -82,6 +82,7 @@ final class Leases implements AutoCloseable {
             List<RunClaim> live = engine.store.liveRuns(); // reads through the writer: the beat is in
             lastRenewed = engine.clock.instant();
             pickUpCancellations(live);
+            pickUpTakeovers(live);
             recover(live);
         } catch (RuntimeException e) {
             synchronized (seen) {
@@ -186,6 +187,22 @@ final class Leases implements AutoCloseable {
             if (r.state().type() != StateType.CANCELLING) continue;
             FlowScope scope = engine.active.get(r.claim().flowRunId());
             if (scope != null && !scope.cancelRequested) engine.onTakeOver(scope);
+        }
+    }
+
+    /**
+     * Runs executing here that another process ended under a claim of its own, typically marked Crashed because
+     * the worker that claimed them died while this JVM (its child process or container) ran on: stop them now,
+     * not at their next write, which the store would refuse, so a long task does not run on beside a retry.
+     */
+    private void pickUpTakeovers(List<RunClaim> live) {
+        if (engine.active.isEmpty()) return;
+        Set<UUID> held = new HashSet<>();
+        for (RunClaim r : live) held.add(r.claim().flowRunId());
+        for (FlowScope scope : engine.active.values()) {
+            if (scope.cancelRequested || scope.takenOver || held.contains(scope.id)) continue;
+            var now = engine.store.currentClaim(scope.id); // the run has ended in the store: under whose claim?
+            if (now.isPresent() && now.get().epoch() != scope.claim.epoch()) engine.onTakeOver(scope);
         }
     }
 

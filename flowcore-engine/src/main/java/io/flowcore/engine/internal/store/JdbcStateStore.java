@@ -337,6 +337,11 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    public Optional<Claim> currentClaim(UUID flowRunId) {
+        return reader.claimState(flowRunId).map(c -> new Claim(flowRunId, c.epoch()));
+    }
+
+    @Override
     public Optional<Claim> takeOver(Claim expected, String engineId, State flowState, State taskState) {
         Objects.requireNonNull(expected, "expected");
         java.util.concurrent.CompletableFuture<Optional<Claim>> result = new java.util.concurrent.CompletableFuture<>();
