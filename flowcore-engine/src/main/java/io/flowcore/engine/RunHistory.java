@@ -25,6 +25,15 @@ public final class RunHistory {
         return store.flowRuns(query);
     }
 
+    /**
+     * The flow runs created from {@code from} to {@code to}, counted per interval of {@code width} and per type of
+     * their current state (intervals without runs left out): a timeline, e.g. 24 intervals of an hour.
+     */
+    public List<io.flowcore.api.run.CreatedRuns> createdRuns(java.time.Instant from, java.time.Instant to,
+                                                             java.time.Duration width) {
+        return store.createdRuns(from, to, width);
+    }
+
     public Optional<FlowRunRecord> flowRun(UUID id) {
         return store.flowRun(id);
     }

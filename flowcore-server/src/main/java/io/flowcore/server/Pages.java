@@ -26,6 +26,7 @@ final class Pages {
 
     private final Api api;
     private final Auth auth;
+    private final Timeline timeline = new Timeline();
 
     Pages(Api api, Auth auth) {
         this.api = api;
@@ -93,7 +94,8 @@ final class Pages {
         Map<UUID, String> deployments = fc(ctx).deployments().ofRuns(runs.stream().map(FlowRunRecord::id).toList());
         String state = RunFilter.blankToNull(ctx.queryParam("state"));
         String name = RunFilter.blankToNull(ctx.queryParam("name"));
-        StringBuilder b = new StringBuilder("<form class=\"filters\" method=\"get\" action=\"/runs\">")
+        StringBuilder b = new StringBuilder(ctx.queryParam("cursor") == null ? timeline.html(fc(ctx), Instant.now()) : "")
+                .append("<form class=\"filters\" method=\"get\" action=\"/runs\">")
                 .append("<label>State <select name=\"state\" id=\"state-filter\"><option value=\"\">any</option>");
         for (StateType t : StateType.values()) {
             String label = label(t);
@@ -126,7 +128,7 @@ final class Pages {
         ctx.html(Html.page("Flow runs", session(ctx), b.toString()));
     }
 
-    private static String label(StateType t) {
+    static String label(StateType t) {
         String n = t.name().toLowerCase(java.util.Locale.ROOT);
         return Character.toUpperCase(n.charAt(0)) + n.substring(1);
     }

@@ -134,6 +134,14 @@ class DashboardBrowserTests {
         login(readKey);
         Locator rows = page.locator("tr.run");
         assertEquals(3, rows.count());
+        // the last 24 hours: 24 bars of an hour; one run Failed, two Completed
+        Locator bars = page.locator(".timeline .bar");
+        assertEquals(24, bars.count());
+        assertTrue(page.locator(".timeline figcaption").textContent().startsWith("3 runs created in the last 24 hours"));
+        assertEquals(1, page.locator(".timeline .seg.state-failed").count());
+        assertTrue(page.locator(".timeline .bar:has(.seg.state-failed)").getAttribute("title").contains("1 Failed"),
+                page.locator(".timeline .bar:has(.seg.state-failed)").getAttribute("title"));
+        assertTrue(page.locator(".timeline .seg.state-failed").boundingBox().height > 0, "the segment is drawn");
         page.locator("#state-filter").selectOption("Failed");
         page.waitForNavigation(() -> page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Filter")).click());
         assertTrue(page.url().contains("state=Failed"), page.url());

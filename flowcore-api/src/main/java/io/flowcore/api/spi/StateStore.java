@@ -154,6 +154,31 @@ public interface StateStore extends AutoCloseable {
     }
 
     /**
+     * The flow runs created from {@code from} (inclusive) to {@code to} (exclusive), counted per interval of
+     * {@code width} from {@code from} on and per type of their current state; intervals without runs are left out.
+     * This default pages through {@link #flowRuns}; a database counts in one grouped read.
+     */
+    default List<io.flowcore.api.run.CreatedRuns> createdRuns(java.time.Instant from, java.time.Instant to,
+                                                              java.time.Duration width) {
+        long w = width.toNanos();
+        if (w <= 0) throw new IllegalArgumentException("width must be positive: " + width);
+        java.util.Map<Long, java.util.Map<io.flowcore.api.state.StateType, Long>> counts = new java.util.TreeMap<>();
+        FlowRunQuery page = FlowRunQuery.all().between(from, to).limit(1000);
+        for (List<FlowRunRecord> runs = flowRuns(page); !runs.isEmpty();
+             runs = runs.size() < 1000 ? List.of() : flowRuns(page.after(FlowRunQuery.Cursor.of(runs.getLast())))) {
+            for (FlowRunRecord r : runs) {
+                long slot = java.time.Duration.between(from, r.createdAt()).toNanos() / w;
+                counts.computeIfAbsent(slot, k -> new java.util.EnumMap<>(io.flowcore.api.state.StateType.class))
+                        .merge(r.state().type(), 1L, Long::sum);
+            }
+        }
+        List<io.flowcore.api.run.CreatedRuns> out = new java.util.ArrayList<>();
+        counts.forEach((slot, byType) -> byType.forEach((type, n) -> out.add(
+                new io.flowcore.api.run.CreatedRuns(from.plusNanos(slot * w), width, type, n))));
+        return out;
+    }
+
+    /**
      * Its flow runs by state and the due, unclaimed runs per work queue at {@code now}, for metrics. May lag
      * the newest writes by a moment.
      */

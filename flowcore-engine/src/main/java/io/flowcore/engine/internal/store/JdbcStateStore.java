@@ -337,6 +337,11 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    public List<io.flowcore.api.run.CreatedRuns> createdRuns(Instant from, Instant to, Duration width) {
+        return reader.createdRuns(from, to, width);
+    }
+
+    @Override
     public Optional<Claim> currentClaim(UUID flowRunId) {
         return reader.claimState(flowRunId).map(c -> new Claim(flowRunId, c.epoch()));
     }

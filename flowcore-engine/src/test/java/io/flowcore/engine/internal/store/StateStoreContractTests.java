@@ -270,6 +270,20 @@ abstract class StateStoreContractTests {
         assertEquals(List.of(), store.flowRuns(FlowRunQuery.all().nameContains("needle%")));
     }
 
+    @Test
+    void countsTheRunsCreatedPerIntervalAndStateForATimeline() {
+        for (FlowRunRecord r : List.of(named("a", T0, StateType.COMPLETED), named("b", T0.plusSeconds(600), StateType.FAILED),
+                named("c", T0.plusSeconds(4200), StateType.COMPLETED), named("d", T0.plusSeconds(4300), StateType.COMPLETED),
+                named("early", T0.minusSeconds(1), StateType.FAILED), named("late", T0.plusSeconds(3 * 3600), StateType.FAILED))) {
+            store.insertFlowRun(r);
+        }
+        java.time.Duration hour = java.time.Duration.ofHours(1);
+        assertEquals(java.util.Set.of(new io.flowcore.api.run.CreatedRuns(T0, hour, StateType.COMPLETED, 1),
+                        new io.flowcore.api.run.CreatedRuns(T0, hour, StateType.FAILED, 1),
+                        new io.flowcore.api.run.CreatedRuns(T0.plus(hour), hour, StateType.COMPLETED, 2)),
+                java.util.Set.copyOf(store.createdRuns(T0, T0.plusSeconds(3 * 3600), hour)));
+    }
+
     private static FlowRunRecord named(String name, Instant at, StateType type) {
         return new FlowRunRecord(UUID.randomUUID(), name, "etl", "com.example.Etl", "run", "{}", null, null, "e",
                 state(type, at), at);
