@@ -55,6 +55,7 @@ final class Api {
             ctx.json(Views.deployment(d, fc(ctx).deployments().isPaused(d.fullName())));
         }, Role.READ);
         r.post("/api/deployments/{flow}/{name}/runs", this::runDeployment, Role.RUN);
+        r.post("/api/deployments/{flow}/{name}/backfill", this::backfill, Role.RUN);
         r.get("/api/work-queues", ctx -> ctx.json(fc(ctx).workQueues().list().stream().map(Views::workQueue).toList()),
                 Role.READ);
         r.get("/api/blocks", ctx -> {
@@ -125,6 +126,28 @@ final class Api {
         @SuppressWarnings("unchecked")
         Map<String, Object> values = params.isObject() ? Views.MAPPER.convertValue(params, Map.class) : Map.of();
         ctx.status(201).json(Views.flowRun(fc(ctx).deployments().run(d.fullName(), values), d.fullName()));
+    }
+
+    /** Body {@code {"from": "2021-01-01", "to": "2021-12-31", "dryRun": true}}: the backfill of the CLI. */
+    private void backfill(Context ctx) {
+        DeploymentRecord d = deployment(fc(ctx), ctx);
+        JsonNode body = Views.readBody(ctx.body());
+        JsonNode dry = body.path("dryRun");
+        if (!dry.isMissingNode() && !dry.isBoolean()) throw new BadRequest("'dryRun' must be true or false");
+        boolean dryRun = dry.asBoolean(false);
+        var planned = fc(ctx).deployments().backfill(d.fullName(), date(body.path("from").asText(null), "from"),
+                date(body.path("to").asText(null), "to"), dryRun);
+        ctx.status(dryRun ? 200 : 201).json(Views.backfill(planned, dryRun));
+    }
+
+    /** A day such as 2021-01-01, or a 400 naming {@code field}. */
+    static java.time.LocalDate date(String text, String field) {
+        if (text == null || text.isBlank()) throw new BadRequest("'" + field + "' is required: a day such as 2021-01-01");
+        try {
+            return java.time.LocalDate.parse(text.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadRequest("'" + field + "' is not a day such as 2021-01-01: " + text);
+        }
     }
 
     static boolean cancel(Flowcore fc, FlowRunRecord r) {

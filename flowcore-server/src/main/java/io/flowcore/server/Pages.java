@@ -63,8 +63,9 @@ final class Pages {
             ctx.redirect("/runs/" + retry.id());
         }, Role.RUN);
         r.get("/deployments", this::deployments, Role.READ);
-        r.get("/deployments/{flow}/{name}", ctx -> deployment(ctx, Map.of(), null), Role.READ);
+        r.get("/deployments/{flow}/{name}", ctx -> deployment(ctx, Map.of(), null, ""), Role.READ);
         r.post("/deployments/{flow}/{name}/run", this::runDeployment, Role.RUN);
+        r.post("/deployments/{flow}/{name}/backfill", this::backfill, Role.RUN);
         r.get("/work-queues", this::workQueues, Role.READ);
         r.get("/blocks", this::blocks, Role.READ);
         r.get("/notifications", this::notifications, Role.READ);
@@ -218,7 +219,8 @@ final class Pages {
     }
 
     /** The deployment with its "Run" form; {@code entered} refills the form after a validation error. */
-    private void deployment(Context ctx, Map<String, String> entered, InvalidParametersException error) {
+    /** @param backfill the outcome of a backfill just asked for (HTML), or empty */
+    private void deployment(Context ctx, Map<String, String> entered, InvalidParametersException error, String backfill) {
         DeploymentRecord d = Api.deployment(fc(ctx), ctx);
         Auth.Session session = session(ctx);
         JsonNode defaults = Views.tree(d.parametersJson()) instanceof JsonNode n ? n : Views.MAPPER.createObjectNode();
@@ -250,7 +252,46 @@ final class Pages {
         }
         if (!props.fields().hasNext()) b.append("<p>This deployment records no parameter schema: it runs with its defaults.</p>");
         b.append("<button id=\"run\">Run</button></form>");
+        if (!d.schedules().isEmpty()) {
+            String from = ctx.formParam("from") == null ? "" : ctx.formParam("from");
+            String to = ctx.formParam("to") == null ? "" : ctx.formParam("to");
+            b.append("<h2>Backfill</h2><p class=\"hint\">One run per instant of the schedules in these days (inclusive), ")
+                    .append("templated like a scheduled run; instants that have a run already are left as they are.</p>")
+                    .append("<form class=\"backfill-form\" method=\"post\" action=\"/deployments/")
+                    .append(esc(Html.url(d.flowName()))).append("/").append(esc(Html.url(d.name()))).append("/backfill\">")
+                    .append(Html.csrf(session)).append("<label>From <input type=\"date\" name=\"from\" id=\"backfill-from\" value=\"")
+                    .append(esc(from)).append("\"></label> <label>To <input type=\"date\" name=\"to\" id=\"backfill-to\" value=\"")
+                    .append(esc(to)).append("\"></label> <button name=\"action\" value=\"preview\" id=\"backfill-preview\">Preview")
+                    .append("</button> <button name=\"action\" value=\"create\" id=\"backfill-create\">Create runs</button></form>");
+        }
+        b.append(backfill);
         ctx.status(error == null ? 200 : 400).html(Html.page("Deployment " + d.fullName(), session, b.toString()));
+    }
+
+    /** The backfill form's Preview (a dry run) and Create runs, shown under the form on the deployment's page. */
+    private void backfill(Context ctx) {
+        DeploymentRecord d = Api.deployment(fc(ctx), ctx);
+        boolean dryRun = !"create".equals(ctx.formParam("action"));
+        StringBuilder b = new StringBuilder("<div id=\"backfill-result\">");
+        try {
+            var planned = fc(ctx).deployments().backfill(d.fullName(), Api.date(ctx.formParam("from"), "from"),
+                    Api.date(ctx.formParam("to"), "to"), dryRun);
+            long created = planned.stream().filter(io.flowcore.api.deployment.PlannedRun::created).count();
+            b.append("<p id=\"backfill-summary\">").append(planned.size()).append(planned.size() == 1 ? " instant" : " instants")
+                    .append(dryRun ? ": a preview, nothing was created" : ": " + created + " runs created, "
+                            + (planned.size() - created) + " had a run already").append("</p><table class=\"backfill\"><thead><tr>")
+                    .append("<th>Instant</th><th>Parameters</th><th>Run</th></tr></thead><tbody>");
+            for (var p : planned.subList(0, Math.min(planned.size(), Views.MAX_PLANNED_LISTED))) {
+                b.append("<tr><td>").append(esc(p.instant().atZone(java.time.ZoneId.of(p.schedule().timezone()))
+                                .toOffsetDateTime().toString())).append("</td><td><code>").append(esc(p.parametersJson()))
+                        .append("</code></td><td>").append(p.created() ? "<a href=\"/runs/" + p.run().id() + "\">"
+                                + esc(p.run().name()) + "</a>" : dryRun ? "" : "existed").append("</td></tr>");
+            }
+            b.append("</tbody></table>");
+        } catch (BadRequest | IllegalArgumentException e) {
+            b.append("<div class=\"error\" id=\"backfill-error\">").append(esc(e.getMessage())).append("</div>");
+        }
+        deployment(ctx, Map.of(), null, b.append("</div>").toString());
     }
 
     private static String describe(JsonNode schema) {
@@ -278,7 +319,7 @@ final class Pages {
             FlowRunRecord run = fc(ctx).deployments().run(d.fullName(), values);
             ctx.redirect("/runs/" + run.id());
         } catch (InvalidParametersException e) {
-            deployment(ctx, entered, e);
+            deployment(ctx, entered, e, "");
         }
     }
 

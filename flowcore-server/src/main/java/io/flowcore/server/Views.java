@@ -66,6 +66,31 @@ final class Views {
         return m;
     }
 
+    /** At most this many planned runs are listed; the counts cover them all. */
+    static final int MAX_PLANNED_LISTED = 1000;
+
+    static Map<String, Object> backfill(List<io.flowcore.api.deployment.PlannedRun> planned, boolean dryRun) {
+        List<Map<String, Object>> runs = new java.util.ArrayList<>();
+        long created = 0;
+        for (var p : planned) {
+            if (p.created()) created++;
+            if (runs.size() == MAX_PLANNED_LISTED) continue;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("instant", p.instant().toString());
+            m.put("local", p.instant().atZone(java.time.ZoneId.of(p.schedule().timezone())).toOffsetDateTime().toString());
+            m.put("parameters", tree(p.parametersJson()));
+            m.put("created", p.created());
+            m.put("flowRunId", p.created() ? p.run().id().toString() : null);
+            runs.add(m);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dryRun", dryRun);
+        m.put("instants", planned.size());
+        m.put("created", created);
+        m.put("runs", runs);
+        return m;
+    }
+
     static Map<String, Object> taskRun(TaskRunRecord t) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", t.id().toString());

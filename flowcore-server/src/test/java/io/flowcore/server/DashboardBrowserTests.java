@@ -179,6 +179,41 @@ class DashboardBrowserTests {
     }
 
     @Test
+    void backfillsAScheduledDeploymentFromItsPagePreviewFirst() {
+        server.workspaces().create("ops"); // runs of its own: the other tests count the default workspace's
+        Flowcore ops = server.workspaces().engine("ops");
+        ops.deployments().apply(Deployment.of(TestFlows.class, "etl", "nightly").withParameters(Map.of("month", 1, "label", "n"))
+                .withSchedules(io.flowcore.api.deployment.Schedule.cron("0 5 * * *")));
+        login(new ApiKeys(fc.apiKeys(), java.time.InstantSource.system()).create("ops", Role.RUN).key());
+        page.navigate(server.url() + "/deployments/etl/nightly");
+        page.locator("#backfill-from").fill("2021-01-01");
+        page.locator("#backfill-to").fill("2021-01-03");
+        page.waitForNavigation(() -> page.locator("#backfill-preview").click());
+        assertEquals("3 instants: a preview, nothing was created", page.locator("#backfill-summary").textContent());
+        assertEquals(3, page.locator("table.backfill tbody tr").count());
+        assertTrue(page.locator("table.backfill tbody tr").first().textContent().contains("2021-01-01T05:00Z"));
+        assertEquals(0, backfilled(ops));
+
+        assertEquals("2021-01-03", page.locator("#backfill-to").inputValue(), "the form keeps the days");
+        page.waitForNavigation(() -> page.locator("#backfill-create").click());
+        assertEquals("3 instants: 3 runs created, 0 had a run already", page.locator("#backfill-summary").textContent());
+        assertEquals(3, backfilled(ops));
+        page.waitForNavigation(() -> page.locator("#backfill-create").click());
+        assertEquals("3 instants: 0 runs created, 3 had a run already", page.locator("#backfill-summary").textContent());
+        page.locator("#backfill-from").fill("");
+        page.waitForNavigation(() -> page.locator("#backfill-preview").click());
+        assertTrue(page.locator("#backfill-error").textContent().contains("'from' is required"));
+        assertEquals(3, backfilled(ops));
+    }
+
+    /** Runs scheduled in 2021 (applying the deployment also planned its next runs, from now on). */
+    private static long backfilled(Flowcore ws) {
+        return ws.history().flowRuns(FlowRunQuery.all()).stream()
+                .filter(r -> r.state().scheduledTime() != null && r.state().scheduledTime().toString().startsWith("2021-"))
+                .count();
+    }
+
+    @Test
     void searchesRunsByName() {
         login(readKey);
         page.navigate(server.url() + "/runs?name=" + java.net.URLEncoder.encode("alert(1)", java.nio.charset.StandardCharsets.UTF_8));

@@ -162,6 +162,50 @@ class ServerApiTests {
     }
 
     @Test
+    void backfillsADeploymentsScheduleOverDaysWithAPreviewAndCreatesEachRunOnce() {
+        fc.deployments().apply(Deployment.of(TestFlows.class, "etl", "daily")
+                .withParameters(Map.of("month", "{{ interval.start.month }}", "label", "daily"))
+                .withSchedules(io.flowcore.api.deployment.Schedule.cron("0 5 * * *")));
+        String days = "\"from\": \"2021-01-01\", \"to\": \"2021-01-03\"";
+        Http.Response preview = http.post("/api/deployments/etl/daily/backfill", runKey, "{" + days + ", \"dryRun\": true}");
+        assertEquals(200, preview.status(), preview.body());
+        assertEquals(3, preview.json().path("instants").asInt());
+        assertEquals(0, preview.json().path("created").asInt());
+        JsonNode first = preview.json().path("runs").get(0);
+        assertEquals("2021-01-01T05:00:00Z", first.path("instant").asText());
+        assertEquals(12, first.path("parameters").path("month").asInt(), "the run on 1 January covers 31 December");
+        assertEquals(1, preview.json().path("runs").get(1).path("parameters").path("month").asInt());
+        assertEquals(0, in2021(http.get("/api/flow-runs?deployment=etl/daily", readKey).json().path("items")).size(), "a preview");
+
+        Http.Response created = http.post("/api/deployments/etl/daily/backfill", runKey, "{" + days + "}");
+        assertEquals(201, created.status(), created.body());
+        assertEquals(3, created.json().path("created").asInt());
+        List<String> runs = in2021(http.get("/api/flow-runs?deployment=etl/daily", readKey).json().path("items"));
+        assertEquals(3, runs.size(), runs.toString());
+        assertTrue(runs.contains(created.json().path("runs").get(2).path("flowRunId").asText()));
+        Http.Response again = http.post("/api/deployments/etl/daily/backfill", runKey, "{" + days + "}");
+        assertEquals(0, again.json().path("created").asInt(), again.body());
+        assertEquals(3, in2021(http.get("/api/flow-runs?deployment=etl/daily", readKey).json().path("items")).size());
+
+        assertEquals(403, http.post("/api/deployments/etl/daily/backfill", readKey, "{" + days + "}").status());
+        Http.Response badDay = http.post("/api/deployments/etl/daily/backfill", runKey, "{\"from\": \"2021-13-01\", \"to\": \"2021-01-03\"}");
+        assertEquals(400, badDay.status());
+        assertTrue(badDay.json().path("error").asText().contains("'from'"), badDay.body());
+        assertEquals(400, http.post("/api/deployments/etl/daily/backfill", runKey, "{\"from\": \"2021-01-03\", \"to\": \"2021-01-01\"}")
+                .status());
+        assertEquals(400, http.post("/api/deployments/etl/daily/backfill", runKey, "{" + days + ", \"dryRun\": \"yes\"}").status());
+    }
+
+    /** The ids of the runs scheduled in 2021 (applying a scheduled deployment also plans its next runs, from now on). */
+    private static List<String> in2021(JsonNode items) {
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNode r : items) {
+            if (r.path("state").path("scheduledTime").asText("").startsWith("2021-")) out.add(r.path("id").asText());
+        }
+        return out;
+    }
+
+    @Test
     void startsADeploymentRunWithValidatedParametersAndNamesTheBadOne() {
         fc.deployments().apply(Deployment.of(TestFlows.class, "etl", "monthly")
                 .withParameters(Map.of("month", 1, "label", "default")));
