@@ -345,7 +345,8 @@ final class Pages {
     }
 
     private void blocks(Context ctx) {
-        StringBuilder b = new StringBuilder("<p>Secret fields are masked; no page or API returns them.</p>");
+        StringBuilder b = new StringBuilder("<p>Secret fields are masked; no page or API returns them. ")
+                .append("<a href=\"/blocks/new\" id=\"new-block\">New block</a></p>");
         fc(ctx).blocks().list().forEach((name, type) -> {
             String fields;
             try {
@@ -353,8 +354,9 @@ final class Pages {
             } catch (IllegalStateException e) {
                 fields = e.getMessage();
             }
-            b.append("<section class=\"block\"><h2>").append(esc(name)).append(" <small>").append(esc(type))
-                    .append("</small></h2><pre>").append(esc(fields)).append("</pre></section>");
+            b.append("<section class=\"block\" id=\"").append(esc(name)).append("\"><h2>").append(esc(name))
+                    .append(" <small>").append(esc(type)).append("</small> <a class=\"edit\" href=\"/blocks/")
+                    .append(esc(Html.url(name))).append("/edit\">Edit</a></h2><pre>").append(esc(fields)).append("</pre></section>");
         });
         ctx.html(Html.page("Blocks", session(ctx), b.toString()));
     }

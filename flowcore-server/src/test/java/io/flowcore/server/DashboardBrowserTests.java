@@ -214,6 +214,39 @@ class DashboardBrowserTests {
     }
 
     @Test
+    void createsABlockFromItsTypesFormAndEditsItWithoutSeeingOrLosingItsSecret() {
+        login(adminKey);
+        page.navigate(server.url() + "/blocks");
+        page.locator("#new-block").click();
+        page.locator("a:text-is('test-database')").click();
+        page.locator("#block-name").fill("form-db");
+        page.locator("input[name='f.url']").fill("jdbc:form");
+        page.locator("input[name='f.user']").fill("alice");
+        page.locator("input[name='f.password']").fill("pw-form-1");
+        page.locator("input[name='f.token']").fill("tok-form-1");
+        page.waitForNavigation(() -> page.locator("#save-block").click());
+        assertTrue(page.url().contains("/blocks"), page.url());
+        assertTrue(page.locator("#form-db").textContent().contains("alice"));
+        assertFalse(page.content().contains("pw-form-1"), "the secret is never shown");
+
+        page.locator("#form-db a.edit").click();
+        assertEquals("alice", page.locator("input[name='f.user']").inputValue());
+        assertEquals("", page.locator("input[name='f.password']").inputValue(), "a secret is not sent to the page");
+        assertFalse(page.content().contains("pw-form-1"));
+        page.locator("input[name='f.user']").fill("bob");
+        page.waitForNavigation(() -> page.locator("#save-block").click());
+        var db = fc.blocks().load("form-db", io.flowcore.engine.TestBlocks.TestDatabase.class);
+        assertEquals("bob", db.user());
+        assertEquals("pw-form-1", db.password().reveal(), "an empty secret field keeps the secret");
+
+        page.navigate(server.url() + "/blocks/new?type=test-database");
+        page.locator("#block-name").fill("form-db");
+        page.waitForNavigation(() -> page.locator("#save-block").click());
+        assertTrue(page.locator("#block-error").textContent().contains("exists already"));
+        assertEquals("bob", fc.blocks().load("form-db", io.flowcore.engine.TestBlocks.TestDatabase.class).user());
+    }
+
+    @Test
     void searchesRunsByName() {
         login(readKey);
         page.navigate(server.url() + "/runs?name=" + java.net.URLEncoder.encode("alert(1)", java.nio.charset.StandardCharsets.UTF_8));

@@ -196,6 +196,28 @@ class ServerApiTests {
         assertEquals(400, http.post("/api/deployments/etl/daily/backfill", runKey, "{" + days + ", \"dryRun\": \"yes\"}").status());
     }
 
+    @Test
+    void anAdminCreatesAndUpdatesABlockWhoseSecretsAreWriteOnly() {
+        String create = "{\"type\": \"test-database\", \"fields\": {\"url\": \"jdbc:x\", \"user\": \"u\", "
+                + "\"password\": \"pw-api-1\", \"token\": \"tok-api-1\"}}";
+        assertEquals(403, http.post("/api/blocks/api-db", runKey, create).status());
+        Http.Response created = http.post("/api/blocks/api-db", adminKey, create);
+        assertEquals(201, created.status(), created.body());
+        assertFalse(created.body().contains("pw-api-1") || created.body().contains("tok-api-1"), created.body());
+
+        Http.Response updated = http.post("/api/blocks/api-db", adminKey, "{\"fields\": {\"user\": \"v\"}}");
+        assertEquals(200, updated.status(), updated.body());
+        var db = fc.blocks().load("api-db", io.flowcore.engine.TestBlocks.TestDatabase.class);
+        assertEquals("v", db.user());
+        assertEquals("jdbc:x", db.url(), "a field left out keeps its value");
+        assertEquals("pw-api-1", db.password().reveal(), "so does a secret");
+        assertEquals(400, http.post("/api/blocks/api-db", adminKey, "{\"type\": \"test-bucket-v1\"}").status());
+        assertEquals(400, http.post("/api/blocks/api-db", adminKey, "{\"fields\": [1]}").status());
+        assertEquals(400, http.post("/api/blocks/other", adminKey, "{\"type\": \"no-such-type\"}").status());
+        assertEquals(404, http.post("/api/blocks/other", adminKey, "{}").status());
+        assertFalse(fc.blocks().list().containsKey("other"));
+    }
+
     /** The ids of the runs scheduled in 2021 (applying a scheduled deployment also plans its next runs, from now on). */
     private static List<String> in2021(JsonNode items) {
         List<String> out = new java.util.ArrayList<>();
