@@ -362,10 +362,12 @@ final class Pages {
     }
 
     private void notifications(Context ctx) {
-        StringBuilder b = new StringBuilder("<table><tr><th>Rule</th><th>States</th><th>Flows</th><th>Deployments</th>")
+        StringBuilder b = new StringBuilder("<p><a href=\"/notifications/new\" id=\"new-rule\">New rule</a></p>")
+                .append("<table class=\"rules\"><tr><th>Rule</th><th>States</th><th>Flows</th><th>Deployments</th>")
                 .append("<th>Tags</th><th>Notifier</th><th>Paused</th></tr>");
         for (var r : Api.rules(fc(ctx))) {
-            b.append("<tr><td>").append(esc(r.name())).append("</td><td>").append(esc(String.join(", ", r.states())))
+            b.append("<tr id=\"rule-").append(esc(r.name())).append("\"><td><a href=\"/notifications/").append(esc(Html.url(r.name())))
+                    .append("/edit\">").append(esc(r.name())).append("</a></td><td>").append(esc(String.join(", ", r.states())))
                     .append("</td><td>").append(esc(String.join(", ", r.flows()))).append("</td><td>")
                     .append(esc(String.join(", ", r.deployments()))).append("</td><td>").append(esc(String.join(", ", r.tags())))
                     .append("</td><td>").append(esc(r.notifier())).append("</td><td>").append(r.paused() ? "yes" : "")

@@ -247,6 +247,35 @@ class DashboardBrowserTests {
     }
 
     @Test
+    void createsANotificationRuleFromTheFormAndPausesIt() {
+        fc.blocks().save("form-ops", new TestNotifiers.RecordingNotifier("#ops"), true);
+        login(adminKey);
+        page.navigate(server.url() + "/notifications");
+        page.locator("#new-rule").click();
+        page.locator("#rule-name").fill("form-rule");
+        page.locator("#rule-notifier").selectOption("form-ops");
+        page.locator("#rule-states").fill("Failed, Crashed");
+        page.locator("#rule-tags").fill("prod");
+        page.waitForNavigation(() -> page.locator("#save-rule").click());
+        assertTrue(page.locator("#rule-form-rule").textContent().contains("form-ops"));
+        var rule = fc.notifications().rule("form-rule").orElseThrow();
+        assertEquals(java.util.Set.of("Failed", "Crashed"), rule.states());
+        assertEquals(java.util.Set.of("prod"), rule.tags());
+
+        page.locator("#rule-form-rule a").click();
+        assertEquals("Crashed, Failed", page.locator("#rule-states").inputValue());
+        page.locator("#rule-paused").selectOption("yes");
+        page.locator("#rule-states").fill("");
+        page.waitForNavigation(() -> page.locator("#save-rule").click());
+        assertTrue(page.locator("#rule-error").textContent().contains("names no state"), "a rule needs a state");
+        assertFalse(fc.notifications().rule("form-rule").orElseThrow().paused(), "nothing was saved");
+        page.locator("#rule-states").fill("Failed");
+        page.waitForNavigation(() -> page.locator("#save-rule").click());
+        assertTrue(fc.notifications().rule("form-rule").orElseThrow().paused());
+        assertEquals(java.util.Set.of("Failed"), fc.notifications().rule("form-rule").orElseThrow().states());
+    }
+
+    @Test
     void searchesRunsByName() {
         login(readKey);
         page.navigate(server.url() + "/runs?name=" + java.net.URLEncoder.encode("alert(1)", java.nio.charset.StandardCharsets.UTF_8));

@@ -218,6 +218,31 @@ class ServerApiTests {
         assertFalse(fc.blocks().list().containsKey("other"));
     }
 
+    @Test
+    void anAdminCreatesAndUpdatesANotificationRuleOnASavedNotifier() {
+        fc.blocks().save("api-ops", new TestNotifiers.RecordingNotifier("#ops"), true);
+        String create = "{\"notifier\": \"api-ops\", \"states\": [\"Failed\", \"Crashed\"], \"flows\": [\"etl\"]}";
+        assertEquals(403, http.post("/api/notification-rules/api-rule", runKey, create).status());
+        Http.Response created = http.post("/api/notification-rules/api-rule", adminKey, create);
+        assertEquals(201, created.status(), created.body());
+        Http.Response paused = http.post("/api/notification-rules/api-rule", adminKey, "{\"paused\": true}");
+        assertEquals(200, paused.status(), paused.body());
+        var rule = fc.notifications().rule("api-rule").orElseThrow();
+        assertTrue(rule.paused());
+        assertEquals(java.util.Set.of("Failed", "Crashed"), rule.states(), "what is left out keeps its value");
+        assertEquals(java.util.Set.of("etl"), rule.flows());
+
+        Http.Response notANotifier = http.post("/api/notification-rules/other", adminKey,
+                "{\"notifier\": \"nope\", \"states\": [\"Failed\"]}");
+        assertEquals(400, notANotifier.status());
+        assertTrue(notANotifier.json().path("error").asText().contains("'notifier'"), notANotifier.body());
+        assertEquals(400, http.post("/api/notification-rules/other", adminKey, "{\"notifier\": \"api-ops\", \"states\": []}")
+                .status(), "a rule names at least one state");
+        assertEquals(400, http.post("/api/notification-rules/api-rule", adminKey, "{\"states\": \"Failed\"}").status());
+        assertEquals(404, http.post("/api/notification-rules/other", adminKey, "{}").status());
+        assertTrue(fc.notifications().rule("other").isEmpty());
+    }
+
     /** The ids of the runs scheduled in 2021 (applying a scheduled deployment also plans its next runs, from now on). */
     private static List<String> in2021(JsonNode items) {
         List<String> out = new java.util.ArrayList<>();

@@ -298,6 +298,8 @@ class WorkspaceIsolationTests {
     private static String path(String route, UUID completed, UUID failed, UUID scheduled) {
         UUID id = route.endsWith("/cancel") ? scheduled : route.endsWith("/retry") ? failed : completed;
         return route.replace("{id}", id.toString()).replace("{flow}", "etl")
-                .replace("{name}", route.startsWith("/api/blocks") || route.startsWith("/blocks") ? "alpha-block" : "alpha-deploy");
+                .replace("{name}", route.startsWith("/api/blocks") || route.startsWith("/blocks") ? "alpha-block"
+                        : route.startsWith("/api/notification-rules") || route.startsWith("/notifications") ? "alpha-rule"
+                        : "alpha-deploy");
     }
 }
