@@ -56,6 +56,15 @@ final class Api {
         }, Role.READ);
         r.post("/api/deployments/{flow}/{name}/runs", this::runDeployment, Role.RUN);
         r.post("/api/deployments/{flow}/{name}/backfill", this::backfill, Role.RUN);
+        for (boolean pause : new boolean[] {true, false}) {
+            r.post("/api/deployments/{flow}/{name}/" + (pause ? "pause" : "resume"), ctx -> {
+                String d = deployment(fc(ctx), ctx).fullName();
+                setPaused(fc(ctx), d, pause);
+                ctx.json(Map.of("deployment", d, "paused", fc(ctx).deployments().isPaused(d)));
+            }, Role.ADMIN);
+            r.post("/api/work-queues/{name}/" + (pause ? "pause" : "resume"), ctx -> ctx.json(Views.workQueue(
+                    setQueuePaused(fc(ctx), ctx.pathParam("name"), pause))), Role.ADMIN);
+        }
         r.get("/api/work-queues", ctx -> ctx.json(fc(ctx).workQueues().list().stream().map(Views::workQueue).toList()),
                 Role.READ);
         r.get("/api/blocks", ctx -> {
@@ -126,6 +135,18 @@ final class Api {
         @SuppressWarnings("unchecked")
         Map<String, Object> values = params.isObject() ? Views.MAPPER.convertValue(params, Map.class) : Map.of();
         ctx.status(201).json(Views.flowRun(fc(ctx).deployments().run(d.fullName(), values), d.fullName()));
+    }
+
+    /** Pauses or resumes a deployment: paused, its schedules create no runs and no run of it can be started. */
+    static void setPaused(Flowcore fc, String deployment, boolean pause) {
+        if (pause) fc.deployments().pause(deployment);
+        else fc.deployments().resume(deployment);
+    }
+
+    /** Pauses or resumes a work queue: paused, workers claim none of its runs. */
+    static io.flowcore.api.deployment.WorkQueue setQueuePaused(Flowcore fc, String queue, boolean pause) {
+        if (fc.workQueues().get(queue).isEmpty()) throw new NotFound("no work queue '" + queue + "'");
+        return pause ? fc.workQueues().pause(queue) : fc.workQueues().resume(queue);
     }
 
     /** Body {@code {"from": "2021-01-01", "to": "2021-12-31", "dryRun": true}}: the backfill of the CLI. */

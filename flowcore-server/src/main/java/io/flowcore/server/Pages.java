@@ -66,9 +66,20 @@ final class Pages {
         r.get("/deployments/{flow}/{name}", ctx -> deployment(ctx, Map.of(), null, ""), Role.READ);
         r.post("/deployments/{flow}/{name}/run", this::runDeployment, Role.RUN);
         r.post("/deployments/{flow}/{name}/backfill", this::backfill, Role.RUN);
+        for (boolean pause : new boolean[] {true, false}) {
+            String verb = pause ? "pause" : "resume";
+            r.post("/deployments/{flow}/{name}/" + verb, ctx -> {
+                DeploymentRecord d = Api.deployment(fc(ctx), ctx);
+                Api.setPaused(fc(ctx), d.fullName(), pause);
+                ctx.redirect("/deployments/" + Html.url(d.flowName()) + "/" + Html.url(d.name()));
+            }, Role.ADMIN);
+            r.post("/work-queues/{name}/" + verb, ctx -> {
+                Api.setQueuePaused(fc(ctx), ctx.pathParam("name"), pause);
+                ctx.redirect("/work-queues");
+            }, Role.ADMIN);
+        }
         r.get("/work-queues", this::workQueues, Role.READ);
         r.get("/blocks", this::blocks, Role.READ);
-        r.get("/notifications", this::notifications, Role.READ);
         for (String file : List.of("app.css", "app.js")) {
             r.get("/static/" + file, ctx -> ctx.contentType(file.endsWith(".css") ? "text/css" : "text/javascript")
                     .header("Cache-Control", "max-age=3600").result(Pages.class.getResourceAsStream("static/" + file)));
@@ -218,14 +229,23 @@ final class Pages {
         ctx.html(Html.page("Deployments", session(ctx), b.toString()));
     }
 
-    /** The deployment with its "Run" form; {@code entered} refills the form after a validation error. */
-    /** @param backfill the outcome of a backfill just asked for (HTML), or empty */
+    /**
+     * The deployment with its "Run" form; {@code entered} refills the form after a validation error, {@code backfill}
+     * is the outcome of a backfill just asked for (HTML), or empty.
+     */
     private void deployment(Context ctx, Map<String, String> entered, InvalidParametersException error, String backfill) {
         DeploymentRecord d = Api.deployment(fc(ctx), ctx);
         Auth.Session session = session(ctx);
         JsonNode defaults = Views.tree(d.parametersJson()) instanceof JsonNode n ? n : Views.MAPPER.createObjectNode();
         JsonNode schema = Views.tree(d.parameterSchema()) instanceof JsonNode n ? n : Views.MAPPER.createObjectNode();
-        StringBuilder b = new StringBuilder("<dl><dt>Version</dt><dd>").append(d.version())
+        boolean paused = fc(ctx).deployments().isPaused(d.fullName());
+        StringBuilder b = new StringBuilder("<form class=\"inline\" method=\"post\" action=\"/deployments/")
+                .append(esc(Html.url(d.flowName()))).append("/").append(esc(Html.url(d.name()))).append(paused ? "/resume" : "/pause")
+                .append("\">").append(Html.csrf(session)).append("<span id=\"deployment-paused\">")
+                .append(paused ? "Paused: its schedules create no runs and it cannot be run." : "Active.").append("</span> ")
+                .append("<button id=\"").append(paused ? "resume" : "pause").append("-deployment\">")
+                .append(paused ? "Resume" : "Pause").append("</button></form>")
+                .append("<dl><dt>Version</dt><dd>").append(d.version())
                 .append("</dd><dt>Work queue</dt><dd>").append(esc(d.workQueue())).append("</dd><dt>Tags</dt><dd>")
                 .append(esc(String.join(", ", d.tags()))).append("</dd><dt>Description</dt><dd>").append(esc(d.description()))
                 .append("</dd><dt>Schedules</dt><dd>")
@@ -334,12 +354,16 @@ final class Pages {
     }
 
     private void workQueues(Context ctx) {
-        StringBuilder b = new StringBuilder("<table><tr><th>Queue</th><th>Priority</th><th>Concurrency limit</th>")
-                .append("<th>Paused</th><th>Description</th></tr>");
+        StringBuilder b = new StringBuilder("<table class=\"queues\"><tr><th>Queue</th><th>Priority</th><th>Concurrency limit</th>")
+                .append("<th>Paused</th><th>Description</th><th></th></tr>");
         for (var q : fc(ctx).workQueues().list()) {
-            b.append("<tr><td>").append(esc(q.name())).append("</td><td>").append(q.priority()).append("</td><td>")
+            b.append("<tr id=\"queue-").append(esc(q.name())).append("\"><td>").append(esc(q.name())).append("</td><td>")
+                    .append(q.priority()).append("</td><td>")
                     .append(q.concurrencyLimit() == null ? "none" : q.concurrencyLimit()).append("</td><td>")
-                    .append(q.paused() ? "yes" : "").append("</td><td>").append(esc(q.description())).append("</td></tr>");
+                    .append(q.paused() ? "yes" : "").append("</td><td>").append(esc(q.description())).append("</td><td>")
+                    .append("<form class=\"inline\" method=\"post\" action=\"/work-queues/").append(esc(Html.url(q.name())))
+                    .append(q.paused() ? "/resume" : "/pause").append("\">").append(Html.csrf(session(ctx))).append("<button>")
+                    .append(q.paused() ? "Resume" : "Pause").append("</button></form></td></tr>");
         }
         ctx.html(Html.page("Work queues", session(ctx), b.append("</table>").toString()));
     }
@@ -359,20 +383,5 @@ final class Pages {
                     .append(esc(Html.url(name))).append("/edit\">Edit</a></h2><pre>").append(esc(fields)).append("</pre></section>");
         });
         ctx.html(Html.page("Blocks", session(ctx), b.toString()));
-    }
-
-    private void notifications(Context ctx) {
-        StringBuilder b = new StringBuilder("<p><a href=\"/notifications/new\" id=\"new-rule\">New rule</a></p>")
-                .append("<table class=\"rules\"><tr><th>Rule</th><th>States</th><th>Flows</th><th>Deployments</th>")
-                .append("<th>Tags</th><th>Notifier</th><th>Paused</th></tr>");
-        for (var r : Api.rules(fc(ctx))) {
-            b.append("<tr id=\"rule-").append(esc(r.name())).append("\"><td><a href=\"/notifications/").append(esc(Html.url(r.name())))
-                    .append("/edit\">").append(esc(r.name())).append("</a></td><td>").append(esc(String.join(", ", r.states())))
-                    .append("</td><td>").append(esc(String.join(", ", r.flows()))).append("</td><td>")
-                    .append(esc(String.join(", ", r.deployments()))).append("</td><td>").append(esc(String.join(", ", r.tags())))
-                    .append("</td><td>").append(esc(r.notifier())).append("</td><td>").append(r.paused() ? "yes" : "")
-                    .append("</td></tr>");
-        }
-        ctx.html(Html.page("Notification rules", session(ctx), b.append("</table>").toString()));
     }
 }

@@ -30,12 +30,29 @@ final class RuleForms {
     }
 
     void register(Router r) {
+        r.get("/notifications", this::list, Role.READ);
         r.get("/notifications/new", ctx -> ctx.html(form(ctx, null, Map.of(), null)), Role.ADMIN);
         r.get("/notifications/{name}/edit", ctx -> ctx.html(form(ctx, existing(api.fc(ctx), ctx.pathParam("name")),
                 Map.of(), null)), Role.ADMIN);
         r.post("/notifications", ctx -> saveForm(ctx, null), Role.ADMIN);
         r.post("/notifications/{name}", ctx -> saveForm(ctx, existing(api.fc(ctx), ctx.pathParam("name"))), Role.ADMIN);
         r.post("/api/notification-rules/{name}", this::saveApi, Role.ADMIN);
+    }
+
+    /** The rules, each linking to its form. */
+    private void list(Context ctx) {
+        StringBuilder b = new StringBuilder("<p><a href=\"/notifications/new\" id=\"new-rule\">New rule</a></p>")
+                .append("<table class=\"rules\"><tr><th>Rule</th><th>States</th><th>Flows</th><th>Deployments</th>")
+                .append("<th>Tags</th><th>Notifier</th><th>Paused</th></tr>");
+        for (var r : Api.rules(api.fc(ctx))) {
+            b.append("<tr id=\"rule-").append(esc(r.name())).append("\"><td><a href=\"/notifications/").append(esc(Html.url(r.name())))
+                    .append("/edit\">").append(esc(r.name())).append("</a></td><td>").append(esc(String.join(", ", r.states())))
+                    .append("</td><td>").append(esc(String.join(", ", r.flows()))).append("</td><td>")
+                    .append(esc(String.join(", ", r.deployments()))).append("</td><td>").append(esc(String.join(", ", r.tags())))
+                    .append("</td><td>").append(esc(r.notifier())).append("</td><td>").append(r.paused() ? "yes" : "")
+                    .append("</td></tr>");
+        }
+        ctx.html(Html.page("Notification rules", ctx.attribute("session"), b.append("</table>").toString()));
     }
 
     private static NotificationRule existing(Flowcore fc, String name) {

@@ -276,6 +276,27 @@ class DashboardBrowserTests {
     }
 
     @Test
+    void pausesAndResumesADeploymentAndItsQueueWithTheirButtons() {
+        fc.deployments().apply(Deployment.of(TestFlows.class, "etl", "buttons").withParameters(Map.of("month", 1, "label", "b"))
+                .withWorkQueue("buttons-queue"));
+        login(adminKey);
+        page.navigate(server.url() + "/deployments/etl/buttons");
+        page.waitForNavigation(() -> page.locator("#pause-deployment").click());
+        assertTrue(page.locator("#deployment-paused").textContent().startsWith("Paused"));
+        assertTrue(fc.deployments().isPaused("etl/buttons"));
+        page.waitForNavigation(() -> page.locator("#resume-deployment").click());
+        assertEquals("Active.", page.locator("#deployment-paused").textContent());
+        assertFalse(fc.deployments().isPaused("etl/buttons"));
+
+        page.navigate(server.url() + "/work-queues");
+        page.waitForNavigation(() -> page.locator("#queue-buttons-queue button").click());
+        assertTrue(fc.workQueues().get("buttons-queue").orElseThrow().paused());
+        assertEquals("Resume", page.locator("#queue-buttons-queue button").textContent());
+        page.waitForNavigation(() -> page.locator("#queue-buttons-queue button").click());
+        assertFalse(fc.workQueues().get("buttons-queue").orElseThrow().paused());
+    }
+
+    @Test
     void searchesRunsByName() {
         login(readKey);
         page.navigate(server.url() + "/runs?name=" + java.net.URLEncoder.encode("alert(1)", java.nio.charset.StandardCharsets.UTF_8));

@@ -243,6 +243,29 @@ class ServerApiTests {
         assertTrue(fc.notifications().rule("other").isEmpty());
     }
 
+    @Test
+    void anAdminPausesAndResumesADeploymentAndAWorkQueue() {
+        fc.deployments().apply(Deployment.of(TestFlows.class, "etl", "pausable")
+                .withParameters(Map.of("month", 1, "label", "p")).withWorkQueue("pausable-queue"));
+        assertEquals(403, http.post("/api/deployments/etl/pausable/pause", runKey, "").status());
+        Http.Response paused = http.post("/api/deployments/etl/pausable/pause", adminKey, "");
+        assertEquals(200, paused.status(), paused.body());
+        assertTrue(paused.json().path("paused").asBoolean());
+        assertTrue(fc.deployments().isPaused("etl/pausable"));
+        assertEquals(409, http.post("/api/deployments/etl/pausable/runs", runKey, "{}").status(), "a paused deployment is not run");
+        assertFalse(http.post("/api/deployments/etl/pausable/resume", adminKey, "").json().path("paused").asBoolean());
+        assertEquals(201, http.post("/api/deployments/etl/pausable/runs", runKey, "{}").status());
+        assertEquals(404, http.post("/api/deployments/etl/nope/pause", adminKey, "").status());
+
+        assertEquals(403, http.post("/api/work-queues/pausable-queue/pause", runKey, "").status());
+        Http.Response queue = http.post("/api/work-queues/pausable-queue/pause", adminKey, "");
+        assertEquals(200, queue.status(), queue.body());
+        assertTrue(fc.workQueues().get("pausable-queue").orElseThrow().paused());
+        http.post("/api/work-queues/pausable-queue/resume", adminKey, "");
+        assertFalse(fc.workQueues().get("pausable-queue").orElseThrow().paused());
+        assertEquals(404, http.post("/api/work-queues/nope/pause", adminKey, "").status());
+    }
+
     /** The ids of the runs scheduled in 2021 (applying a scheduled deployment also plans its next runs, from now on). */
     private static List<String> in2021(JsonNode items) {
         List<String> out = new java.util.ArrayList<>();

@@ -300,6 +300,7 @@ class WorkspaceIsolationTests {
         return route.replace("{id}", id.toString()).replace("{flow}", "etl")
                 .replace("{name}", route.startsWith("/api/blocks") || route.startsWith("/blocks") ? "alpha-block"
                         : route.startsWith("/api/notification-rules") || route.startsWith("/notifications") ? "alpha-rule"
+                        : route.startsWith("/api/work-queues") || route.startsWith("/work-queues") ? "alpha-queue"
                         : "alpha-deploy");
     }
 }

@@ -338,6 +338,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
 
     @Override
     public List<io.flowcore.api.run.CreatedRuns> createdRuns(Instant from, Instant to, Duration width) {
+        flush(); // as flowRuns: the runs this engine created are counted
         return reader.createdRuns(from, to, width);
     }
 
