@@ -119,6 +119,10 @@ final class ParquetBatchSource implements BatchSource {
             throw e;
         } catch (IOException | RuntimeException e) { // parquet-java: ParquetDecodingException, also NPE and others on damaged pages
             throw damaged("row " + (rowsRead + 1), e);
+        } catch (NoClassDefFoundError e) { // a codec whose library is not on the classpath, e.g. LZ4 without lz4-java
+            throw new IOException(fileName + " cannot be read at row " + (rowsRead + 1) + ": its pages are compressed with "
+                    + "a codec whose library is not on the classpath (" + e.getMessage() + "); write it with snappy, gzip "
+                    + "or no compression, or the file is damaged", e);
         }
     }
 
