@@ -87,12 +87,7 @@ final class WorkspaceStores {
         String name = ws.workspaceName();
         if (ws.databaseUrl() != null) {
             String schema = schema(ws.databaseUrl(), name);
-            try (Connection c = DriverManager.getConnection(ws.databaseUrl(), ws.databaseUser(), ws.databasePassword())) {
-                c.createStatement().execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE"); // a checked name
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot drop the schema " + schema + " of workspace '" + name + "': "
-                        + e.getMessage(), e);
-            }
+            execute(ws, "DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE", "drop the schema " + schema); // checked name
         }
         Path folder = folder(ws);
         if (!Files.exists(folder)) return;
@@ -116,16 +111,22 @@ final class WorkspaceStores {
         try {
             if (Files.exists(source)) Files.move(source, target);
         } catch (IOException e) {
-            if (fromSchema != null) renameSchema(from, toSchema, fromSchema);
+            if (fromSchema != null) renameSchema(from, toSchema, fromSchema); // the schema goes back
             throw new UncheckedIOException("cannot move the folder of workspace '" + from.workspaceName() + "' to " + target, e);
         }
     }
 
     private static void renameSchema(FlowcoreConfig cfg, String from, String to) {
+        execute(cfg, "ALTER SCHEMA \"" + from + "\" RENAME TO \"" + to + "\"", "rename the schema " + from + " to " + to);
+    }
+
+    /** One statement on a connection of its own; {@code what} completes "cannot …" when it fails. */
+    private static void execute(FlowcoreConfig cfg, String sql, String what) {
         try (Connection c = DriverManager.getConnection(cfg.databaseUrl(), cfg.databaseUser(), cfg.databasePassword())) {
-            c.createStatement().execute("ALTER SCHEMA \"" + from + "\" RENAME TO \"" + to + "\""); // checked names
+            c.createStatement().execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot rename the schema " + from + " to " + to + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot " + what + " of workspace '" + cfg.workspaceName() + "': "
+                    + e.getMessage(), e);
         }
     }
 

@@ -105,21 +105,24 @@ final class StoreReader {
             args.add(at);
             args.add(q.after().id().toString());
         }
-        String name = q.nameContains() == null || q.nameContains().isEmpty() ? null
-                : "%" + likeEscaped(q.nameContains().toLowerCase(java.util.Locale.ROOT)) + "%";
-        if (name == null) return page(sql, args, q.limit());
-        // A name search that matches often finds its page among the newest runs; one that matches rarely reads every
-        // run from there on, so on SQLite it goes through the name index, a trigram table (PostgreSQL: see V19).
-        String newest = "SELECT " + FLOW_COLS + " FROM (" + sql + " ORDER BY created_at DESC, id LIMIT ?) newest"
-                + " WHERE LOWER(name) LIKE ? ESCAPE '!' ORDER BY created_at DESC, id LIMIT ?";
-        List<Object> newestArgs = new ArrayList<>(args);
-        newestArgs.addAll(List.of(NEWEST_SCANNED, name, q.limit()));
-        List<FlowRunRecord> hits = list(newest, StoreReader::flowRun, newestArgs.toArray());
-        if (hits.size() == q.limit()) return hits; // else the exact search below (cheap where there are few runs)
+        if (q.nameContains() == null || q.nameContains().isEmpty()) return page(sql, args, q.limit());
+        String text = q.nameContains().toLowerCase(java.util.Locale.ROOT);
+        String name = "%" + likeEscaped(text) + "%";
+        // SQLite has a trigram index of run names (V19) for three letters or more. It pays off for a rare name; a
+        // common one finds its page among the newest runs at once, so those are read first. Elsewhere the LIKE
+        // alone reads the runs from the newest on and stops at a full page.
+        boolean indexed = dialect == Dialect.SQLITE && text.codePointCount(0, text.length()) >= 3;
+        if (indexed) {
+            String newest = "SELECT " + FLOW_COLS + " FROM (" + sql + " ORDER BY created_at DESC, id LIMIT ?) newest"
+                    + " WHERE LOWER(name) LIKE ? ESCAPE '!' ORDER BY created_at DESC, id LIMIT ?";
+            List<Object> newestArgs = new ArrayList<>(args);
+            newestArgs.addAll(List.of(NEWEST_SCANNED, name, q.limit()));
+            List<FlowRunRecord> hits = list(newest, StoreReader::flowRun, newestArgs.toArray());
+            if (hits.size() == q.limit()) return hits;
+        }
         sql.append(" AND LOWER(name) LIKE ? ESCAPE '!'");
         args.add(name);
-        String text = q.nameContains().toLowerCase(java.util.Locale.ROOT);
-        if (dialect == Dialect.SQLITE && text.codePointCount(0, text.length()) >= 3) {
+        if (indexed) {
             // a phrase of the trigram table: the rows holding the text (case-insensitively); the LIKE decides
             sql.append(" AND rowid IN (SELECT rowid FROM flow_run_names WHERE flow_run_names MATCH ?)");
             args.add("\"" + text.replace("\"", "\"\"") + "\"");
@@ -127,7 +130,7 @@ final class StoreReader {
         return page(sql, args, q.limit());
     }
 
-    /** The runs the name search reads from the newest on before it turns to the name index. */
+    /** The runs a name search on SQLite reads from the newest on before it turns to the name index. */
     static final int NEWEST_SCANNED = 2_000;
 
     private List<FlowRunRecord> page(StringBuilder sql, List<Object> args, int limit) {
