@@ -57,8 +57,9 @@ final class ServerCommand extends Subcommand {
         ServerCommand server;
 
         @Command(name = "create", description = "Create an API key; it is shown once and stored only as a salted hash.")
-        int create(@Option(names = "--role", required = true, paramLabel = "read|run|admin",
-                description = "read: view; run: also start, cancel and retry runs; admin: everything.") String role,
+        int create(@Option(names = "--role", required = true, paramLabel = "read|run|worker|admin",
+                description = "read: view; run: also start, cancel and retry runs; worker: also run remote engines and "
+                        + "workers (worker start --server); admin: everything.") String role,
                    @Option(names = "--workspace", defaultValue = FlowcoreConfig.DEFAULT_WORKSPACE, paramLabel = "NAME",
                            description = "The workspace the key reaches (default: default).") String workspace) {
             Role r = Role.parse(role);

@@ -39,6 +39,11 @@ public final class Blocks implements AutoCloseable {
         this.catalog = catalog;
     }
 
+    /** The documents as stored, secrets encrypted (EngineEndpoint). */
+    io.flowcore.api.block.BlockStore documents() {
+        return catalog.documents();
+    }
+
     /** Blocks under the flowcore home ({@link FlowcoreHome#resolve()}, by default {@code ~/.flowcore}). */
     public static Blocks open() {
         return open(FlowcoreHome.resolve());

@@ -31,6 +31,8 @@ public final class FlowcoreConfig {
     private String databaseUrl;
     private String databaseUser;
     private String databasePassword;
+    private String serverUrl;
+    private String serverKey;
     private StateStore store;
     private String workspace = DEFAULT_WORKSPACE;
     /** Set for the engines {@link Flowcore#openWorkspace} opens: create the workspace's store, use its own key file. */
@@ -122,10 +124,31 @@ public final class FlowcoreConfig {
     }
 
     /**
+     * Keep runs on a flowcore server instead of a database (Prefect Cloud's role): this engine, its workers
+     * and their child processes report runs and claim deployment runs over HTTP and hold no database
+     * credentials. The key (created with {@code flowcore server api-key create --role worker}) decides the
+     * workspace. State changes are journaled on this machine and sent in batches, so a task costs about what
+     * it costs on a local store; while the server is out of reach they wait in the journal, and the engine
+     * cancels its runs before its lease could expire, as for a database out of reach. Blocks are read from
+     * the server with their secrets encrypted and decrypted here with {@code FLOWCORE_BLOCKS_KEY}, the
+     * workspace's key. Journals go under {@code <home>/remote/}.
+     *
+     * @param url    e.g. {@code http://flowcore.internal:4200}
+     * @param apiKey a key of the role worker or admin; null only for a server started with {@code --no-auth}
+     */
+    public FlowcoreConfig server(String url, String apiKey) {
+        checkNotSealed();
+        this.serverUrl = Objects.requireNonNull(url, "url");
+        this.serverKey = apiKey;
+        return this;
+    }
+
+    /**
      * Takes the store from environment variables, as the CLI and the child JVMs of the process and docker
      * infrastructures do: {@code FLOWCORE_HOME} (see {@link FlowcoreHome}) and, when set,
      * {@code FLOWCORE_DATABASE_URL} with {@code FLOWCORE_DATABASE_USER} and {@code FLOWCORE_DATABASE_PASSWORD},
-     * and {@code FLOWCORE_WORKSPACE} (see {@link #workspace}).
+     * and {@code FLOWCORE_WORKSPACE} (see {@link #workspace}); or {@code FLOWCORE_SERVER_URL} with
+     * {@code FLOWCORE_API_KEY} (see {@link #server}).
      */
     public FlowcoreConfig environment(Map<String, String> env) {
         home(FlowcoreHome.resolve(env, System.getProperties()));
@@ -134,18 +157,27 @@ public final class FlowcoreConfig {
         if (url != null && !url.isBlank()) database(url, env.get(ENV_DATABASE_USER), env.get(ENV_DATABASE_PASSWORD));
         String ws = env.get(ENV_WORKSPACE);
         if (ws != null && !ws.isBlank()) workspace(ws.trim());
+        String server = env.get(ENV_SERVER_URL);
+        if (server != null && !server.isBlank()) server(server.trim(), env.get(ENV_API_KEY));
         return this;
     }
 
     static final String ENV_DATABASE_URL = "FLOWCORE_DATABASE_URL";
     static final String ENV_DATABASE_USER = "FLOWCORE_DATABASE_USER";
     static final String ENV_DATABASE_PASSWORD = "FLOWCORE_DATABASE_PASSWORD";
+    static final String ENV_SERVER_URL = "FLOWCORE_SERVER_URL";
+    static final String ENV_API_KEY = "FLOWCORE_API_KEY";
 
     /** The variables {@link #environment} reads back into this store's settings; null when the store was given as an object. */
     private Map<String, String> childEnvironment(Path h) {
         if (store != null) return null;
         Map<String, String> env = new LinkedHashMap<>();
         env.put(FlowcoreHome.ENV, h.toAbsolutePath().toString());
+        if (serverUrl != null) {
+            env.put(ENV_SERVER_URL, serverUrl);
+            if (serverKey != null) env.put(ENV_API_KEY, serverKey);
+            return env;
+        }
         if (!workspace.equals(DEFAULT_WORKSPACE)) env.put(ENV_WORKSPACE, workspace);
         if (databaseUrl != null) {
             env.put(ENV_DATABASE_URL, databaseUrl);
@@ -316,6 +348,12 @@ public final class FlowcoreConfig {
 
     Blocks openBlocks() {
         Path h = home != null ? home : FlowcoreHome.resolve();
+        if (serverUrl != null) {
+            checkRemote();
+            io.flowcore.api.block.BlockStore bs = new io.flowcore.engine.internal.remote.RemoteBlockStore(remoteClient());
+            Path keyFile = remoteHome(h).resolve("blocks.key");
+            return blocksKeyEnvironment != null ? Blocks.open(bs, keyFile, blocksKeyEnvironment) : Blocks.open(bs, keyFile);
+        }
         Path ws = workspaceHome(h);
         // a workspace that was never created is an error, not an empty store created under its name
         if (!openedForWorkspace && !workspace.equals(DEFAULT_WORKSPACE)) WorkspaceStores.prepare(this, h, false);
@@ -338,7 +376,11 @@ public final class FlowcoreConfig {
         Path h = home != null ? home : FlowcoreHome.resolve();
         Path ws = workspaceHome(h);
         StateStore s = store;
-        if (s == null) {
+        if (serverUrl != null) {
+            checkRemote();
+            s = io.flowcore.engine.internal.store.StoreFactory.remote(remoteClient(), remoteHome(h).resolve("journal"),
+                    io.flowcore.engine.internal.store.StoreFactory.Options.defaults());
+        } else if (s == null) {
             if (!workspace.equals(DEFAULT_WORKSPACE)) WorkspaceStores.prepare(this, h, openedForWorkspace);
             s = databaseUrl != null
                     ? StateStores.jdbc(workspaceUrl(), databaseUser, databasePassword, ws.resolve("journal"))
@@ -350,6 +392,28 @@ public final class FlowcoreConfig {
         ResultStore r = resultStore != null ? resultStore : new FileResultStore(ws.resolve("results"));
         return new EngineSettings(s, r, inlineResultLimit, clock, sleeper, heartbeatInterval, leaseTimeout, tagLimits, overrides, flowOverrides,
                 storedLogLevel, blocks, childEnvironment(h), meterRegistry);
+    }
+
+    private void checkRemote() {
+        if (store != null || databaseUrl != null) {
+            throw new IllegalStateException("an engine keeps its runs on a flowcore server or in a store or database, not both: "
+                    + "remove the server(...) or the " + (store != null ? "store(...)" : "database(...) / FLOWCORE_DATABASE_URL"));
+        }
+        if (!workspace.equals(DEFAULT_WORKSPACE)) {
+            throw new IllegalStateException("on a flowcore server the API key decides the workspace: remove workspace(\""
+                    + workspace + "\") / FLOWCORE_WORKSPACE and use a key of that workspace");
+        }
+    }
+
+    private io.flowcore.engine.internal.remote.RemoteClient remoteClient() {
+        return new io.flowcore.engine.internal.remote.RemoteClient(serverUrl, serverKey, java.time.Duration.ofSeconds(60));
+    }
+
+    /** {@code <home>/remote/<host>_<port>}: this machine's journals and key file for one server. */
+    private Path remoteHome(Path h) {
+        java.net.URI u = java.net.URI.create(serverUrl);
+        String name = (u.getHost() == null ? "server" : u.getHost()) + "_" + (u.getPort() < 0 ? 80 : u.getPort());
+        return h.resolve("remote").resolve(name.replaceAll("[^A-Za-z0-9._-]", "_"));
     }
 
     /** The home of this engine's workspace: the home itself for the default one. */

@@ -98,8 +98,9 @@ final class Auth {
             throw new Forbidden("the form's CSRF token is missing or stale: reload the page and try again");
         }
         if (api && bearer.isEmpty() && session == null && ctx.method() == io.javalin.http.HandlerType.POST
-                && !String.valueOf(ctx.contentType()).startsWith("application/json")) {
-            // without authentication: a cross-site form cannot send JSON, so this stops forged POSTs
+                && !String.valueOf(ctx.contentType()).startsWith("application/json")
+                && !String.valueOf(ctx.contentType()).startsWith(EngineApi.OPS_TYPE)) {
+            // without authentication: a cross-site form can send neither JSON nor a batch of writes, so this stops forged POSTs
             throw new BadRequest("send POST bodies as application/json");
         }
         ctx.attribute("role", role);

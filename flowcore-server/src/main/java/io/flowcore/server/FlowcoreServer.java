@@ -55,6 +55,7 @@ public final class FlowcoreServer implements AutoCloseable {
         Router[] router = new Router[1];
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
+            cfg.http.maxRequestSize = 16L << 20; // a remote engine sends its writes in batches of up to about 8 MiB
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.concurrency.useVirtualThreads = true;
             cfg.routes.beforeMatched(auth::check);
@@ -70,6 +71,7 @@ public final class FlowcoreServer implements AutoCloseable {
             new Pages(api, auth).register(router[0]);
             new BlockForms(api).register(router[0]);
             new RuleForms(api).register(router[0]);
+            new EngineApi(api).register(router[0]);
             cfg.routes.exception(Auth.LoginNeeded.class, (e, ctx) -> ctx.redirect("/login"));
             cfg.routes.exception(Auth.Unauthorized.class, (e, ctx) -> {
                 ctx.header("WWW-Authenticate", "Bearer");

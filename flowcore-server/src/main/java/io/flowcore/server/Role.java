@@ -8,6 +8,11 @@ public enum Role {
     READ,
     /** Also start, cancel and retry runs. */
     RUN,
+    /**
+     * Also what a remote engine or worker does through the engine API ({@code /api/engine}): claim and run
+     * deployment runs, report their states and logs, read blocks with their secrets encrypted.
+     */
+    WORKER,
     /** Everything. */
     ADMIN;
 
@@ -16,15 +21,15 @@ public enum Role {
         return ordinal() >= needed.ordinal();
     }
 
-    /** The role named {@code read}, {@code run} or {@code admin} (any case). */
+    /** The role named {@code read}, {@code run}, {@code worker} or {@code admin} (any case). */
     public static Role parse(String name) {
         for (Role r : values()) {
             if (r.name().equalsIgnoreCase(name == null ? "" : name.trim())) return r;
         }
-        throw new IllegalArgumentException("unknown role '" + name + "': use read, run or admin");
+        throw new IllegalArgumentException("unknown role '" + name + "': use read, run, worker or admin");
     }
 
-    /** {@code read}, {@code run} or {@code admin}. */
+    /** {@code read}, {@code run}, {@code worker} or {@code admin}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

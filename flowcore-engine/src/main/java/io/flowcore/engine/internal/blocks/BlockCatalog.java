@@ -34,6 +34,11 @@ public final class BlockCatalog implements AutoCloseable {
         this(store, new BlocksKey(Map.copyOf(environment), keyFile));
     }
 
+    /** The documents as stored (secrets encrypted), for a flowcore server answering remote engines. */
+    public BlockStore documents() {
+        return store;
+    }
+
     BlockCatalog(BlockStore store, BlocksKey key) {
         this.store = Objects.requireNonNull(store, "store");
         this.signed = new SignedStore(store, key);

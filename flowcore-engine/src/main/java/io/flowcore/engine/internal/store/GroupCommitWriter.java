@@ -64,17 +64,14 @@ final class GroupCommitWriter implements AutoCloseable {
         Connection open() throws SQLException;
     }
 
-    private final Dialect dialect;
-    private final Connector connector;
+    private final OpTarget target;
     private final WriteBehindJournal journal;
-    private final OpApplier applier;
     private final long retryWindowNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final Condition progress = lock.newCondition();
     private final Thread thread;
     private volatile Consumer<Set<UUID>> refusedListener = ids -> { };
-    private Connection connection;
     private List<StoreOp> pending = new ArrayList<>();
     private List<StoreOp> spare = new ArrayList<>();
     private long appended;
@@ -93,17 +90,13 @@ final class GroupCommitWriter implements AutoCloseable {
     private boolean closed;
 
     /**
-     * @param connection  the writer's connection, prepared and migrated (owned from now on)
-     * @param retryWindow how long callers wait for a failing database before they get an error
+     * @param target      where batches are applied (owned from now on)
+     * @param retryWindow how long callers wait for a failing target before they get an error
      * @param startThread false only in tests that simulate a writer that never gets to apply anything
      */
-    GroupCommitWriter(Dialect dialect, Connection connection, Connector connector, WriteBehindJournal journal,
-                      Duration retryWindow, boolean startThread) {
-        this.dialect = dialect;
-        this.connection = connection;
-        this.connector = connector;
+    GroupCommitWriter(OpTarget target, WriteBehindJournal journal, Duration retryWindow, boolean startThread) {
+        this.target = target;
         this.journal = journal;
-        this.applier = new OpApplier(dialect);
         this.retryWindowNanos = retryWindow.toNanos();
         this.thread = Thread.ofPlatform().daemon().name("flowcore-store-writer").unstarted(this::run);
         if (startThread) thread.start();
@@ -204,7 +197,7 @@ final class GroupCommitWriter implements AutoCloseable {
     void checkReachable(String doing) {
         long since = failingSince;
         if (since != 0 && System.nanoTime() - since > retryWindowNanos) {
-            throw new StoreException("the " + dialect.storeName + " state store has been failing for "
+            throw new StoreException("the " + target.name() + " state store has been failing for "
                     + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since) + " s (" + doing + "); writes stay in "
                     + journal.file() + " and are applied when it answers again", lastError);
         }
@@ -276,25 +269,16 @@ final class GroupCommitWriter implements AutoCloseable {
         long pauseMillis = 1;
         while (true) {
             try {
-                ensureConnection();
                 OpApplier.Outcome out = new OpApplier.Outcome();
-                applyInTransaction(dialect, applier, connection, batch, false, out);
+                target.apply(batch, out);
                 healthy();
                 return out;
-            } catch (SQLException e) {
-                if (stopping) throw new InterruptedException("closing"); // not the op's fault: keep it in the journal
-                if (!dialect.isTransient(e) && !connectionBroken(e)) return applyEach(batch);
-                pauseMillis = pauseAfter(e, pauseMillis);
-            } catch (RuntimeException e) {
-                if (stopping) throw new InterruptedException("closing");
-                return applyEach(batch);
             } catch (VirtualMachineError e) {
                 throw e;
-            } catch (Error e) {
-                // A driver on a broken connection (pgjdbc asserts when its socket died under it): drop the
-                // connection and try again, as for a connection error; never let the writer thread die.
-                if (stopping) throw new InterruptedException("closing");
-                pauseMillis = pauseAfter(new SQLException("the driver failed: " + e, "08000", e), pauseMillis);
+            } catch (Exception e) {
+                if (stopping) throw new InterruptedException("closing"); // not the op's fault: keep it in the journal
+                if (!target.isTransient(e)) return applyEach(batch);
+                pauseMillis = pauseAfter(e, pauseMillis);
             }
         }
     }
@@ -306,20 +290,17 @@ final class GroupCommitWriter implements AutoCloseable {
             long pauseMillis = 1;
             while (true) {
                 try {
-                    ensureConnection();
-                    applyInTransaction(dialect, applier, connection, List.of(op), false, total);
+                    target.apply(List.of(op), total);
                     healthy();
                     break;
-                } catch (SQLException e) {
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Exception e) {
                     if (stopping) throw new InterruptedException("closing");
-                    if (dialect.isTransient(e) || connectionBroken(e)) {
+                    if (target.isTransient(e)) {
                         pauseMillis = pauseAfter(e, pauseMillis);
                         continue;
                     }
-                    quarantine(op, e, total);
-                    break;
-                } catch (RuntimeException e) {
-                    if (stopping) throw new InterruptedException("closing");
                     quarantine(op, e, total);
                     break;
                 }
@@ -337,7 +318,7 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         String kept = journal.quarantine(op);
         LOG.error("the {} state store refused a write and set it aside ({}); the writer goes on. The write: {}. "
-                + "Cause: {}", dialect.storeName, kept, describe(op), why.toString());
+                + "Cause: {}", target.name(), kept, describe(op), why.toString());
     }
 
     /** What an op is, for the log: its kind and the run it is about, never its full payload. */
@@ -356,43 +337,19 @@ final class GroupCommitWriter implements AutoCloseable {
         };
     }
 
-    private void ensureConnection() throws SQLException {
-        if (connection == null) {
-            connection = connector.open();
-            dialect.prepareWriter(connection);
-        }
-    }
-
-    /**
-     * Whether the connection is gone, whatever the error says: a connection error (08xxx), a server that
-     * shut down or restarted (57P01–57P03: "terminating connection due to administrator command"), or a
-     * connection the pool already closed (pgjdbc then throws "This connection has been closed" with no
-     * SQLSTATE). A new connection fixes these; blaming an op for them would quarantine every later write.
-     */
-    private boolean connectionBroken(SQLException e) {
-        String state = e.getSQLState();
-        if (state != null && (state.startsWith("08") || state.startsWith("57P"))) return true;
-        try {
-            return connection == null || connection.isClosed();
-        } catch (SQLException closed) {
-            return true;
-        }
-    }
-
     private void healthy() {
         failingSince = 0;
         lastError = null;
     }
 
     /** Notes a transient failure, pauses (growing, capped) and returns the next pause. */
-    private long pauseAfter(SQLException e, long pauseMillis) throws InterruptedException {
+    private long pauseAfter(Exception e, long pauseMillis) throws InterruptedException {
         if (failingSince == 0) {
             failingSince = System.nanoTime();
-            LOG.warn("the {} state store does not answer ({}); retrying, writes are kept in {}", dialect.storeName,
+            LOG.warn("the {} state store does not answer ({}); retrying, writes are kept in {}", target.name(),
                     e.getMessage(), journal.file());
         }
         lastError = e;
-        if (connectionBroken(e)) closeConnection();
         if (stopping) throw new InterruptedException("closing");
         Thread.sleep(pauseMillis);
         return Math.min(pauseMillis * 2, MAX_PAUSE_MILLIS);
@@ -406,16 +363,6 @@ final class GroupCommitWriter implements AutoCloseable {
             else applier.write(tx, ops, out);
             return null;
         });
-    }
-
-    private void closeConnection() {
-        if (connection == null) return;
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            LOG.debug("closing the writer connection failed", e);
-        }
-        connection = null;
     }
 
     /**
@@ -438,7 +385,7 @@ final class GroupCommitWriter implements AutoCloseable {
             long since = failingSince;
             if (since != 0 && System.nanoTime() - since > retryWindowNanos && !stopping) {
                 LOG.warn("closing the {} state store without the database: it has not answered for {} s; {} keeps "
-                        + "the unapplied writes for the next open", dialect.storeName,
+                        + "the unapplied writes for the next open", target.name(),
                         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since), journal.file());
                 stopping = true;
                 thread.interrupt();
@@ -452,7 +399,7 @@ final class GroupCommitWriter implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        closeConnection();
+        target.close();
         if (interrupted) Thread.currentThread().interrupt();
     }
 
@@ -476,7 +423,7 @@ final class GroupCommitWriter implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        closeConnection();
+        target.close();
     }
 
     /** Joins the writer for up to {@code millis}; true when this thread was interrupted meanwhile (flag cleared). */

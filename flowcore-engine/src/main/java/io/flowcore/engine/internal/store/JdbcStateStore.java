@@ -14,7 +14,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,12 +46,7 @@ import org.slf4j.LoggerFactory;
  * so a caller reads its own writes (and everyone's earlier writes). Reads run on pooled connections;
  * SQLite in WAL mode lets them run while the writer commits.
  *
- * History seq numbers. A seq is (claim epoch << 32 | n): n is assigned here, at submit time, under
- * seqLock, and the op is submitted inside the same lock, so for any run journal order == apply order ==
- * seq order. `seqs` holds the next n of each non-final run this store has written; a run reaching a
- * final state is dropped from it so the map does not grow with history. A write to a run not in the map
- * (a run of an earlier process) flushes and reads the run's current seq from the database; a run that is
- * not there at all is an IllegalArgumentException, as in the in-memory store.
+ * History seq numbers: RunWrites assigns them (epoch << 32 | n) as it hands writes to the writer.
  *
  * Claims. Every write carries its claim's epoch and the writer drops it when the run's epoch has moved
  * on (OpApplier); whoever moved it on wrote under a higher epoch, so its seqs sort after this store's.
@@ -72,21 +66,6 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
         io.flowcore.api.spi.NotificationStore, io.flowcore.api.spi.ApiKeyStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStateStore.class);
     private static final int REPLAY_CHUNK = 10_000;
-    /** The n of a leftover-task sweep: after every seq its claim wrote. */
-    private static final long LAST_N = 0xFFFF_FFFFL;
-
-    private static final class RunSeq {
-        final boolean task;
-        final UUID flowRunId;
-        long next;
-
-        RunSeq(boolean task, UUID flowRunId, long next) {
-            this.task = task;
-            this.flowRunId = flowRunId;
-            this.next = next;
-        }
-    }
-
     private final Dialect dialect;
     private final GroupCommitWriter writer;
     private final StoreReader reader;
@@ -102,13 +81,9 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     private final DataSource readers;
     /** Wakes workers when runs are queued (PostgreSQL only; null on SQLite, whose workers poll). */
     private final PgRunWakeups wakeups;
-    /** The writer's lock: one lock orders seq numbers, journal records and the queue (and suits virtual threads). */
-    private final java.util.concurrent.locks.ReentrantLock seqLock;
-    private final Map<UUID, RunSeq> seqs = new HashMap<>();
-    private final AtomicLong logSeq = new AtomicLong();
     private final List<Consumer<UUID>> claimLost = new CopyOnWriteArrayList<>();
     private final AtomicLong replayed = new AtomicLong();
-    private final long origin;
+    private final RunWrites writes;
 
     private JdbcStateStore(Dialect dialect, GroupCommitWriter writer, DataSource readers, AutoCloseable resources,
                            Path journalDir, long replayedAtOpen) {
@@ -125,8 +100,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
         this.writer = writer;
         this.resources = resources;
         this.journalDir = journalDir;
-        this.origin = writer.origin();
-        this.seqLock = writer.lock();
+        this.writes = new RunWrites(writer, reader::runHead, reader::claimState);
         this.replayed.set(replayedAtOpen);
         writer.onRefused(ids -> {
             for (UUID id : ids) for (Consumer<UUID> l : claimLost) l.accept(id);
@@ -162,8 +136,8 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
                         + "Crashed) after their engine stopped", replayOutcome.refused.size());
             }
             journal = WriteBehindJournal.create(journalDir);
-            GroupCommitWriter writer = new GroupCommitWriter(dialect, c, writerConnector, journal, retryWindow,
-                    startWriter);
+            GroupCommitWriter writer = new GroupCommitWriter(new JdbcTarget(dialect, c, writerConnector), journal,
+                    retryWindow, startWriter);
             return new JdbcStateStore(dialect, writer, readers, resources, journalDir, r.ops());
         } catch (Exception e) {
             if (journal != null) journal.close();
@@ -225,115 +199,27 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
 
     @Override
     public void insertFlowRun(FlowRunRecord run) {
-        Objects.requireNonNull(run, "run");
-        seqLock.lock();
-        try {
-            if (seqs.containsKey(run.id())) throw new IllegalStateException("flow run exists: " + run.id());
-            writer.submit(new StoreOp.InsertFlowRun(run));
-            if (!run.state().isFinal()) seqs.put(run.id(), new RunSeq(false, run.id(), 1));
-        } finally {
-            seqLock.unlock();
-        }
+        writes.insertFlowRun(run);
     }
 
     @Override
     public void insertTaskRun(Claim claim, TaskRunRecord run) {
-        Objects.requireNonNull(run, "run");
-        checkClaim(claim, run.flowRunId());
-        seqLock.lock();
-        try {
-            if (seqs.containsKey(run.id())) throw new IllegalStateException("task run exists: " + run.id());
-            writer.submit(new StoreOp.InsertTaskRun(run, claim.epoch()));
-            if (!run.state().isFinal()) seqs.put(run.id(), new RunSeq(true, run.flowRunId(), 1));
-        } finally {
-            seqLock.unlock();
-        }
-    }
-
-    private static void checkClaim(Claim claim, UUID flowRunId) {
-        Objects.requireNonNull(claim, "claim");
-        if (!claim.flowRunId().equals(flowRunId)) {
-            throw new IllegalArgumentException("claim " + claim + " is not a claim on flow run " + flowRunId);
-        }
+        writes.insertTaskRun(claim, run);
     }
 
     @Override
     public void setFlowRunState(Claim claim, State state) {
-        Objects.requireNonNull(claim, "claim");
-        setState(claim, claim.flowRunId(), false, state, null);
+        writes.setFlowRunState(claim, state);
     }
 
     @Override
     public void setTaskRunState(Claim claim, UUID taskRunId, State state, String resultRef) {
-        Objects.requireNonNull(claim, "claim");
-        setState(claim, taskRunId, true, state, resultRef);
-    }
-
-    private void setState(Claim claim, UUID id, boolean task, State state, String resultRef) {
-        Objects.requireNonNull(id, "run id");
-        Objects.requireNonNull(state, "state");
-        seqLock.lock();
-        try {
-            RunSeq known = seqs.get(id);
-            if (known != null) {
-                submitState(claim, id, known, task, state, resultRef);
-                return;
-            }
-        } finally {
-            seqLock.unlock();
-        }
-        RunSeq loaded = loadSeq(claim, id, task);
-        seqLock.lock();
-        try {
-            RunSeq known = seqs.putIfAbsent(id, loaded);
-            submitState(claim, id, known != null ? known : loaded, task, state, resultRef);
-        } finally {
-            seqLock.unlock();
-        }
-    }
-
-    /** Called under seqLock. */
-    private void submitState(Claim claim, UUID id, RunSeq rs, boolean task, State state, String resultRef) {
-        if (rs.task != task) throw new IllegalArgumentException(noRun(id, task) + " (it is a " + kind(!task) + ")");
-        if (!claim.flowRunId().equals(rs.flowRunId)) {
-            throw new IllegalArgumentException("claim " + claim + " is not a claim on the flow run of " + kind(task)
-                    + " " + id);
-        }
-        long seq = StoreOp.seq(claim.epoch(), rs.next);
-        writer.submit(task ? new StoreOp.SetTaskRunState(id, rs.flowRunId, state, resultRef, seq, claim.epoch())
-                : new StoreOp.SetFlowRunState(id, state, seq, claim.epoch()));
-        rs.next++;
-        if (state.isFinal()) seqs.remove(id);
-    }
-
-    private RunSeq loadSeq(Claim claim, UUID id, boolean task) {
-        flush();
-        StoreReader.RunHead head = reader.runHead(id).orElseThrow(() -> new IllegalArgumentException(noRun(id, task)));
-        long next = (head.stateSeq() >>> 32) == claim.epoch() ? (head.stateSeq() & LAST_N) + 1 : 1;
-        return new RunSeq(head.task(), head.flowRunId(), next);
-    }
-
-    private static String noRun(UUID id, boolean task) {
-        return "no " + kind(task) + " " + id;
-    }
-
-    private static String kind(boolean task) {
-        return task ? "task run" : "flow run";
+        writes.setTaskRunState(claim, taskRunId, state, resultRef);
     }
 
     @Override
     public State commitFinalState(Claim claim, State state, State leftoverTasks) {
-        Objects.requireNonNull(claim, "claim");
-        if (!state.isFinal()) throw new IllegalArgumentException("not a final state: " + state);
-        setFlowRunState(claim, state);
-        if (leftoverTasks != null) {
-            writer.submit(new StoreOp.FinishTasks(claim.flowRunId(), leftoverTasks, StoreOp.seq(claim.epoch(), LAST_N),
-                    claim.epoch()));
-        }
-        flush();
-        StoreReader.ClaimState stored = reader.claimState(claim.flowRunId())
-                .orElseThrow(() -> new IllegalArgumentException(noRun(claim.flowRunId(), false)));
-        return stored.epoch() == claim.epoch() && stored.state().type() == state.type() ? state : stored.state();
+        return writes.commitFinalState(claim, state, leftoverTasks);
     }
 
     @Override
@@ -374,12 +260,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
 
     @Override
     public void forget(UUID flowRunId) {
-        seqLock.lock();
-        try {
-            seqs.remove(flowRunId);
-        } finally {
-            seqLock.unlock();
-        }
+        writes.forget(flowRunId);
     }
 
     @Override
@@ -478,13 +359,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     public List<ClaimedRun> claimDue(String engineId, java.util.Collection<String> queues, java.time.Instant now,
                                      int limit) {
         List<ClaimedRun> claimed = deployments.claimDue(engineId, queues, now, limit);
-        seqLock.lock();
-        try {
-            // The claim wrote Pending as entry 0 of the new epoch: this store writes on from 1.
-            for (ClaimedRun c : claimed) seqs.put(c.run().id(), new RunSeq(false, c.run().id(), 1));
-        } finally {
-            seqLock.unlock();
-        }
+        writes.claimed(claimed);
         return claimed;
     }
 
@@ -557,23 +432,22 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
 
     @Override
     public void appendLog(RunLog log) {
-        Objects.requireNonNull(log, "log");
-        writer.submit(new StoreOp.AppendLog(origin, logSeq.getAndIncrement(), log));
+        writes.appendLog(log);
     }
 
     @Override
     public void putCache(CacheEntry entry) {
-        writer.submit(new StoreOp.PutCache(Objects.requireNonNull(entry, "entry")));
+        writes.putCache(entry);
     }
 
     @Override
     public void heartbeat(EngineLease lease) {
-        writer.submit(new StoreOp.Heartbeat(Objects.requireNonNull(lease, "lease")));
+        writes.heartbeat(lease);
     }
 
     @Override
     public void releaseLease(String engineId) {
-        writer.submit(new StoreOp.ReleaseLease(Objects.requireNonNull(engineId, "engineId")));
+        writes.releaseLease(engineId);
     }
 
     @Override
@@ -628,6 +502,44 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     public Optional<CacheEntry> findCache(String cacheKey) {
         flush();
         return reader.findCache(cacheKey);
+    }
+
+    /**
+     * Writes a remote engine sent (RemoteCalls.write), submitted as they are and in order. They are fenced
+     * as this store's own: each carries its claim epoch, and one with no epoch (a journal of before claims) is
+     * refused, as it would be applied unchecked.
+     */
+    void submitRemote(List<StoreOp> ops) {
+        for (StoreOp op : ops) {
+            long epoch = switch (op) {
+                case StoreOp.InsertTaskRun i -> i.epoch();
+                case StoreOp.SetFlowRunState f -> f.epoch();
+                case StoreOp.SetTaskRunState t -> t.epoch();
+                case StoreOp.FinishTasks f -> f.epoch();
+                case StoreOp.TakeOver t -> throw new IllegalArgumentException("a takeover is not a write");
+                default -> 0;
+            };
+            if (epoch < 0) throw new IllegalArgumentException("a write with no claim epoch (" + GroupCommitWriter.describe(op) + ")");
+        }
+        java.util.concurrent.locks.ReentrantLock lock = writer.lock();
+        lock.lock();
+        try {
+            for (StoreOp op : ops) writer.submit(op);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A run's kind, flow run and latest seq, after this store's writes (for a remote engine's RunWrites). */
+    Optional<StoreReader.RunHead> runHead(UUID id) {
+        flush();
+        return reader.runHead(id);
+    }
+
+    /** A flow run's claim epoch and state, after this store's writes (for a remote engine's RunWrites). */
+    Optional<StoreReader.ClaimState> claimState(UUID flowRunId) {
+        flush();
+        return reader.claimState(flowRunId);
     }
 
     @Override

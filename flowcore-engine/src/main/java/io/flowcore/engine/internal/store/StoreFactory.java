@@ -118,6 +118,21 @@ public final class StoreFactory {
     }
 
     /**
+     * A store on a flowcore server, reached over HTTP with an API key of the role worker or admin (the key
+     * decides the workspace). Writes are journaled in {@code journalDir} and sent in batches; reads ask the
+     * server.
+     *
+     * @throws IllegalArgumentException when the URL is not http(s)
+     * @throws RuntimeException         when the server cannot be reached or refuses the key; the message names it
+     */
+    public static StateStore remote(io.flowcore.engine.internal.remote.RemoteClient client, Path journalDir,
+                                    Options options) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(journalDir, "journalDir");
+        return RemoteStateStore.open(client, journalDir, options.retryWindow());
+    }
+
+    /**
      * Brings the flowcore schema (runs, logs, cache, leases, blocks) of the database behind {@code c} up
      * to date with the versioned migrations; for a component that uses the database without opening a
      * state store (the block store).
