@@ -114,4 +114,101 @@ class RemoteEngineTests {
         }
         assertTrue(fc.deployments().get("tiny/from-an-admin").isPresent());
     }
+
+    @Test
+    void aRemoteEngineReadsBlocksWithTheirSecretsEncryptedAndDecryptsThemWithTheWorkspaceKey() throws Exception {
+        fc.blocks().save("remote-db", new io.flowcore.engine.TestBlocks.TestDatabase("jdbc:remote", "remote-user",
+                io.flowcore.api.block.Secret.of("pw-in-the-clear"), io.flowcore.api.block.Secret.of("tok")), true);
+        String key = java.nio.file.Files.readString(serverHome.resolve("blocks.key")).trim();
+        Map<String, String> env = Map.of("FLOWCORE_HOME", workerHome.toString(), "FLOWCORE_SERVER_URL", server.url(),
+                "FLOWCORE_API_KEY", workerKey, "FLOWCORE_BLOCKS_KEY", key);
+        try (Flowcore remote = Flowcore.create(cfg -> cfg.environment(env))) {
+            var db = remote.blocks().load("remote-db", io.flowcore.engine.TestBlocks.TestDatabase.class);
+            assertEquals("remote-user", db.user());
+            assertEquals("pw-in-the-clear", db.password().reveal());
+            // a worker key may read blocks but not change them
+            RuntimeException e = assertThrows(RuntimeException.class, () -> remote.blocks().save("from-a-worker",
+                    new io.flowcore.engine.TestBlocks.TestDatabase("u", "v", io.flowcore.api.block.Secret.of("w"),
+                            io.flowcore.api.block.Secret.of("x"))));
+            assertTrue(e.getMessage().contains("admin"), e.getMessage());
+        }
+        // what went over the wire: the document as stored, its secrets encrypted
+        Http.Response raw = new Http(server.url()).post("/api/engine/call/blockFind", workerKey, "[\"remote-db\"]");
+        assertEquals(200, raw.status(), raw.body());
+        assertTrue(raw.body().contains("remote-user"), raw.body());
+        assertFalse(raw.body().contains("pw-in-the-clear"), raw.body());
+        // without the workspace's key the secrets stay unreadable, and the error says what to set
+        Map<String, String> noKey = Map.of("FLOWCORE_HOME", workerHome.resolve("other").toString(),
+                "FLOWCORE_SERVER_URL", server.url(), "FLOWCORE_API_KEY", workerKey);
+        try (Flowcore remote = Flowcore.create(cfg -> cfg.environment(noKey))) {
+            RuntimeException e = assertThrows(RuntimeException.class,
+                    () -> remote.blocks().load("remote-db", io.flowcore.engine.TestBlocks.TestDatabase.class));
+            assertTrue(e.getMessage().contains("FLOWCORE_BLOCKS_KEY"), e.getMessage());
+        }
+    }
+
+    @Test
+    void twoRemoteWorkersRacingForTheSameRunsRunEachOnce() throws Exception {
+        fc.deployments().apply(Deployment.of(TestFlows.class, "tiny", "raced").withWorkQueue("race-queue"));
+        List<java.util.UUID> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 24; i++) ids.add(fc.deployments().run("tiny/raced", Map.of("n", i)).id());
+        try (Flowcore a = remote(workerKey); Flowcore b = Flowcore.create(cfg -> cfg.home(workerHome.resolve("b"))
+                .server(server.url(), workerKey));
+             var wa = a.worker(o -> o.queues("race-queue").noScheduler().limit(4));
+             var wb = b.worker(o -> o.queues("race-queue").noScheduler().limit(4))) {
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var fa = pool.submit(() -> drain(wa));
+                var fb = pool.submit(() -> drain(wb));
+                long ran = fa.get(60, java.util.concurrent.TimeUnit.SECONDS) + fb.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(ids.size(), ran);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        for (java.util.UUID id : ids) {
+            assertEquals(StateType.COMPLETED, fc.history().flowRun(id).orElseThrow().state().type());
+            long running = fc.history().stateHistory(id).stream().filter(c -> c.state().type() == StateType.RUNNING).count();
+            assertEquals(1, running, "run " + id + " started " + running + " times");
+        }
+    }
+
+    /** Runs what is due until a pass finds nothing; how many runs it ran. */
+    private static long drain(io.flowcore.engine.Worker w) throws InterruptedException {
+        long total = 0;
+        for (long n; (n = w.runOnce()) > 0; ) total += n;
+        return total;
+    }
+
+    @Test
+    void aRemoteEngineThatLosesTheServerCancelsItsRunBeforeTheLeaseExpiresAndReportsItWhenTheServerIsBack()
+            throws Exception {
+        TestFlows.heldStarted = new java.util.concurrent.CountDownLatch(1);
+        TestFlows.heldStopped = new java.util.concurrent.CountDownLatch(1);
+        Path home = workerHome.resolve("lost");
+        FlowcoreServer own = FlowcoreServer.start(fc, ServerOptions.defaults().withPort(0));
+        int port = own.port();
+        var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        Flowcore remote = Flowcore.create(cfg -> cfg.home(home).server(own.url(), workerKey)
+                .lease(Duration.ofMillis(200), Duration.ofSeconds(2)));
+        try {
+            var run = pool.submit(() -> remote.executeVoid(TestFlows.class, TestFlows::held));
+            assertTrue(TestFlows.heldStarted.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            own.close(); // the server is gone; the run's engine cannot renew its lease
+            assertTrue(TestFlows.heldStopped.await(30, java.util.concurrent.TimeUnit.SECONDS),
+                    "the run went on although its engine could not renew its lease");
+            try (FlowcoreServer back = FlowcoreServer.start(fc, ServerOptions.defaults().withPort(port))) {
+                FlowRun<Void> ended = run.get(90, java.util.concurrent.TimeUnit.SECONDS);
+                remote.close(); // while the server is there: its last writes (the lease's release) go too
+                FlowRunRecord onServer = fc.history().flowRun(ended.id()).orElseThrow();
+                assertEquals(StateType.CANCELLED, onServer.state().type(), onServer.toString());
+                assertTrue(onServer.state().message().contains("heartbeat"), onServer.state().message());
+                List<String> lines = fc.history().logs(ended.id()).stream().map(l -> l.message()).toList();
+                assertTrue(lines.contains("holding"), lines.toString()); // written before the server went away
+            }
+        } finally {
+            pool.shutdownNow();
+            remote.close();
+        }
+    }
 }

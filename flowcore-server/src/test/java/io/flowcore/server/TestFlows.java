@@ -73,10 +73,17 @@ public class TestFlows {
         RunContext.logger().info("after the restart");
     }
 
+    /** Counted down when {@link #held} stopped waiting (it was cancelled). */
+    public static volatile CountDownLatch heldStopped = new CountDownLatch(1);
+
     @Flow(name = "held")
     public void held() throws InterruptedException {
         RunContext.logger().info("holding");
         heldStarted.countDown();
-        new CountDownLatch(1).await(); // until cancelled (interrupted)
+        try {
+            new CountDownLatch(1).await(); // until cancelled (interrupted)
+        } finally {
+            heldStopped.countDown();
+        }
     }
 }
