@@ -27,6 +27,12 @@ public final class FlowcoreCli {
             + "password come from $FLOWCORE_DATABASE_USER and $FLOWCORE_DATABASE_PASSWORD, never from the command line.")
     String database;
 
+    @Option(names = "--server", paramLabel = "URL", description = "Work through this flowcore server instead of a "
+            + "database (default: $FLOWCORE_SERVER_URL), e.g. 'worker start --server http://flowcore:4200'. The API key "
+            + "(role worker, or admin to change deployments and blocks) comes from $FLOWCORE_API_KEY, never from the "
+            + "command line; it decides the workspace.")
+    String server;
+
     @Option(names = "--workspace", paramLabel = "NAME", description = "Work in this workspace of the store (default: "
             + "$FLOWCORE_WORKSPACE, else 'default'), as a worker of that workspace does; see 'server workspace create'.")
     String workspace;
@@ -78,11 +84,18 @@ public final class FlowcoreCli {
         return io.flowcore.engine.Blocks.open(this::store);
     }
 
-    /** The store and workspace from the environment, then --home, --database and --workspace. */
+    /** The store and workspace from the environment, then --home, --database or --server, and --workspace. */
     private void store(io.flowcore.engine.FlowcoreConfig cfg) {
         // The store's variables are read where child JVMs read them (FlowcoreConfig.environment); --database wins
         Map<String, String> store = new java.util.HashMap<>(env);
-        if (database != null) store.put("FLOWCORE_DATABASE_URL", database);
+        if (database != null) {
+            store.put("FLOWCORE_DATABASE_URL", database);
+            store.remove("FLOWCORE_SERVER_URL");
+        }
+        if (server != null) {
+            store.put("FLOWCORE_SERVER_URL", server);
+            store.remove("FLOWCORE_DATABASE_URL");
+        }
         if (workspace != null) store.put(io.flowcore.engine.FlowcoreConfig.ENV_WORKSPACE, workspace);
         cfg.environment(store).home(home());
     }
