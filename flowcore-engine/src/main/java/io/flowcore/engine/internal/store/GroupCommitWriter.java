@@ -413,6 +413,8 @@ final class GroupCommitWriter implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        stopping = true; // a writer retrying a target that does not answer stops too
+        thread.interrupt();
         boolean interrupted = Thread.interrupted();
         while (thread.isAlive()) interrupted |= joinWriter(100);
         if (interrupted) Thread.currentThread().interrupt();

@@ -54,6 +54,7 @@ final class RemoteStateStore implements StateStore, DeploymentStore, WorkQueueSt
     private final GroupCommitWriter writer;
     private final RunWrites writes;
     private final Path journalDir;
+    private final List<Consumer<UUID>> claimLost = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private RemoteStateStore(RemoteClient client, GroupCommitWriter writer, Path journalDir) {
         this.client = client;
@@ -62,7 +63,10 @@ final class RemoteStateStore implements StateStore, DeploymentStore, WorkQueueSt
         this.writes = new RunWrites(writer, id -> call("runHead", io.flowcore.engine.internal.remote.RemoteJson.MAPPER.getTypeFactory()
                         .constructParametricType(Optional.class, StoreReader.RunHead.class), id),
                 id -> call("claimState", io.flowcore.engine.internal.remote.RemoteJson.MAPPER.getTypeFactory()
-                        .constructParametricType(Optional.class, StoreReader.ClaimState.class), id));
+                        .constructParametricType(Optional.class, StoreReader.ClaimState.class), id),
+                id -> {
+                    for (Consumer<UUID> l : claimLost) l.accept(id);
+                });
     }
 
     /**
@@ -154,9 +158,18 @@ final class RemoteStateStore implements StateStore, DeploymentStore, WorkQueueSt
         writes.forget(flowRunId);
     }
 
-    /** The server does not tell of refused writes; the engine's lease tick reads the claims (currentClaim). */
+    /**
+     * Told when a final state is refused because the claim had moved on. The server does not tell of other
+     * refused writes: the engine's lease tick reads its runs' claims (currentClaim) instead.
+     */
     @Override
     public void onClaimLost(Consumer<UUID> listener) {
+        claimLost.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Test hook: stops as a killed process would: nothing more is sent, the journal stays for the next open. */
+    void crashForTest() {
+        writer.haltForTest();
     }
 
     @Override

@@ -51,6 +51,8 @@ final class RunWrites {
     private final Function<UUID, Optional<StoreReader.RunHead>> heads;
     private final Function<UUID, Optional<StoreReader.ClaimState>> claims;
     private final Map<UUID, RunSeq> seqs = new HashMap<>();
+    /** Told of a final state refused because the claim had moved on (a store whose writer cannot tell); may be null. */
+    private final java.util.function.Consumer<UUID> refusedFinal;
     private final AtomicLong logSeq = new AtomicLong();
     private final long origin;
 
@@ -60,6 +62,13 @@ final class RunWrites {
      */
     RunWrites(GroupCommitWriter writer, Function<UUID, Optional<StoreReader.RunHead>> heads,
               Function<UUID, Optional<StoreReader.ClaimState>> claims) {
+        this(writer, heads, claims, null);
+    }
+
+    /** @param refusedFinal told of a flow run whose final state was refused because its claim had moved on */
+    RunWrites(GroupCommitWriter writer, Function<UUID, Optional<StoreReader.RunHead>> heads,
+              Function<UUID, Optional<StoreReader.ClaimState>> claims, java.util.function.Consumer<UUID> refusedFinal) {
+        this.refusedFinal = refusedFinal;
         this.writer = writer;
         this.seqLock = writer.lock();
         this.heads = heads;
@@ -182,6 +191,7 @@ final class RunWrites {
         flush();
         StoreReader.ClaimState stored = claims.apply(claim.flowRunId())
                 .orElseThrow(() -> new IllegalArgumentException(noRun(claim.flowRunId(), false)));
+        if (stored.epoch() != claim.epoch() && refusedFinal != null) refusedFinal.accept(claim.flowRunId());
         return stored.epoch() == claim.epoch() && stored.state().type() == state.type() ? state : stored.state();
     }
 
