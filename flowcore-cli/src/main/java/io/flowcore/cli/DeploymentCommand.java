@@ -10,21 +10,18 @@ import io.flowcore.api.deployment.DeploymentRecord;
 import io.flowcore.api.run.FlowRunRecord;
 import io.flowcore.api.run.RunLog;
 import io.flowcore.api.deployment.Schedule;
+import io.flowcore.engine.DeploymentFiles;
+import io.flowcore.engine.FlowCodeUpload;
 import io.flowcore.engine.Flowcore;
-import io.flowcore.engine.internal.schedule.ScheduleJson;
-import io.flowcore.engine.internal.schedule.ScheduleTimes;
-import io.flowcore.engine.internal.schedule.Scheduler;
+import io.flowcore.engine.SchedulePreview;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import io.flowcore.engine.internal.infra.InfraJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,16 +55,14 @@ import picocli.CommandLine.Parameters;
  *
  * `apply` needs the flow classes (--classpath or $FLOWCORE_CLASSPATH) to find each flow's name; with `--upload JAR`
  * it uploads the jar (or folder of jars) to each `code:` block and path, fills in its sha256 and reads the classes
- * from it; a `code:` with a sha256 is fetched (into the home's code cache), checked and read from there.
+ * from it; a `code:` with a sha256 is fetched (into the home's code cache), checked and read from there. The file is
+ * read by the engine's DeploymentFiles, which flowcore server's POST /api/deployments uses for one entry.
  */
 @Command(name = "deployment", mixinStandardHelpOptions = true,
         description = "Apply, list, inspect, run, pause, resume, remove, schedule and backfill deployments.")
 final class DeploymentCommand extends Subcommand {
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private static final ObjectMapper YAML = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
-    private static final List<String> FIELDS = List.of("name", "flowClass", "flowMethod", "parameters", "workQueue",
-            "tags", "description", "schedules", "retries", "maxLateness", "infrastructure", "code", "overlap", "catchup",
-            "retention");
 
     @Command(name = "apply", description = "Create or update the deployments of a YAML (or JSON) file.")
     int apply(@Parameters(paramLabel = "FILE", description = "A file with a 'deployments' list.") Path file,
@@ -75,48 +70,37 @@ final class DeploymentCommand extends Subcommand {
                       + "uploaded to the block and path of each deployment's 'code:', whose sha256 it fills in; the flow "
                       + "classes are read from it (no --classpath needed).") Path upload)
             throws IOException {
-        JsonNode root = tree(file);
-        List<ObjectNode> withCode = upload == null ? List.of() : codeToUpload(root, file);
-        // The checksum is known before anything is uploaded, so a bad file uploads nothing.
-        String sha256 = upload == null ? null : io.flowcore.engine.FlowCodeUpload.sha256(upload);
-        for (ObjectNode c : withCode) c.put("sha256", sha256);
-        List<Deployment> deployments = read(root, file);
+        List<Deployment> deployments;
+        List<ObjectNode> withCode = List.of();
+        if (upload == null) {
+            deployments = DeploymentFiles.read(file);
+        } else {
+            JsonNode root = tree(file);
+            withCode = codeToUpload(root, file);
+            // The checksum is known before anything is uploaded, so a bad file uploads nothing.
+            String sha256 = FlowCodeUpload.sha256(upload);
+            for (ObjectNode c : withCode) c.put("sha256", sha256);
+            deployments = DeploymentFiles.read(JSON.writeValueAsString(root), file.toString());
+        }
         try (Flowcore fc = cli.engine()) {
             java.util.Set<String> uploaded = new java.util.HashSet<>();
             for (ObjectNode c : withCode) {
                 String block = c.get("block").asText();
                 String path = c.get("path").asText();
                 if (!uploaded.add(block + "\n" + path)) continue;
-                var code = io.flowcore.engine.FlowCodeUpload.upload(fc.blocks(), block, path, upload);
+                var code = FlowCodeUpload.upload(fc.blocks(), block, path, upload);
                 out().printf("Uploaded %s to block '%s' at %s (sha256 %s)%n", upload, block, code.path(), code.sha256());
             }
             for (Deployment d : deployments) {
                 java.time.Instant before = java.time.Instant.now();
-                DeploymentRecord r = upload != null ? io.flowcore.engine.FlowCodeUpload.apply(fc, d, upload)
-                        : d.code() != null ? io.flowcore.engine.FlowCodeUpload.apply(fc, d, storedCode(fc, d))
+                DeploymentRecord r = upload != null ? FlowCodeUpload.apply(fc, d, upload)
+                        : d.code() != null ? FlowCodeUpload.applyStored(fc, d) // its classes come from storage
                         : fc.deployments().apply(d);
                 out().printf("%s version %d (%s)%n", r.fullName(), r.version(),
                         r.createdAt().isBefore(before) ? "unchanged" : "applied");
             }
         }
         return 0;
-    }
-
-    /**
-     * The folder of {@code d}'s code as a worker on this home caches it: fetched from its block and checked
-     * against its sha256 now, so a wrong checksum fails the apply, and its classes need no --classpath.
-     */
-    private Path storedCode(Flowcore fc, Deployment d) throws IOException {
-        var code = d.code();
-        if (!(fc.blocks().load(code.block()) instanceof io.flowcore.api.block.ObjectStorageBlock storage)) {
-            throw new IllegalArgumentException("deployment '" + d.name() + "': code block '" + code.block()
-                    + "' is not object storage (a local-lake, s3-bucket, gcs-bucket or azure-blob-container block)");
-        }
-        try {
-            return new io.flowcore.engine.internal.infra.CodeCache(cli.home().resolve("code")).fetch(code, storage).get(0).getParent();
-        } catch (IllegalStateException e) {
-            throw new IllegalArgumentException("deployment '" + d.name() + "': " + e.getMessage(), e);
-        }
     }
 
     /** The {@code code:} objects of the deployments in {@code root} (each names a block and a path), for --upload. */
@@ -138,119 +122,11 @@ final class DeploymentCommand extends Subcommand {
         return out;
     }
 
-    static List<Deployment> read(Path file) throws IOException {
-        return read(tree(file), file);
-    }
-
+    /** The file as a tree, for --upload to fill in the sha256 of each {@code code:} before it is read. */
     private static JsonNode tree(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no deployments file " + file);
         String name = file.getFileName().toString();
         return (name.endsWith(".json") ? JSON : YAML).readTree(file.toFile());
-    }
-
-    private static List<Deployment> read(JsonNode root, Path file) {
-        JsonNode list = root == null ? null : root.get("deployments");
-        if (list == null || !list.isArray()) {
-            throw new IllegalArgumentException(file + ": expected a top-level 'deployments' list");
-        }
-        List<Deployment> out = new ArrayList<>();
-        int i = 0;
-        for (JsonNode n : list) {
-            String where = file + ": deployments[" + i++ + "]";
-            if (!n.isObject()) throw new IllegalArgumentException(where + " is not a mapping");
-            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!FIELDS.contains(f)) throw new IllegalArgumentException(where + ": unknown field '" + f + "' (fields: " + FIELDS + ")");
-            }
-            String dName = text(n, "name", where, true);
-            Deployment d = new Deployment(text(n, "flowClass", where, true), text(n, "flowMethod", where, true), dName,
-                    n.has("parameters") ? JSON.convertValue(n.get("parameters"), LinkedHashMap.class) : Map.of(),
-                    n.has("tags") ? JSON.convertValue(n.get("tags"), List.class) : List.of(),
-                    n.has("workQueue") ? text(n, "workQueue", where, true) : "default",
-                    n.has("description") ? text(n, "description", where, false) : "",
-                    ScheduleJson.fromJson(n.get("schedules"), where + ".schedules"), retries(n, where),
-                    n.hasNonNull("maxLateness")
-                            ? ScheduleJson.duration(text(n, "maxLateness", where, true), where + ".maxLateness") : null)
-                    .withInfrastructure(InfraJson.infrastructure(n.get("infrastructure"), where + ".infrastructure"))
-                    .withCode(InfraJson.code(n.get("code"), where + ".code"))
-                    .withOverlap(overlap(n.get("overlap"), where + ".overlap"))
-                    .withCatchup(catchup(n.get("catchup"), where + ".catchup"))
-                    .withRetention(n.hasNonNull("retention")
-                            ? ScheduleJson.duration(text(n, "retention", where, true), where + ".retention") : null);
-            out.add(d);
-        }
-        return out;
-    }
-
-    /** {@code {maxActive: 1, policy: queue}} (policy optional: queue), or null when not given. */
-    static io.flowcore.api.deployment.Overlap overlap(JsonNode n, String where) {
-        if (n == null || n.isNull()) return null;
-        if (!n.isObject()) throw new IllegalArgumentException(where + " must be a mapping like {maxActive: 1, policy: queue}");
-        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!f.equals("maxActive") && !f.equals("policy")) {
-                throw new IllegalArgumentException(where + ": unknown field '" + f + "' (fields: [maxActive, policy])");
-            }
-        }
-        JsonNode max = n.get("maxActive");
-        if (max == null || !max.canConvertToExactIntegral() || max.asInt() < 1) {
-            throw new IllegalArgumentException(where + ": 'maxActive' must be a whole number >= 1, not " + max);
-        }
-        JsonNode policy = n.get("policy");
-        try {
-            return new io.flowcore.api.deployment.Overlap(max.asInt(), policy == null || policy.isNull()
-                    ? io.flowcore.api.deployment.Overlap.Policy.QUEUE
-                    : io.flowcore.api.deployment.Overlap.Policy.parse(policy.asText()));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** {@code none}, {@code latest}, {@code all} or {@code {mode: all, max: 20}}; null when not given. */
-    static io.flowcore.api.deployment.Catchup catchup(JsonNode n, String where) {
-        if (n == null || n.isNull()) return null;
-        try {
-            if (n.isTextual()) {
-                var mode = io.flowcore.api.deployment.Catchup.Mode.parse(n.asText());
-                return new io.flowcore.api.deployment.Catchup(mode, io.flowcore.api.deployment.Catchup.DEFAULT_MAX);
-            }
-            if (!n.isObject() || !n.hasNonNull("mode")) {
-                throw new IllegalArgumentException("must be none, latest, all or a mapping like {mode: all, max: 20}");
-            }
-            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!f.equals("mode") && !f.equals("max")) {
-                    throw new IllegalArgumentException("unknown field '" + f + "' (fields: [mode, max])");
-                }
-            }
-            JsonNode max = n.get("max");
-            if (max != null && !max.canConvertToExactIntegral()) {
-                throw new IllegalArgumentException("'max' must be a whole number >= 1, not " + max);
-            }
-            return new io.flowcore.api.deployment.Catchup(io.flowcore.api.deployment.Catchup.Mode.parse(n.get("mode").asText()),
-                    max == null ? io.flowcore.api.deployment.Catchup.DEFAULT_MAX : max.asInt());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static int retries(JsonNode n, String where) {
-        JsonNode v = n.get("retries");
-        if (v == null || v.isNull()) return 0;
-        if (!v.canConvertToExactIntegral() || v.asInt() < 0) {
-            throw new IllegalArgumentException(where + ": 'retries' must be a whole number >= 0, not " + v);
-        }
-        return v.asInt();
-    }
-
-    private static String text(JsonNode n, String field, String where, boolean required) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
-            if (required) throw new IllegalArgumentException(where + ": missing '" + field + "'");
-            return "";
-        }
-        if (!v.isTextual()) throw new IllegalArgumentException(where + ": '" + field + "' must be text");
-        return v.asText();
     }
 
     @Command(name = "ls", description = "List deployments (newest version of each).")
@@ -288,6 +164,7 @@ final class DeploymentCommand extends Subcommand {
     }
 
     static ObjectNode toJson(DeploymentRecord d) throws IOException {
+        JsonNode file = JSON.readTree(DeploymentFiles.toJson(d)); // as a deployments file writes it
         ObjectNode o = JSON.createObjectNode();
         o.put("name", d.fullName());
         o.put("version", d.version());
@@ -300,15 +177,12 @@ final class DeploymentCommand extends Subcommand {
         o.put("createdAt", d.createdAt().toString());
         o.put("retries", d.retries());
         if (d.maxLateness() != null) o.put("maxLateness", d.maxLateness().toString());
-        o.set("infrastructure", JSON.readTree(InfraJson.toJson(d.infrastructure())));
-        if (d.code() != null) o.set("code", JSON.readTree(InfraJson.toJson(d.code())));
-        if (d.overlap() != null) {
-            o.putObject("overlap").put("maxActive", d.overlap().maxActive()).put("policy", d.overlap().policy().yamlName());
+        ObjectNode inProcess = JSON.createObjectNode().put("type", d.infrastructure().type());
+        inProcess.setAll((ObjectNode) JSON.valueToTree(d.infrastructure().settings()));
+        o.set("infrastructure", file.has("infrastructure") ? file.get("infrastructure") : inProcess);
+        for (String f : List.of("code", "overlap", "catchup", "retention")) {
+            if (file.has(f)) o.set(f, file.get(f));
         }
-        if (d.catchup().mode() != io.flowcore.api.deployment.Catchup.Mode.NONE) {
-            o.putObject("catchup").put("mode", d.catchup().mode().yamlName()).put("max", d.catchup().max());
-        }
-        if (d.retention() != null) o.put("retention", d.retention().toString());
         if (d.parameterSchema() != null) o.set("parameterSchema", JSON.readTree(d.parameterSchema()));
         return o;
     }
@@ -316,17 +190,28 @@ final class DeploymentCommand extends Subcommand {
     /** Each schedule with its next 5 instants, in its zone and in UTC. */
     static ArrayNode schedulesWithNextInstants(DeploymentRecord d, java.time.Instant now) {
         ArrayNode a = JSON.createArrayNode();
-        for (Schedule s : d.schedules()) {
-            ObjectNode o = ScheduleJson.toJson(s);
-            o.put("description", ScheduleTimes.describe(s));
+        JsonNode written = scheduleJson(d);
+        for (int k = 0; k < d.schedules().size(); k++) {
+            Schedule s = d.schedules().get(k);
+            ObjectNode o = (ObjectNode) written.get(k);
+            o.put("description", SchedulePreview.describe(s));
             ArrayNode next = o.putArray("next");
             java.time.ZoneId zone = java.time.ZoneId.of(s.timezone());
-            for (java.time.Instant i : ScheduleTimes.of(s).next(now, 5)) {
+            for (java.time.Instant i : SchedulePreview.next(s, now, 5)) {
                 next.addObject().put("local", i.atZone(zone).toOffsetDateTime().toString()).put("utc", i.toString());
             }
             a.add(o);
         }
         return a;
+    }
+
+    /** The schedules of {@code d} as its deployments file writes them. */
+    private static JsonNode scheduleJson(DeploymentRecord d) {
+        try {
+            return JSON.readTree(DeploymentFiles.toJson(d)).path("schedules");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Command(name = "set-schedule", description = "Give a deployment exactly one schedule (a new version).")
@@ -339,7 +224,7 @@ final class DeploymentCommand extends Subcommand {
         long given = java.util.stream.Stream.of(cron, interval, rrule).filter(java.util.Objects::nonNull).count();
         if (given != 1) throw new IllegalArgumentException("give exactly one of --cron, --interval or --rrule");
         Schedule s = cron != null ? Schedule.cron(cron) : interval != null
-                ? Schedule.every(ScheduleJson.duration(interval, "--interval")) : Schedule.rrule(rrule);
+                ? Schedule.every(DeploymentFiles.duration(interval, "--interval")) : Schedule.rrule(rrule);
         s = s.withTimezone(zone).withActive(!paused);
         try (Flowcore fc = cli.engine()) {
             DeploymentRecord d = fc.deployments().get(fullName)
@@ -351,8 +236,8 @@ final class DeploymentCommand extends Subcommand {
                     d.infrastructure(), d.code(), d.overlap(), d.catchup(), d.retention());
             // Code kept in storage: its classes come from there, as for apply
             DeploymentRecord r = next.code() != null
-                    ? io.flowcore.engine.FlowCodeUpload.apply(fc, next, storedCode(fc, next)) : fc.deployments().apply(next);
-            out().printf("%s version %d: %s%n", r.fullName(), r.version(), ScheduleJson.toJson(s));
+                    ? FlowCodeUpload.applyStored(fc, next) : fc.deployments().apply(next);
+            out().printf("%s version %d: %s%n", r.fullName(), r.version(), scheduleJson(r).get(0));
         }
         return 0;
     }
@@ -386,7 +271,7 @@ final class DeploymentCommand extends Subcommand {
                     + "else text); repeatable.") List<String> params,
             @Option(names = "--watch", description = "Follow its states and logs; exit 0 only if it ends Completed.")
             boolean watch) throws InterruptedException {
-        Map<String, Object> p = io.flowcore.engine.internal.params.Params.parseCli(params == null ? List.of() : params);
+        Map<String, Object> p = io.flowcore.engine.Deployments.parameters(params == null ? List.of() : params);
         try (Flowcore fc = cli.engine()) {
             FlowRunRecord run = fc.deployments().run(fullName, p);
             out().printf("Created flow run '%s' (%s) of %s%n", run.name(), run.id(), fullName);

@@ -188,7 +188,7 @@ final class FlowRunCommand extends Subcommand {
                @Option(names = "--state", paramLabel = "S", description = "Only runs in this state type or name "
                        + "(repeatable).") List<String> states,
                @Option(names = "--dry-run", description = "Print what would be deleted, delete nothing.") boolean dryRun) {
-        java.time.Duration age = io.flowcore.engine.internal.schedule.ScheduleJson.duration(olderThan, "--older-than");
+        java.time.Duration age = io.flowcore.engine.DeploymentFiles.duration(olderThan, "--older-than");
         if (age.isNegative()) throw new IllegalArgumentException("--older-than must not be negative: " + olderThan);
         try (Flowcore fc = cli.engine()) {
             List<FlowRunRecord> runs = fc.history().deleteEnded(java.time.Instant.now().minus(age),

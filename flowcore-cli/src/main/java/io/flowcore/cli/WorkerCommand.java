@@ -37,7 +37,7 @@ final class WorkerCommand extends Subcommand {
             throws InterruptedException {
         var out = out();
         java.time.Duration keep = retention == null ? null
-                : io.flowcore.engine.internal.schedule.ScheduleJson.duration(retention, "--retention");
+                : io.flowcore.engine.DeploymentFiles.duration(retention, "--retention");
         var registry = metricsPort == null ? null : io.flowcore.server.PrometheusMetrics.registry();
         try (Flowcore fc = cli.engine(true, cfg -> {
             if (keep != null) cfg.retention(keep);

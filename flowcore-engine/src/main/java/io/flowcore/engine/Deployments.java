@@ -74,6 +74,18 @@ public final class Deployments {
         return scheduler.backfill(d, from, to, dryRun);
     }
 
+    /**
+     * Parameters written {@code name=value}, as {@code flowcore deployment run --param} takes them, for {@link #run}:
+     * a value is JSON when it parses ({@code months=[1,2]}, {@code year=2021}, {@code dryRun=true}, {@code batch="2021"}),
+     * else the text as given ({@code color=yellow}, {@code day=2021-01-01}).
+     *
+     * @return the values by name, in the order given
+     * @throws IllegalArgumentException when one has no name or a name is given twice
+     */
+    public static Map<String, Object> parameters(List<String> nameEqualsValue) {
+        return io.flowcore.engine.internal.params.Params.parseCli(nameEqualsValue);
+    }
+
     /** The newest version of {@code <flow-name>/<deployment-name>}, if there is one. */
     public Optional<DeploymentRecord> get(String fullName) {
         return service.get(fullName);

@@ -125,6 +125,40 @@ public final class FlowCodeUpload {
         }
     }
 
+    /**
+     * Applies {@code deployment}, whose {@link Deployment#code() code} is kept in object storage, with the classes
+     * of that code: fetched from its block into {@code <home>/code} (where this home's workers keep it, once per
+     * checksum) and checked against its SHA-256 first, so a wrong checksum fails the apply and the flow class need
+     * not be on this JVM's classpath. What {@code flowcore deployment apply} does for a {@code code:} with a sha256.
+     *
+     * @throws IllegalArgumentException as {@link Deployments#apply} does, or naming the deployment when it has no
+     *                                  code, its block is not object storage, there is no code at its path or the
+     *                                  code's checksum is not its sha256
+     * @throws io.flowcore.api.block.BlockException when the block cannot be loaded
+     * @throws UncheckedIOException when the code cannot be downloaded or cached
+     */
+    public static DeploymentRecord applyStored(Flowcore fc, Deployment deployment) {
+        FlowCode code = deployment.code();
+        if (code == null) {
+            throw new IllegalArgumentException("deployment '" + deployment.name() + "' names no code in storage: apply it "
+                    + "with Deployments.apply, or give it code: {block, path, sha256}");
+        }
+        if (!(fc.blocks().load(code.block()) instanceof ObjectStorageBlock storage)) {
+            throw new IllegalArgumentException("deployment '" + deployment.name() + "': code block '" + code.block()
+                    + "' is not object storage (a local-lake, s3-bucket, gcs-bucket or azure-blob-container block)");
+        }
+        Path folder;
+        try {
+            folder = new CodeCache(fc.home().resolve("code")).fetch(code, storage).get(0).getParent();
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException("deployment '" + deployment.name() + "': " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("deployment '" + deployment.name() + "': cannot fetch its code from block '"
+                    + code.block() + "' at " + code.path() + ": " + e.getMessage(), e);
+        }
+        return apply(fc, deployment, folder);
+    }
+
     private static List<Path> jars(Path folder) {
         List<Path> jars;
         try (Stream<Path> s = Files.list(folder)) {

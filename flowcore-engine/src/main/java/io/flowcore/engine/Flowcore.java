@@ -163,6 +163,11 @@ public final class Flowcore implements AutoCloseable {
         return engine;
     }
 
+    /** This engine's home folder (its workspace's folders and the code cache are under it). */
+    java.nio.file.Path home() {
+        return config.home() != null ? config.home() : FlowcoreHome.resolve();
+    }
+
     /** The deployments kept in this engine's store. */
     public synchronized Deployments deployments() {
         if (deployments == null) {

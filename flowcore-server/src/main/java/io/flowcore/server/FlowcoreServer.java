@@ -71,6 +71,7 @@ public final class FlowcoreServer implements AutoCloseable {
             new Pages(api, auth).register(router[0]);
             new BlockForms(api).register(router[0]);
             new RuleForms(api).register(router[0]);
+            new DeploymentForms(api).register(router[0]);
             new EngineApi(api).register(router[0]);
             cfg.routes.exception(Auth.LoginNeeded.class, (e, ctx) -> ctx.redirect("/login"));
             cfg.routes.exception(Auth.Unauthorized.class, (e, ctx) -> {

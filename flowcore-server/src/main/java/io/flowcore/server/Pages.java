@@ -209,7 +209,7 @@ final class Pages {
     }
 
     private void deployments(Context ctx) {
-        StringBuilder b = new StringBuilder();
+        StringBuilder b = new StringBuilder("<p><a href=\"/deployments/new\" id=\"new-deployment\">New deployment</a></p>");
         List<DeploymentRecord> all = fc(ctx).deployments().list();
         if (all.isEmpty()) {
             b.append("<p class=\"empty\">No deployments.</p>");
@@ -244,7 +244,8 @@ final class Pages {
                 .append("\">").append(Html.csrf(session)).append("<span id=\"deployment-paused\">")
                 .append(paused ? "Paused: its schedules create no runs and it cannot be run." : "Active.").append("</span> ")
                 .append("<button id=\"").append(paused ? "resume" : "pause").append("-deployment\">")
-                .append(paused ? "Resume" : "Pause").append("</button></form>")
+                .append(paused ? "Resume" : "Pause").append("</button></form> <a class=\"edit\" id=\"edit-deployment\" href=\"/deployments/")
+                .append(esc(Html.url(d.flowName()))).append("/").append(esc(Html.url(d.name()))).append("/edit\">Edit</a>")
                 .append("<dl><dt>Version</dt><dd>").append(d.version())
                 .append("</dd><dt>Work queue</dt><dd>").append(esc(d.workQueue())).append("</dd><dt>Tags</dt><dd>")
                 .append(esc(String.join(", ", d.tags()))).append("</dd><dt>Description</dt><dd>").append(esc(d.description()))

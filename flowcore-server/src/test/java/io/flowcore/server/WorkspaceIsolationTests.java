@@ -147,6 +147,17 @@ class WorkspaceIsolationTests {
             for (String m : markers) assertTrue(seenByA.toString().contains(m), "the owner never saw " + m);
             assertEquals(StateType.CANCELLED, a.history().flowRun(scheduled).orElseThrow().state().type());
             assertTrue(walked.size() >= 20, walked.toString());
+
+            // a deployment applied over HTTP goes into the key's workspace only, even under a name another one uses
+            String alphaDeploy = "{\"name\": \"alpha-deploy\", \"flowClass\": \"" + TestFlows.class.getName()
+                    + "\", \"flowMethod\": \"etl\", \"workQueue\": \"beta-queue\"}";
+            Http.Response made = http.post("/api/deployments", bKey, alphaDeploy);
+            assertEquals(201, made.status(), made.body());
+            assertEquals(1, made.json().path("version").asInt(), "beta's first version, whatever alpha has");
+            assertEquals("beta-queue", b.deployments().get("etl/alpha-deploy").orElseThrow().workQueue());
+            assertEquals("alpha-queue", a.deployments().get("etl/alpha-deploy").orElseThrow().workQueue());
+            assertEquals(1, a.deployments().versions("etl/alpha-deploy").size());
+            assertTrue(fc.deployments().get("etl/alpha-deploy").isEmpty());
         }
     }
 
