@@ -51,12 +51,21 @@ public final class DockerLauncher implements Launcher {
         DockerSettings.of(spec);
     }
 
+    /** How long a stopped container of a flow run is left before a launch removes it (its worker died). */
+    static final Duration LEFTOVER_AGE = Duration.ofMinutes(10);
+    /** When this JVM last looked for leftover containers (System.nanoTime); at most one look per LEFTOVER_AGE. */
+    private static final java.util.concurrent.atomic.AtomicLong lastSweep = new java.util.concurrent.atomic.AtomicLong();
+
     @Override
     public LaunchedRun launch(Launch l) throws IOException {
         DockerSettings s = DockerSettings.of(l.spec());
         DockerClient client = client();
         try {
             requireImage(client, s.image());
+            long now = System.nanoTime(), last = lastSweep.get();
+            if ((last == 0 || now - last > LEFTOVER_AGE.toNanos()) && lastSweep.compareAndSet(last, now)) {
+                removeLeftovers(client, LEFTOVER_AGE, java.time.Instant.now());
+            }
             String id = create(client, l, s);
             try {
                 ContainerRun run = new ContainerRun(client, id, s, l.output());
@@ -71,6 +80,32 @@ public final class DockerLauncher implements Launcher {
             client.close();
             throw e;
         }
+    }
+
+    /**
+     * Removes the containers of flow runs that stopped more than {@code age} before {@code now}. A worker removes
+     * its run's container as soon as it has the exit code; one that died first (kill -9, a lost machine) leaves
+     * it stopped, and the next launch on the same Docker engine clears it. Containers still running, created but
+     * not started yet (another worker's launch in progress), or without the run label are left alone.
+     *
+     * @return how many it removed
+     */
+    static int removeLeftovers(DockerClient client, Duration age, java.time.Instant now) {
+        int removed = 0;
+        try {
+            for (var c : client.listContainersCmd().withShowAll(true).withLabelFilter(List.of(RUN_LABEL))
+                    .withStatusFilter(List.of("exited", "dead")).exec()) {
+                String finished = client.inspectContainerCmd(c.getId()).exec().getState().getFinishedAt();
+                if (finished == null || !java.time.Instant.parse(finished).isBefore(now.minus(age))) continue;
+                ContainerRun.remove(client, c.getId());
+                removed++;
+            }
+        } catch (RuntimeException e) {
+            // tidying up is best effort: a launch must not fail because of it
+            org.slf4j.LoggerFactory.getLogger(DockerLauncher.class).warn("could not look for containers left by "
+                    + "workers that died: {}", e.toString());
+        }
+        return removed;
     }
 
     /** A client of the engine {@code DOCKER_HOST} names; closed by the run (or here when the launch fails). */

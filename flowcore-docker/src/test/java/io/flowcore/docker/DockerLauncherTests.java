@@ -1,6 +1,8 @@
 package io.flowcore.docker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
 import io.flowcore.api.deployment.DeploymentRecord;
@@ -10,6 +12,7 @@ import io.flowcore.api.spi.Launcher;
 import io.flowcore.api.state.State;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -88,5 +91,41 @@ class DockerLauncherTests {
             assertEquals(List.of(), docker.listContainersCmd().withShowAll(true).exec().stream()
                     .filter(c -> c.getId().startsWith(shortId)).toList(), "the container is removed once it ended");
         }
+    }
+
+    @Test
+    void aLaunchRemovesTheStoppedContainersOfRunsWhoseWorkerDiedAndNothingElse() throws Exception {
+        String image = TestImage.get();
+        try (DockerClient docker = TestImage.client()) {
+            String orphan = container(docker, image, true, "true");
+            String running = container(docker, image, true, "sleep", "120");
+            String other = container(docker, image, false, "true");
+            String created = docker.createContainerCmd(image).withCmd("true")
+                    .withLabels(Map.of(DockerLauncher.RUN_LABEL, UUID.randomUUID().toString())).exec().getId();
+            try {
+                docker.startContainerCmd(orphan).exec();
+                docker.startContainerCmd(running).exec();
+                docker.startContainerCmd(other).exec();
+                docker.waitContainerCmd(orphan).start().awaitStatusCode(60, java.util.concurrent.TimeUnit.SECONDS);
+                docker.waitContainerCmd(other).start().awaitStatusCode(60, java.util.concurrent.TimeUnit.SECONDS);
+
+                // stopped a moment ago: a live worker may still be reading its exit code
+                assertEquals(0, DockerLauncher.removeLeftovers(docker, Duration.ofMinutes(10), Instant.now()));
+                assertEquals(1, DockerLauncher.removeLeftovers(docker, Duration.ZERO, Instant.now().plusSeconds(1)));
+
+                List<String> left = docker.listContainersCmd().withShowAll(true).exec().stream().map(c -> c.getId()).toList();
+                assertFalse(left.contains(orphan), "the stopped container of a run is removed");
+                assertTrue(left.containsAll(List.of(running, other, created)), "running, unlabelled and not yet "
+                        + "started containers stay: " + left);
+            } finally {
+                for (String id : List.of(orphan, running, other, created)) ContainerRun.remove(docker, id);
+            }
+        }
+    }
+
+    private static String container(DockerClient docker, String image, boolean labelled, String... cmd) {
+        var c = docker.createContainerCmd(image).withCmd(cmd);
+        if (labelled) c.withLabels(Map.of(DockerLauncher.RUN_LABEL, UUID.randomUUID().toString()));
+        return c.exec().getId();
     }
 }

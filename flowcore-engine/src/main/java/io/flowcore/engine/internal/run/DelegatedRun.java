@@ -107,10 +107,24 @@ final class DelegatedRun {
         intoLog(engine.logs.forFlowRun(claimed.run().id(), claimed.run().name()), stderr, line);
     }
 
-    /** A line a run's JVM wrote, into the run's log: stderr as a warning, stdout as information. */
+    /**
+     * A line a run's JVM wrote, into the run's log: stderr as a warning, stdout as information. A timestamp the
+     * child's own console pattern put first (e.g. {@code 08:33:34.808 INFO …}) is dropped: the run's log
+     * line has its own.
+     */
     static void intoLog(org.slf4j.Logger log, boolean stderr, String line) {
-        if (stderr) log.warn("[stderr] {}", line);
-        else log.info("[stdout] {}", line);
+        String text = withoutLeadingTime(line);
+        if (stderr) log.warn("[stderr] {}", text);
+        else log.info("[stdout] {}", text);
+    }
+
+    /** {@code 2026-12-03 08:33:34,808}, {@code 2026-12-03T08:33:34.808Z} or {@code 08:33:34.808}, then blanks. */
+    private static final java.util.regex.Pattern LEADING_TIME = java.util.regex.Pattern.compile(
+            "^\\[?(\\d{4}-\\d{2}-\\d{2}[ T])?\\d{2}:\\d{2}:\\d{2}([.,]\\d{1,9})?(Z|[+-]\\d{2}:?\\d{2})?]?\\s+");
+
+    static String withoutLeadingTime(String line) {
+        java.util.regex.Matcher m = LEADING_TIME.matcher(line);
+        return m.lookingAt() && m.end() < line.length() ? line.substring(m.end()) : line;
     }
 
     /** Takes the run from the child (its writes are refused from now on), stops it and ends the run Cancelled. */
