@@ -211,4 +211,23 @@ class RemoteEngineTests {
             remote.close();
         }
     }
+
+    @Test
+    void aRemoteWorkersChildJvmReportsThroughTheServerToo() throws Exception {
+        fc.deployments().apply(Deployment.of(TestFlows.class, "etl", "remote-process")
+                .withParameters(Map.of("month", 6, "label", "in a child")).withWorkQueue("process-queue")
+                .withInfrastructure(io.flowcore.api.deployment.Infrastructure.process()));
+        java.util.UUID id = fc.deployments().run("etl/remote-process", Map.of()).id();
+        try (Flowcore remote = remote(workerKey);
+             var worker = remote.worker(o -> o.queues("process-queue").noScheduler())) {
+            assertEquals(1, worker.runOnce());
+        }
+        FlowRunRecord done = fc.history().flowRun(id).orElseThrow();
+        assertEquals(StateType.COMPLETED, done.state().type(), done + " " + fc.history().logs(id));
+        List<String> lines = fc.history().logs(id).stream().map(l -> l.message()).toList();
+        assertTrue(lines.contains("label: in a child"), lines.toString()); // the child's own log line
+        assertEquals(3, fc.history().taskRuns(id).size());
+        // the child's engine had no database: it is not in the worker's home either
+        assertTrue(java.nio.file.Files.notExists(workerHome.resolve("flowcore.db")), "a store was made in the worker's home");
+    }
 }
