@@ -64,7 +64,11 @@ final class ChildJvms implements AutoCloseable {
                 List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
                         "--enable-native-access=ALL-UNNAMED", "-Dlogback.configurationFile="
                                 + System.getProperty("logback.configurationFile", "logback-bench.xml"),
-                        "-cp", System.getProperty("java.class.path"), main.getName()));
+                        "-cp", System.getProperty("java.class.path")));
+                // e.g. FLOWCORE_BENCH_CHILD_OPTS="-XX:StartFlightRecording=filename=/tmp/w.jfr,settings=profile" to profile the workers
+                String extra = System.getenv("FLOWCORE_BENCH_CHILD_OPTS");
+                if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
+                cmd.add(main.getName());
                 cmd.addAll(args.apply(i));
                 ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
                 pb.environment().putAll(env);
