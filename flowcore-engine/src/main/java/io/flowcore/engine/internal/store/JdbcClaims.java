@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /*
@@ -35,6 +36,17 @@ final class JdbcClaims {
     private final DataSource pool;
     private final DeploymentVersions known;
 
+    /**
+     * PostgreSQL: the plan of the last claim that had nothing limited, kept while the version of what shapes claims
+     * (claim_settings, bumped by a trigger on every change of work_queues or deployments) stays the same. Each claim
+     * with it checks the version in its own statement and claims nothing when it moved on; then the plan is read
+     * again. So a claim is one statement and a commit, and a queue paused or limited meanwhile is seen by the next one.
+     */
+    private record KeptPlan(Set<String> served, long version, JdbcWorkQueues.Plan plan) {
+    }
+
+    private volatile KeptPlan kept;
+
     JdbcClaims(Dialect dialect, DataSource pool, DeploymentVersions known) {
         this.dialect = dialect;
         this.pool = pool;
@@ -47,22 +59,43 @@ final class JdbcClaims {
      */
     List<DeploymentStore.ClaimedRun> claimDue(String engineId, Collection<String> queues, Instant now, int limit) {
         List<String> deploymentIds = new ArrayList<>();
+        Set<String> served = Set.copyOf(queues);
         List<DeploymentStore.ClaimedRun> out = dialect.inPooledTransaction(pool, "claim due runs", c -> {
             deploymentIds.clear(); // a retried transaction starts over
+            State pending = State.of(StateType.PENDING, now);
+            KeptPlan kept = this.kept;
+            if (kept != null && kept.served().equals(served)) {
+                // The plan of the last claim, if nothing that shapes claims changed since: one statement per level.
+                List<DeploymentStore.ClaimedRun> claimed = new ArrayList<>();
+                for (JdbcWorkQueues.Level level : kept.plan().levels()) {
+                    if (claimed.size() >= limit) break;
+                    long seen = claimAtOnce(c, level, engineId, now, limit - claimed.size(), pending, claimed, deploymentIds,
+                            kept.version());
+                    if (seen != kept.version()) {
+                        this.kept = null; // read the plan again, now if this claim has nothing yet, else next time
+                        if (claimed.isEmpty()) break;
+                        return claimed;
+                    }
+                }
+                if (this.kept != null) return claimed;
+            }
+            long version = dialect == Dialect.POSTGRESQL ? settingsVersion(c) : -1; // before the plan: a change after it shows
             // Paused queues give out nothing, limited ones only what they have room for, by priority level.
             JdbcWorkQueues.Plan plan = JdbcWorkQueues.plan(c, dialect, queues);
             // Deployments at their overlap limit give out nothing, limited ones only what they have room for.
             JdbcOverlap.Room room = JdbcOverlap.room(c, dialect);
-            State pending = State.of(StateType.PENDING, now);
             if (dialect == Dialect.POSTGRESQL && plan.room().isEmpty() && room.deploymentOf().isEmpty()) {
-                // Nothing limited to count run by run: each level is claimed by one statement.
+                // Nothing limited to count run by run: each level is claimed by one statement, and the plan is kept.
+                // (not a plan with no level: claiming with it runs no statement, so it could not see a queue resumed)
+                this.kept = plan.levels().isEmpty() || version < 0 ? null : new KeptPlan(served, version, plan);
                 List<DeploymentStore.ClaimedRun> claimed = new ArrayList<>();
                 for (JdbcWorkQueues.Level level : plan.levels()) {
                     if (claimed.size() >= limit) break;
-                    claimAtOnce(c, level, engineId, now, limit - claimed.size(), pending, claimed, deploymentIds);
+                    claimAtOnce(c, level, engineId, now, limit - claimed.size(), pending, claimed, deploymentIds, null);
                 }
                 return claimed;
             }
+            this.kept = null;
             List<FlowRunRecord> due = new ArrayList<>();
             List<Long> epochs = new ArrayList<>();
             List<String> dueDeployments = new ArrayList<>();
@@ -114,11 +147,19 @@ final class JdbcClaims {
      * their next claim epoch, and given their Pending history row (seq = epoch << 32, as StoreOp.seq), in one
      * statement. RETURNING gives no order, so the claimed runs are sorted as they were due.
      */
-    private static void claimAtOnce(Connection c, JdbcWorkQueues.Level level, String engineId, Instant now, int limit,
-                                    State pending, List<DeploymentStore.ClaimedRun> claimed, List<String> deploymentIds)
-            throws SQLException {
-        String sql = "WITH due AS (SELECT id, claim_epoch, state_scheduled, deployment_id FROM flow_runs "
+    /**
+     * @param expectedVersion the claim_settings version the level was planned at: nothing is claimed when it moved
+     *                        on (null: not checked)
+     * @return the version the statement saw (-1 when not checked)
+     */
+    private static long claimAtOnce(Connection c, JdbcWorkQueues.Level level, String engineId, Instant now, int limit,
+                                    State pending, List<DeploymentStore.ClaimedRun> claimed, List<String> deploymentIds,
+                                    Long expectedVersion) throws SQLException {
+        boolean guarded = expectedVersion != null;
+        String sql = (guarded ? "WITH settings AS (SELECT version FROM claim_settings), " : "WITH ")
+                + "due AS (SELECT id, claim_epoch, state_scheduled, deployment_id FROM flow_runs "
                 + "WHERE engine_id IS NULL AND state_type = 'SCHEDULED' AND state_scheduled <= ?" + level.condition()
+                + (guarded ? " AND (SELECT version FROM settings) = ?" : "")
                 + " ORDER BY state_scheduled, created_at, id LIMIT ? FOR UPDATE SKIP LOCKED), "
                 + "won AS (UPDATE flow_runs f SET engine_id = ?, claim_epoch = due.claim_epoch + 1, state_type = ?, "
                 + "state_name = ?, state_ts = ?, state_message = NULL, state_scheduled = NULL, "
@@ -128,11 +169,13 @@ final class JdbcClaims {
                 + "due.deployment_id), "
                 + "history AS (INSERT INTO state_history (run_id, seq, type, name, ts, message, scheduled_time) "
                 + "SELECT id, claim_epoch * 4294967296, ?, ?, ?, NULL, NULL FROM won ON CONFLICT DO NOTHING) "
-                + "SELECT * FROM won ORDER BY due_at, created_at, id";
+                + (guarded ? "SELECT won.*, settings.version AS settings_version FROM settings LEFT JOIN won ON true "
+                        : "SELECT * FROM won ") + "ORDER BY due_at, created_at, id";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setLong(i++, Columns.nanos(now));
             for (String q : level.args()) ps.setString(i++, q);
+            if (guarded) ps.setLong(i++, expectedVersion);
             ps.setInt(i++, limit);
             setText(ps, i++, engineId);
             ps.setString(i++, pending.type().name());
@@ -141,8 +184,11 @@ final class JdbcClaims {
             ps.setString(i++, pending.type().name());
             ps.setString(i++, pending.name());
             ps.setLong(i, Columns.nanos(now));
+            long seen = -1;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    if (guarded) seen = rs.getLong("settings_version");
+                    if (rs.getString("id") == null) continue; // the settings row alone: nothing claimed
                     java.util.UUID id = java.util.UUID.fromString(rs.getString("id"));
                     claimed.add(new DeploymentStore.ClaimedRun(new FlowRunRecord(id, rs.getString("name"),
                             rs.getString("flow_name"), rs.getString("flow_class"), rs.getString("flow_method"),
@@ -152,6 +198,15 @@ final class JdbcClaims {
                     deploymentIds.add(rs.getString("deployment_id"));
                 }
             }
+            return seen;
+        }
+    }
+
+    /** The version of what shapes claims (claim_settings, PostgreSQL). */
+    private static long settingsVersion(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT version FROM claim_settings");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : -1;
         }
     }
 

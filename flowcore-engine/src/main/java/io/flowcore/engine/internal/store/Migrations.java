@@ -35,7 +35,8 @@ final class Migrations {
             "V14__deployment_retention.sql",
             "V15__workspaces.sql",
             "V18__server_sessions.sql",
-            "V19__run_name_search.sql");
+            "V19__run_name_search.sql",
+            "V20__claim_settings.sql");
 
     private static final String RESOURCE_DIR = "migrations/";
 
