@@ -103,6 +103,7 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
         this.writes = new RunWrites(writer, reader::runHead, reader::claimState);
         this.replayed.set(replayedAtOpen);
         writer.onRefused(ids -> {
+            writes.refused(ids);
             for (UUID id : ids) for (Consumer<UUID> l : claimLost) l.accept(id);
         });
     }

@@ -66,7 +66,7 @@ final class RemoteStateStore implements StateStore, DeploymentStore, WorkQueueSt
                         .constructParametricType(Optional.class, StoreReader.ClaimState.class), id),
                 id -> {
                     for (Consumer<UUID> l : claimLost) l.accept(id);
-                });
+                }, false); // the server does not say which writes it refused: a final state is read back
     }
 
     /**

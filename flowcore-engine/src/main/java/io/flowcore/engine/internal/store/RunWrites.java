@@ -53,6 +53,10 @@ final class RunWrites {
     private final Map<UUID, RunSeq> seqs = new HashMap<>();
     /** Told of a final state refused because the claim had moved on (a store whose writer cannot tell); may be null. */
     private final java.util.function.Consumer<UUID> refusedFinal;
+    /** Whether the writer tells of refused writes ({@link #refused}); else a final state is read back to know. */
+    private final boolean toldOfRefusals;
+    /** The flow runs in commitFinalState, and whether a write to one was refused meanwhile. */
+    private final java.util.concurrent.ConcurrentHashMap<UUID, Boolean> finishing = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong logSeq = new AtomicLong();
     private final long origin;
 
@@ -62,18 +66,29 @@ final class RunWrites {
      */
     RunWrites(GroupCommitWriter writer, Function<UUID, Optional<StoreReader.RunHead>> heads,
               Function<UUID, Optional<StoreReader.ClaimState>> claims) {
-        this(writer, heads, claims, null);
+        this(writer, heads, claims, null, true);
     }
 
-    /** @param refusedFinal told of a flow run whose final state was refused because its claim had moved on */
+    /**
+     * @param refusedFinal   told of a flow run whose final state was refused because its claim had moved on
+     * @param toldOfRefusals whether {@link #refused} hears of every refused write (a database writer does; a
+     *                       server does not say), so that a final state need not be read back
+     */
     RunWrites(GroupCommitWriter writer, Function<UUID, Optional<StoreReader.RunHead>> heads,
-              Function<UUID, Optional<StoreReader.ClaimState>> claims, java.util.function.Consumer<UUID> refusedFinal) {
+              Function<UUID, Optional<StoreReader.ClaimState>> claims, java.util.function.Consumer<UUID> refusedFinal,
+              boolean toldOfRefusals) {
         this.refusedFinal = refusedFinal;
+        this.toldOfRefusals = toldOfRefusals;
         this.writer = writer;
         this.seqLock = writer.lock();
         this.heads = heads;
         this.claims = claims;
         this.origin = writer.origin();
+    }
+
+    /** The writer refused writes to these flow runs (their claim had moved on); on the writer thread, before flush returns. */
+    void refused(java.util.Set<UUID> flowRunIds) {
+        for (UUID id : flowRunIds) finishing.computeIfPresent(id, (k, v) -> Boolean.TRUE);
     }
 
     /** Runs this store just claimed: the claim wrote Pending as entry 0 of the new epoch, so writes go on from 1. */
@@ -183,12 +198,20 @@ final class RunWrites {
     State commitFinalState(Claim claim, State state, State leftoverTasks) {
         Objects.requireNonNull(claim, "claim");
         if (!state.isFinal()) throw new IllegalArgumentException("not a final state: " + state);
-        setFlowRunState(claim, state);
-        if (leftoverTasks != null) {
-            writer.submit(new StoreOp.FinishTasks(claim.flowRunId(), leftoverTasks, StoreOp.seq(claim.epoch(), LAST_N),
-                    claim.epoch()));
+        UUID id = claim.flowRunId();
+        if (toldOfRefusals) finishing.put(id, Boolean.FALSE);
+        try {
+            setFlowRunState(claim, state);
+            if (leftoverTasks != null) {
+                writer.submit(new StoreOp.FinishTasks(id, leftoverTasks, StoreOp.seq(claim.epoch(), LAST_N),
+                        claim.epoch()));
+            }
+            flush();
+            // The writer tells of a refused write before flush returns: not refused, the stored state is this one.
+            if (toldOfRefusals && !finishing.get(id)) return state;
+        } finally {
+            if (toldOfRefusals) finishing.remove(id);
         }
-        flush();
         StoreReader.ClaimState stored = claims.apply(claim.flowRunId())
                 .orElseThrow(() -> new IllegalArgumentException(noRun(claim.flowRunId(), false)));
         if (stored.epoch() != claim.epoch() && refusedFinal != null) refusedFinal.accept(claim.flowRunId());
