@@ -6,7 +6,6 @@ import io.flowcore.api.run.RunLog;
 import io.flowcore.api.run.StateChange;
 import io.flowcore.api.run.TaskRunRecord;
 import io.flowcore.api.spi.CacheEntry;
-import io.flowcore.api.spi.EngineLease;
 import io.flowcore.api.spi.StateStore;
 import io.flowcore.api.state.State;
 import java.nio.file.Path;
@@ -62,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * Thread-safety: all public methods may be called from any number of threads. close() applies what
  * is queued, then deletes the journal; writes after close() throw IllegalStateException.
  */
-final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.api.spi.WorkQueueStore,
+final class JdbcStateStore extends WriteBehindStore implements DeploymentStore, io.flowcore.api.spi.WorkQueueStore,
         io.flowcore.api.spi.NotificationStore, io.flowcore.api.spi.ApiKeyStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStateStore.class);
     private static final int REPLAY_CHUNK = 10_000;
@@ -179,6 +178,11 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
+    RunWrites writes() {
+        return writes;
+    }
+
+    @Override
     public String name() {
         return dialect.storeName;
     }
@@ -196,31 +200,6 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
 
     long quarantined() {
         return writer.quarantined();
-    }
-
-    @Override
-    public void insertFlowRun(FlowRunRecord run) {
-        writes.insertFlowRun(run);
-    }
-
-    @Override
-    public void insertTaskRun(Claim claim, TaskRunRecord run) {
-        writes.insertTaskRun(claim, run);
-    }
-
-    @Override
-    public void setFlowRunState(Claim claim, State state) {
-        writes.setFlowRunState(claim, state);
-    }
-
-    @Override
-    public void setTaskRunState(Claim claim, UUID taskRunId, State state, String resultRef) {
-        writes.setTaskRunState(claim, taskRunId, state, resultRef);
-    }
-
-    @Override
-    public State commitFinalState(Claim claim, State state, State leftoverTasks) {
-        return writes.commitFinalState(claim, state, leftoverTasks);
     }
 
     @Override
@@ -257,11 +236,6 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     @Override
     public AutoCloseable onRunsQueued(Runnable listener) {
         return wakeups == null ? () -> { } : wakeups.add(listener);
-    }
-
-    @Override
-    public void forget(UUID flowRunId) {
-        writes.forget(flowRunId);
     }
 
     @Override
@@ -432,26 +406,6 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     }
 
     @Override
-    public void appendLog(RunLog log) {
-        writes.appendLog(log);
-    }
-
-    @Override
-    public void putCache(CacheEntry entry) {
-        writes.putCache(entry);
-    }
-
-    @Override
-    public void heartbeat(EngineLease lease) {
-        writes.heartbeat(lease);
-    }
-
-    @Override
-    public void releaseLease(String engineId) {
-        writes.releaseLease(engineId);
-    }
-
-    @Override
     public Optional<FlowRunRecord> flowRun(UUID id) {
         flush();
         return reader.flowRun(id);
@@ -541,11 +495,6 @@ final class JdbcStateStore implements StateStore, DeploymentStore, io.flowcore.a
     Optional<StoreReader.ClaimState> claimState(UUID flowRunId) {
         flush();
         return reader.claimState(flowRunId);
-    }
-
-    @Override
-    public void flush() {
-        writer.flush();
     }
 
     @Override

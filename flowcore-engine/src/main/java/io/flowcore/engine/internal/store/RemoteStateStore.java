@@ -1,7 +1,6 @@
 package io.flowcore.engine.internal.store;
 
 import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.type.TypeFactory;
 import io.flowcore.api.deployment.DeploymentRecord;
 import io.flowcore.api.deployment.WorkQueue;
 import io.flowcore.api.run.CreatedRuns;
@@ -14,13 +13,10 @@ import io.flowcore.api.run.TaskRunRecord;
 import io.flowcore.api.spi.CacheEntry;
 import io.flowcore.api.spi.Claim;
 import io.flowcore.api.spi.DeploymentStore;
-import io.flowcore.api.spi.EngineLease;
 import io.flowcore.api.spi.RunClaim;
-import io.flowcore.api.spi.StateStore;
 import io.flowcore.api.spi.WorkQueueStore;
 import io.flowcore.api.state.State;
 import io.flowcore.engine.internal.remote.RemoteClient;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +43,7 @@ import java.util.function.Consumer;
  * Reads and everything else are calls (RemoteCalls) made after a flush, so this engine reads its own
  * writes and the server applies them in the order they were made. Takeovers too: flush, then ask.
  */
-final class RemoteStateStore implements StateStore, DeploymentStore, WorkQueueStore {
+final class RemoteStateStore extends WriteBehindStore implements DeploymentStore, WorkQueueStore {
     private static final int REPLAY_CHUNK = 10_000;
 
     private final RemoteClient client;
@@ -102,61 +98,16 @@ final class RemoteStateStore implements StateStore, DeploymentStore, WorkQueueSt
     }
 
     @Override
+    RunWrites writes() {
+        return writes;
+    }
+
+    @Override
     public String name() {
         return "flowcore server " + client.url();
     }
 
-    // writes: numbered here, journaled, sent in batches
-
-    @Override
-    public void insertFlowRun(FlowRunRecord run) {
-        writes.insertFlowRun(run);
-    }
-
-    @Override
-    public void insertTaskRun(Claim claim, TaskRunRecord run) {
-        writes.insertTaskRun(claim, run);
-    }
-
-    @Override
-    public void setFlowRunState(Claim claim, State state) {
-        writes.setFlowRunState(claim, state);
-    }
-
-    @Override
-    public void setTaskRunState(Claim claim, UUID taskRunId, State state, String resultRef) {
-        writes.setTaskRunState(claim, taskRunId, state, resultRef);
-    }
-
-    @Override
-    public State commitFinalState(Claim claim, State state, State leftoverTasks) {
-        return writes.commitFinalState(claim, state, leftoverTasks);
-    }
-
-    @Override
-    public void appendLog(RunLog log) {
-        writes.appendLog(log);
-    }
-
-    @Override
-    public void putCache(CacheEntry entry) {
-        writes.putCache(entry);
-    }
-
-    @Override
-    public void heartbeat(EngineLease lease) {
-        writes.heartbeat(lease);
-    }
-
-    @Override
-    public void releaseLease(String engineId) {
-        writes.releaseLease(engineId);
-    }
-
-    @Override
-    public void forget(UUID flowRunId) {
-        writes.forget(flowRunId);
-    }
+    // writes are WriteBehindStore's: numbered here, journaled, sent in batches
 
     /**
      * Told when a final state is refused because the claim had moved on. The server does not tell of other
@@ -408,11 +359,6 @@ final class RemoteStateStore implements StateStore, DeploymentStore, WorkQueueSt
     @Override
     public Map<UUID, String> deploymentsOfRuns(Collection<UUID> flowRunIds) {
         return call("deploymentsOfRuns", flowRunIds);
-    }
-
-    @Override
-    public void flush() {
-        writer.flush();
     }
 
     /** Sends what is queued, then stops; a server out of reach for the retry window leaves the journal for the next open. */
