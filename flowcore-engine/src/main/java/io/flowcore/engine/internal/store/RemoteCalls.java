@@ -104,6 +104,7 @@ public final class RemoteCalls {
         Object answer = switch (name) {
             case "runHead" -> s.runHead(uuid(array, name));
             case "claimState" -> s.claimState(uuid(array, name));
+            case "awaitRunsQueued" -> awaitRunsQueued(s, array.path(0).asLong(0));
             case "blockFind" -> blocks.find(text(array, 0, name));
             case "blockList" -> blocks.list(array.path(0).isNull() ? null : text(array, 0, name));
             case "blockSave" -> blocks.save(RemoteJson.MAPPER.convertValue(array.get(0),
@@ -115,6 +116,27 @@ public final class RemoteCalls {
             return RemoteJson.MAPPER.writeValueAsBytes(answer);
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode the answer of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The longest a remote worker's wait for queued runs is held open. */
+    static final long MAX_WAIT_MILLIS = 25_000;
+
+    /**
+     * Waits up to {@code millis} (at most {@link #MAX_WAIT_MILLIS}) for runs to be queued (PostgreSQL's NOTIFY; a
+     * SQLite store never tells, so the wait runs out): how a remote worker is woken as a worker on the database is.
+     *
+     * @return true when runs were queued meanwhile
+     */
+    private static boolean awaitRunsQueued(JdbcStateStore s, long millis) {
+        java.util.concurrent.CountDownLatch queued = new java.util.concurrent.CountDownLatch(1);
+        try (AutoCloseable listening = s.onRunsQueued(queued::countDown)) {
+            return queued.await(Math.max(0, Math.min(millis, MAX_WAIT_MILLIS)), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot listen for queued runs: " + e.getMessage(), e);
         }
     }
 

@@ -257,6 +257,35 @@ final class RemoteStateStore extends WriteBehindStore implements DeploymentStore
         call("insertScheduledRun", run, deploymentId, workQueue);
     }
 
+    /**
+     * Wakes {@code listener} when runs are queued: a long poll of the server (awaitRunsQueued), on a virtual thread,
+     * until closed. The server answers at once only on PostgreSQL, whose NOTIFY it hears; else the worker's poll
+     * finds the runs, as on a SQLite store.
+     */
+    @Override
+    public AutoCloseable onRunsQueued(Runnable listener) {
+        JavaType bool = io.flowcore.engine.internal.remote.RemoteJson.MAPPER.getTypeFactory().constructType(Boolean.class);
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread waiter = Thread.ofVirtual().name("flowcore-remote-wakeups").start(() -> {
+            while (open.get()) {
+                try {
+                    if (Boolean.TRUE.equals(client.call("awaitRunsQueued", bool, RemoteCalls.MAX_WAIT_MILLIS))) listener.run();
+                } catch (RuntimeException e) {
+                    if (!open.get()) return;
+                    try {
+                        Thread.sleep(1_000); // the server is away: the worker's poll goes on meanwhile
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                }
+            }
+        });
+        return () -> {
+            open.set(false);
+            waiter.interrupt();
+        };
+    }
+
     @Override
     public List<ClaimedRun> claimDue(String engineId, Collection<String> queues, Instant now, int limit) {
         List<ClaimedRun> claimed = call("claimDue", engineId, queues, now, limit);
