@@ -24,9 +24,9 @@ import java.util.stream.IntStream;
  * whose results wait in the store writer's backlog, bounded at 64 MiB.
  *
  * <p>Usage: {@code ./flowcore-bench/run.sh engine [tasks] [memoryTasks] [sqlite|postgresql|remote|both]}
- * (defaults 10000, 100000, and both when {@code FLOWCORE_PG_URL} is set). {@code remote} is an engine on a
+ * (defaults 10000, 100000 and both). {@code remote} is an engine on a
  * flowcore server ({@code FlowcoreConfig.server}) started in this JVM over a SQLite store, its state changes
- * sent over HTTP on the loopback; {@code both} measures SQLite, PostgreSQL and remote. Median of 5 flows per
+ * sent over HTTP on the loopback; {@code both} measures SQLite, remote and, when {@code FLOWCORE_PG_URL} is set, PostgreSQL. Median of 5 flows per
  * figure.
  */
 public final class EngineBench {
@@ -93,14 +93,14 @@ public final class EngineBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int memoryN = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         String pgUrl = System.getenv("FLOWCORE_PG_URL");
-        String which = args.length > 2 ? args[2] : pgUrl != null ? "both" : "sqlite";
+        String which = args.length > 2 ? args[2] : "both";
         double plainUs = plainCallUs(n);
         List<String> lines = new ArrayList<>();
         if (which.equals("sqlite") || which.equals("both")) {
             Path home = Files.createTempDirectory("flowcore-bench-");
             lines.add(measure(BenchStore.sqlite(home.resolve("flowcore.db"))::configure, home, n, memoryN, plainUs));
         }
-        if (which.equals("remote") || which.equals("both") || which.equals("sqlite") && args.length <= 2) {
+        if (which.equals("remote") || which.equals("both")) {
             Path serverHome = Files.createTempDirectory("flowcore-bench-server-");
             try (Flowcore server = Flowcore.create(cfg -> cfg.home(serverHome).notificationPolling(java.time.Duration.ZERO));
                  io.flowcore.server.FlowcoreServer http = io.flowcore.server.FlowcoreServer.start(server,
@@ -111,7 +111,7 @@ public final class EngineBench {
                         memoryN, plainUs));
             }
         }
-        if (which.equals("postgresql") || which.equals("both")) {
+        if (which.equals("postgresql") || which.equals("both") && pgUrl != null) {
             if (pgUrl == null) throw new IllegalStateException("FLOWCORE_PG_URL is not set: start .ci/test-infra.sh up");
             BenchStore pg = BenchStore.freshPostgresSchema(pgUrl, System.getenv("FLOWCORE_PG_USER"), "engine_bench");
             try {

@@ -11,6 +11,9 @@ import java.util.Objects;
  * {@link #needsAdmin} is true.
  */
 public final class EngineEndpoint {
+    /** The media type of a batch of writes ({@code POST /api/engine/ops}). */
+    public static final String OPS_TYPE = io.flowcore.engine.internal.remote.RemoteClient.OPS_TYPE;
+
     private final Flowcore fc;
 
     /** The endpoint of {@code fc}'s workspace. */

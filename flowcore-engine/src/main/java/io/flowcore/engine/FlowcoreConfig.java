@@ -33,6 +33,7 @@ public final class FlowcoreConfig {
     private String databasePassword;
     private String serverUrl;
     private String serverKey;
+    private io.flowcore.engine.internal.remote.RemoteClient remote;
     private StateStore store;
     private String workspace = DEFAULT_WORKSPACE;
     /** Set for the engines {@link Flowcore#openWorkspace} opens: create the workspace's store, use its own key file. */
@@ -405,8 +406,12 @@ public final class FlowcoreConfig {
         }
     }
 
-    private io.flowcore.engine.internal.remote.RemoteClient remoteClient() {
-        return new io.flowcore.engine.internal.remote.RemoteClient(serverUrl, serverKey, java.time.Duration.ofSeconds(60));
+    /** The engine's client of its server, shared by its store and its blocks (one HTTP client, one connection pool). */
+    private synchronized io.flowcore.engine.internal.remote.RemoteClient remoteClient() {
+        if (remote == null) {
+            remote = new io.flowcore.engine.internal.remote.RemoteClient(serverUrl, serverKey, java.time.Duration.ofSeconds(60));
+        }
+        return remote;
     }
 
     /** {@code <home>/remote/<host>_<port>}: this machine's journals and key file for one server. */

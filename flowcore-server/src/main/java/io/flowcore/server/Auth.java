@@ -99,7 +99,7 @@ final class Auth {
         }
         if (api && bearer.isEmpty() && session == null && ctx.method() == io.javalin.http.HandlerType.POST
                 && !String.valueOf(ctx.contentType()).startsWith("application/json")
-                && !String.valueOf(ctx.contentType()).startsWith(EngineApi.OPS_TYPE)) {
+                && !String.valueOf(ctx.contentType()).startsWith(io.flowcore.engine.EngineEndpoint.OPS_TYPE)) {
             // without authentication: a cross-site form can send neither JSON nor a batch of writes, so this stops forged POSTs
             throw new BadRequest("send POST bodies as application/json");
         }

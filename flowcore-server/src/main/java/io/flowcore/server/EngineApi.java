@@ -11,9 +11,6 @@ import io.javalin.http.Context;
  * queues or blocks or delete runs need admin. The engine's {@link EngineEndpoint} does the work.
  */
 final class EngineApi {
-    /** The media type of a batch of writes (RemoteClient.OPS_TYPE). */
-    static final String OPS_TYPE = "application/vnd.flowcore.ops";
-
     private final Api api;
 
     EngineApi(Api api) {

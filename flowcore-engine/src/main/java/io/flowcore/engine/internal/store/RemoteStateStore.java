@@ -62,7 +62,7 @@ final class RemoteStateStore extends WriteBehindStore implements DeploymentStore
                         .constructParametricType(Optional.class, StoreReader.ClaimState.class), id),
                 id -> {
                     for (Consumer<UUID> l : claimLost) l.accept(id);
-                }, false); // the server does not say which writes it refused: a final state is read back
+                }); // the server does not say which writes it refused: a final state is read back
     }
 
     /**

@@ -51,10 +51,11 @@ final class RunWrites {
     private final Function<UUID, Optional<StoreReader.RunHead>> heads;
     private final Function<UUID, Optional<StoreReader.ClaimState>> claims;
     private final Map<UUID, RunSeq> seqs = new HashMap<>();
-    /** Told of a final state refused because the claim had moved on (a store whose writer cannot tell); may be null. */
+    /**
+     * Null when the writer tells of every refused write ({@link #refused}: a database writer); else (a server does
+     * not say) a final state is read back after its commit and a refused one is told here.
+     */
     private final java.util.function.Consumer<UUID> refusedFinal;
-    /** Whether the writer tells of refused writes ({@link #refused}); else a final state is read back to know. */
-    private final boolean toldOfRefusals;
     /** The flow runs in commitFinalState, and whether a write to one was refused meanwhile. */
     private final java.util.concurrent.ConcurrentHashMap<UUID, Boolean> finishing = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong logSeq = new AtomicLong();
@@ -66,19 +67,16 @@ final class RunWrites {
      */
     RunWrites(GroupCommitWriter writer, Function<UUID, Optional<StoreReader.RunHead>> heads,
               Function<UUID, Optional<StoreReader.ClaimState>> claims) {
-        this(writer, heads, claims, null, true);
+        this(writer, heads, claims, null);
     }
 
     /**
-     * @param refusedFinal   told of a flow run whose final state was refused because its claim had moved on
-     * @param toldOfRefusals whether {@link #refused} hears of every refused write (a database writer does; a
-     *                       server does not say), so that a final state need not be read back
+     * @param refusedFinal for a writer that does not tell of refused writes: told of a flow run whose final state
+     *                     was refused because its claim had moved on (each final state is then read back)
      */
     RunWrites(GroupCommitWriter writer, Function<UUID, Optional<StoreReader.RunHead>> heads,
-              Function<UUID, Optional<StoreReader.ClaimState>> claims, java.util.function.Consumer<UUID> refusedFinal,
-              boolean toldOfRefusals) {
+              Function<UUID, Optional<StoreReader.ClaimState>> claims, java.util.function.Consumer<UUID> refusedFinal) {
         this.refusedFinal = refusedFinal;
-        this.toldOfRefusals = toldOfRefusals;
         this.writer = writer;
         this.seqLock = writer.lock();
         this.heads = heads;
@@ -199,6 +197,7 @@ final class RunWrites {
         Objects.requireNonNull(claim, "claim");
         if (!state.isFinal()) throw new IllegalArgumentException("not a final state: " + state);
         UUID id = claim.flowRunId();
+        boolean toldOfRefusals = refusedFinal == null;
         if (toldOfRefusals) finishing.put(id, Boolean.FALSE);
         try {
             setFlowRunState(claim, state);
