@@ -12,6 +12,8 @@ final class TaskRun {
     final TaskDefinition task;
     final String cacheKey;
     volatile State state;
+    /** The Pending row until it is written (TaskRunner.record); only the task run's own thread touches it. */
+    io.flowcore.api.run.TaskRunRecord unrecorded;
 
     TaskRun(UUID id, String name, int index, TaskDefinition task, String cacheKey, State state) {
         this.id = id;

@@ -43,13 +43,13 @@ final class TaskRunner {
 
     /** A task call inside a flow run, executed on the calling thread. */
     Object call(FlowScope scope, TaskDefinition task, Object[] args, Callable<?> body) throws Exception {
-        TaskRun run = create(scope, task, args);
+        TaskRun run = create(scope, task, args, false);
         return execute(scope, run, args, body);
     }
 
     /** A task call submitted to run concurrently on a virtual thread. */
     TaskRunFuture<Object> submit(FlowScope scope, TaskDefinition task, Object[] args, Callable<?> body) {
-        TaskRun run = create(scope, task, args);
+        TaskRun run = create(scope, task, args, true);
         TaskRunFuture<Object> future = new TaskRunFuture<>(run, scope);
         scope.running.add(future);
         scope.submittedCount.incrementAndGet();
@@ -57,6 +57,7 @@ final class TaskRunner {
             Thread me = Thread.currentThread();
             scope.threads.add(me);
             try {
+                record(scope, run);
                 future.complete(execute(scope, run, args, body));
             } catch (Throwable t) {
                 future.fail(t);
@@ -68,7 +69,14 @@ final class TaskRunner {
         return future;
     }
 
-    private TaskRun create(FlowScope scope, TaskDefinition def, Object[] args) {
+    /**
+     * A new task run, Pending. A called one is recorded in the store at once; a submitted one ({@code defer}) when
+     * its thread starts ({@link #record}), so that its Pending row and its first states reach the store's writer
+     * together and are written as one row rather than a row and then an update (Tasks.map of 10,000 tasks would
+     * otherwise queue 10,000 rows whose states all follow in later batches). A submitted task run whose thread has
+     * not started yet is therefore not in the store; the flow run waits for every submitted one before it ends.
+     */
+    private TaskRun create(FlowScope scope, TaskDefinition def, Object[] args, boolean defer) {
         TaskDefinition task = engine.resolve(def);
         TaskOptions o = task.options();
         int index = scope.nextIndex(task.key());
@@ -86,14 +94,23 @@ final class TaskRunner {
         }
         TaskRun run = new TaskRun(Ids.next(), name, index, task, cacheKey, States.pending(now));
         List<java.util.UUID> upstream = scope.lineage.upstreamOf(args);
-        engine.store.insertTaskRun(scope.claim, new TaskRunRecord(run.id, scope.id, task.key(), name, index, cacheKey, upstream,
-                run.state, null, now));
+        run.unrecorded = new TaskRunRecord(run.id, scope.id, task.key(), name, index, cacheKey, upstream, run.state, null,
+                now);
+        if (!defer || keyError != null) record(scope, run);
         if (keyError != null) {
             IllegalArgumentException e = new IllegalArgumentException(keyError);
             finish(scope, run, States.failed(engine.clock.instant(), keyError), null, e);
             throw e;
         }
         return run;
+    }
+
+    /** Writes the task run's Pending row, once, before any of its states. */
+    private void record(FlowScope scope, TaskRun run) {
+        TaskRunRecord r = run.unrecorded;
+        if (r == null) return;
+        run.unrecorded = null;
+        engine.store.insertTaskRun(scope.claim, r);
     }
 
     private Object execute(FlowScope scope, TaskRun run, Object[] args, Callable<?> body) throws Exception {

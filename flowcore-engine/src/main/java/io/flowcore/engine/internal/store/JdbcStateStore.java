@@ -192,14 +192,19 @@ final class JdbcStateStore extends WriteBehindStore implements DeploymentStore, 
         return replayed.get();
     }
 
-    /** Writes the writer could not apply and set aside (tests). */
     /** The most bytes of writes that waited for the database at once (bounded by the writer's backpressure). */
     long peakBacklogBytes() {
         return writer.peakBacklogBytes();
     }
 
+    /** Writes the writer could not apply and set aside (tests). */
     long quarantined() {
         return writer.quarantined();
+    }
+
+    /** Tests: writes made while holding this lock reach the database in one batch. */
+    java.util.concurrent.locks.ReentrantLock writerLockForTest() {
+        return writer.lock();
     }
 
     @Override

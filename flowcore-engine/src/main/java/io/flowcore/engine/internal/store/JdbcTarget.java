@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 /** The writer's database connection, opened again after a connection error. */
 final class JdbcTarget implements OpTarget {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcTarget.class);
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final Dialect dialect;
     private final GroupCommitWriter.Connector connector;
@@ -35,7 +36,20 @@ final class JdbcTarget implements OpTarget {
                 connection = connector.open();
                 dialect.prepareWriter(connection);
             }
-            GroupCommitWriter.applyInTransaction(dialect, applier, connection, ops, false, out);
+            OpApplier.Outcome first = new OpApplier.Outcome();
+            try {
+                dialect.inTransaction(connection, tx -> {
+                    applier.write(tx, ops, first, true);
+                    return null;
+                });
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) throw e;
+                // A COPY met a row that is there already (a journal replayed, a commit whose answer was lost):
+                // the same batch again with the idempotent statements.
+                GroupCommitWriter.applyInTransaction(dialect, applier, connection, ops, false, out);
+                return;
+            }
+            out.add(first);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Error e) {

@@ -40,7 +40,7 @@ import java.util.stream.Collectors;
  * be retried after a busy error and a journal replayed after a crash.
  */
 final class OpApplier {
-    private static final String STATE_COLS = "state_type, state_name, state_ts, state_message, state_scheduled, state_seq";
+    static final String STATE_COLS = "state_type, state_name, state_ts, state_message, state_scheduled, state_seq";
     private static final String STATE_UPSERT = "state_type = excluded.state_type, state_name = excluded.state_name, "
             + "state_ts = excluded.state_ts, state_message = excluded.state_message, "
             + "state_scheduled = excluded.state_scheduled, state_seq = excluded.state_seq";
@@ -83,19 +83,27 @@ final class OpApplier {
             + "heartbeat_at = excluded.heartbeat_at, namespace = excluded.namespace, process_start = excluded.process_start";
     private static final String RELEASE = "DELETE FROM engine_leases WHERE engine_id = ?";
     private static final int IN_CHUNK = 500;
+    /** Below this many rows an INSERT costs no more than a COPY (one round trip either way). */
+    private static final int COPY_MIN_ROWS = 8;
 
     /** What a batch did besides writing: the runs whose writes were refused, and the takeovers' outcomes. */
     static final class Outcome {
         final Set<UUID> refused = new HashSet<>();
         final List<Map.Entry<StoreOp.TakeOver, Optional<Claim>>> takeovers = new ArrayList<>();
         long quarantined;
+
+        void add(Outcome other) {
+            refused.addAll(other.refused);
+            takeovers.addAll(other.takeovers);
+            quarantined += other.quarantined;
+        }
     }
 
     record History(UUID runId, long seq, State state) {
     }
 
     /** A run's newest state within the batch; for task runs also the batch's first seq and its history lines. */
-    private record Newest(State state, long seq, String resultRef, long firstSeq, StringBuilder lines) {
+    record Newest(State state, long seq, String resultRef, long firstSeq, StringBuilder lines) {
     }
 
     private final Dialect dialect;
@@ -109,20 +117,30 @@ final class OpApplier {
         for (StoreOp op : ops) write(c, List.of(op), out);
     }
 
-    /** Fences, folds and writes the batch; the caller owns the transaction. */
+    /** Fences, folds and writes the batch; the caller owns the transaction. Every statement is idempotent. */
     void write(Connection c, List<StoreOp> batch, Outcome out) throws SQLException {
+        write(c, batch, out, false);
+    }
+
+    /**
+     * As {@link #write(Connection, List, Outcome)}, but on PostgreSQL the bulk inserts (task runs, log lines,
+     * history) go in a COPY, which is not idempotent: a row that is there already fails the batch with a
+     * unique violation (SQLSTATE 23505), and the caller applies it again with {@code copy} false.
+     */
+    void write(Connection c, List<StoreOp> batch, Outcome out, boolean copy) throws SQLException {
+        boolean bulk = copy && dialect == Dialect.POSTGRESQL;
         int from = 0;
         for (int i = 0; i < batch.size(); i++) {
             if (batch.get(i) instanceof StoreOp.TakeOver t) {
-                writePiece(c, batch.subList(from, i), out);
+                writePiece(c, batch.subList(from, i), out, bulk);
                 out.takeovers.add(Map.entry(t, takeOver(c, t)));
                 from = i + 1;
             }
         }
-        writePiece(c, batch.subList(from, batch.size()), out);
+        writePiece(c, batch.subList(from, batch.size()), out, bulk);
     }
 
-    private void writePiece(Connection c, List<StoreOp> piece, Outcome out) throws SQLException {
+    private void writePiece(Connection c, List<StoreOp> piece, Outcome out, boolean copy) throws SQLException {
         if (piece.isEmpty()) return;
         Map<UUID, Long> epochs = epochs(c, piece);
         Map<UUID, FlowRunRecord> flowInserts = new LinkedHashMap<>();
@@ -164,15 +182,18 @@ final class OpApplier {
             }
         }
         if (!flowInserts.isEmpty()) insertFlows(c, flowInserts.values(), flowStates);
-        if (!taskInserts.isEmpty()) insertTasks(c, taskInserts.values(), taskStates, taskHistory);
+        if (copy && taskInserts.size() >= COPY_MIN_ROWS) OpCopies.tasks(c, taskInserts.values(), taskStates, taskHistory);
+        else if (!taskInserts.isEmpty()) insertTasks(c, taskInserts.values(), taskStates, taskHistory);
         if (!flowStates.isEmpty()) updateStates(c, UPDATE_FLOW, flowStates, false);
         if (!taskStates.isEmpty()) updateStates(c, UPDATE_TASK, taskStates, true);
         for (StoreOp.FinishTasks f : finishes) finishTasks(c, f.flowRunId(), f.state(), f.seq());
         if (!history.isEmpty()) {
-            insertHistory(c, history);
+            if (copy && history.size() >= COPY_MIN_ROWS) OpCopies.history(c, history);
+            else insertHistory(c, history);
             JdbcNotifications.enqueue(c, history.stream().map(h -> new JdbcNotifications.Entered(h.runId(), h.state())).toList());
         }
-        if (!logs.isEmpty()) insertLogs(c, logs);
+        if (copy && logs.size() >= COPY_MIN_ROWS) OpCopies.logs(c, logs);
+        else if (!logs.isEmpty()) insertLogs(c, logs);
         if (!cache.isEmpty()) putCache(c, cache.values());
         if (!leases.isEmpty()) writeLeases(c, leases.values());
     }

@@ -65,6 +65,106 @@ class PostgresStateStoreTests extends StateStoreContractTests {
         return open();
     }
 
+    /** Text that the COPY format escapes or that UTF-8 encodes in more than one byte. */
+    private static final List<String> AWKWARD = List.of("tab\there", "line\nbreak", "cr\rhere", "back\\slash", "\\N",
+            "\\.", "nul \u0000 byte", "otter \uD83E\uDDA6", "lone \uD800 surrogate", "ünïcode ✓", "", "ends with \\");
+
+    @Test
+    void writesAwkwardTextAlikeInABatchCopiedAndInSingleInserts() {
+        var flow = flowRun("etl", T0, io.flowcore.api.state.StateType.RUNNING, "e");
+        store.insertFlowRun(flow);
+        Claim claim = Claim.initial(flow.id());
+        List<io.flowcore.api.run.TaskRunRecord> copied = new java.util.ArrayList<>();
+        List<io.flowcore.api.run.TaskRunRecord> inserted = new java.util.ArrayList<>();
+        var lock = ((JdbcStateStore) store).writerLockForTest();
+        lock.lock(); // one batch: over OpApplier's COPY threshold
+        try {
+            for (int i = 0; i < AWKWARD.size(); i++) {
+                var t = awkwardTask(flow.id(), i);
+                copied.add(t);
+                store.insertTaskRun(claim, t);
+                store.appendLog(awkwardLog(flow.id(), t.id(), i));
+            }
+        } finally {
+            lock.unlock();
+        }
+        store.flush();
+        for (int i = 0; i < AWKWARD.size(); i++) { // one row a batch: INSERTs
+            var t = awkwardTask(flow.id(), i);
+            inserted.add(t);
+            store.insertTaskRun(claim, t);
+            store.appendLog(awkwardLog(flow.id(), t.id(), i));
+            store.flush();
+        }
+
+        var stored = store.taskRuns(flow.id());
+        var logs = store.logs(flow.id());
+        for (int i = 0; i < AWKWARD.size(); i++) {
+            var viaCopy = stored.get(i);
+            var viaInsert = stored.get(AWKWARD.size() + i);
+            assertEquals(copied.get(i).id(), viaCopy.id());
+            assertEquals(inserted.get(i).id(), viaInsert.id());
+            assertEquals(viaInsert.name(), viaCopy.name(), "task run name " + i);
+            assertEquals(viaInsert.cacheKey(), viaCopy.cacheKey(), "cache key " + i);
+            assertEquals(viaInsert.state(), viaCopy.state(), "state " + i);
+            assertEquals(logs.get(AWKWARD.size() + i).message(), logs.get(i).message(), "log line " + i);
+            assertEquals(logs.get(AWKWARD.size() + i).logger(), logs.get(i).logger(), "logger " + i);
+        }
+        // Beyond agreeing with the driver: the text is kept (NUL stored as U+2400, a lone surrogate as '?')
+        assertEquals("tab\there", stored.get(0).name().substring(2));
+        assertEquals("line\nbreak", logs.get(1).message());
+        assertEquals("back\\slash", logs.get(3).message());
+        assertEquals("\\N", logs.get(4).message());
+        assertEquals("nul \u2400 byte", logs.get(6).message());
+        assertEquals("otter \uD83E\uDDA6", logs.get(7).message());
+        assertEquals("lone ? surrogate", logs.get(8).message());
+        assertEquals("", logs.get(10).message());
+        assertEquals(Columns.text(copied.get(6).name()), stored.get(6).name());
+    }
+
+    private static io.flowcore.api.run.TaskRunRecord awkwardTask(UUID flowRunId, int i) {
+        String text = AWKWARD.get(i);
+        var state = new io.flowcore.api.state.State(io.flowcore.api.state.StateType.PENDING, "Pending " + text,
+                T0.plusMillis(i), text, i % 2 == 0 ? null : T0.plusSeconds(i));
+        return new io.flowcore.api.run.TaskRunRecord(UUID.randomUUID(), flowRunId, "com.example.Etl#fetch",
+                i + "-" + text, i, i % 3 == 0 ? null : "key " + text, List.of(), state, null, T0.plusMillis(i));
+    }
+
+    private static io.flowcore.api.run.RunLog awkwardLog(UUID flowRunId, UUID taskRunId, int i) {
+        return new io.flowcore.api.run.RunLog(flowRunId, taskRunId, T0.plusNanos(i), "INFO", "logger " + AWKWARD.get(i),
+                AWKWARD.get(i));
+    }
+
+    @Test
+    void aBatchWhoseCopyMeetsRowsAlreadyThereIsWrittenAgainWithoutDuplicates() throws SQLException {
+        var flow = flowRun("etl", T0, io.flowcore.api.state.StateType.RUNNING, "e");
+        store.insertFlowRun(flow);
+        store.flush();
+        List<StoreOp> batch = new java.util.ArrayList<>();
+        List<io.flowcore.api.run.TaskRunRecord> tasks = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            var t = taskRun(flow.id(), i, List.of());
+            tasks.add(t);
+            batch.add(new StoreOp.InsertTaskRun(t, 0));
+            batch.add(new StoreOp.AppendLog(42, i, log(flow.id(), t.id(), i)));
+        }
+        var done = state(io.flowcore.api.state.StateType.COMPLETED, T0.plusSeconds(5));
+        // As a commit whose answer was lost and is sent again: the second time every row is there already.
+        try (JdbcTarget target = new JdbcTarget(Dialect.POSTGRESQL, DriverManager.getConnection(url(), pg.user(),
+                pg.password()), () -> DriverManager.getConnection(url(), pg.user(), pg.password()))) {
+            target.apply(batch, new OpApplier.Outcome());
+            List<StoreOp> again = new java.util.ArrayList<>(batch);
+            again.add(new StoreOp.SetTaskRunState(tasks.get(0).id(), flow.id(), done, "ref", StoreOp.seq(0, 1), 0));
+            target.apply(again, new OpApplier.Outcome());
+        }
+
+        var stored = store.taskRuns(flow.id());
+        assertEquals(tasks.stream().map(io.flowcore.api.run.TaskRunRecord::id).toList(),
+                stored.stream().map(io.flowcore.api.run.TaskRunRecord::id).toList(), "each task run once, in order");
+        assertEquals(done, stored.get(0).state(), "the batch's newer state is written on the second try");
+        assertEquals(20, store.logs(flow.id()).size(), "each log line once");
+    }
+
     @Test
     void replaysTheJournalOfACrashedProcessOnOpen() {
         store.close();
