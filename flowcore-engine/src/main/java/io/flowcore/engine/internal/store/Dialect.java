@@ -167,11 +167,25 @@ enum Dialect {
      * @throws StoreException naming {@code what} when it fails for another reason or keeps failing
      */
     <T> T inPooledTransaction(javax.sql.DataSource pool, String what, SqlWork<T> work) {
+        return pooled(pool, what, work, true);
+    }
+
+    /**
+     * As {@link #inPooledTransaction}, but in auto-commit mode: for work that is one statement, which PostgreSQL
+     * then commits without a COMMIT of its own (a round trip less).
+     */
+    <T> T inPooledStatement(javax.sql.DataSource pool, String what, SqlWork<T> work) {
+        return pooled(pool, what, work, false);
+    }
+
+    private <T> T pooled(javax.sql.DataSource pool, String what, SqlWork<T> work, boolean transaction) {
         try {
             return io.flowcore.api.Retry.call(TRANSIENT, io.flowcore.api.spi.Sleeper.SYSTEM,
                     e -> e instanceof SQLException sql && isTransient(sql), (n, d, e) -> { }, attempt -> {
                         try (Connection c = pool.getConnection()) {
-                            return inTransaction(c, work);
+                            if (transaction) return inTransaction(c, work);
+                            if (!c.getAutoCommit()) c.setAutoCommit(true);
+                            return work.run(c);
                         }
                     });
         } catch (SQLException e) {

@@ -40,7 +40,8 @@ final class JdbcClaims {
      * PostgreSQL: the plan of the last claim that had nothing limited, kept while the version of what shapes claims
      * (claim_settings, bumped by a trigger on every change of work_queues or deployments) stays the same. Each claim
      * with it checks the version in its own statement and claims nothing when it moved on; then the plan is read
-     * again. So a claim is one statement and a commit, and a queue paused or limited meanwhile is seen by the next one.
+     * again. So a claim is one statement (committed on its own when the plan has one level), and a queue paused or
+     * limited meanwhile is seen by the next one.
      */
     private record KeptPlan(Set<String> served, long version, JdbcWorkQueues.Plan plan) {
     }
@@ -60,6 +61,23 @@ final class JdbcClaims {
     List<DeploymentStore.ClaimedRun> claimDue(String engineId, Collection<String> queues, Instant now, int limit) {
         List<String> deploymentIds = new ArrayList<>();
         Set<String> served = Set.copyOf(queues);
+        KeptPlan one = this.kept;
+        if (one != null && one.served().equals(served) && one.plan().levels().size() == 1) {
+            // One level: its claim is one statement, committed on its own (a round trip, not two).
+            List<DeploymentStore.ClaimedRun> claimed = new ArrayList<>();
+            long seen = dialect.inPooledStatement(pool, "claim due runs", c -> {
+                claimed.clear(); // a retried statement starts over
+                deploymentIds.clear();
+                return claimAtOnce(c, one.plan().levels().get(0), engineId, now, limit, State.of(StateType.PENDING, now),
+                        claimed, deploymentIds, one.version());
+            });
+            if (seen == one.version()) {
+                for (int k = 0; k < claimed.size(); k++) known.claimed(claimed.get(k).run().id(), deploymentIds.get(k));
+                return claimed;
+            }
+            this.kept = null; // the settings moved on: nothing was claimed; the plan is read again below
+            deploymentIds.clear();
+        }
         List<DeploymentStore.ClaimedRun> out = dialect.inPooledTransaction(pool, "claim due runs", c -> {
             deploymentIds.clear(); // a retried transaction starts over
             State pending = State.of(StateType.PENDING, now);

@@ -53,9 +53,32 @@ final class JdbcNotifications {
     record Entered(UUID flowRunId, State state) {
     }
 
+    /**
+     * The rules a writer read last, kept while the settings version (PostgreSQL's claim_settings, which a trigger on
+     * notification_rules bumps too) stays the one they were read at. Only the writer thread uses it.
+     */
+    static final class KeptRules {
+        private long version = -1;
+        private List<NotificationRule> rules = List.of();
+
+        /** The rules as of {@code seenVersion} (read in the caller's transaction; -1: unknown, so read them). */
+        List<NotificationRule> at(Connection c, long seenVersion) throws SQLException {
+            if (seenVersion >= 0 && seenVersion == version) return rules;
+            List<NotificationRule> read = rules(c);
+            rules = read;
+            version = seenVersion;
+            return read;
+        }
+    }
+
     /** Inserts the events the rules ask for, in the caller's transaction. Cheap when no rule exists. */
     static void enqueue(Connection c, List<Entered> entered) throws SQLException {
-        List<NotificationRule> rules = rules(c).stream().filter(r -> !r.paused()).toList();
+        enqueue(c, entered, new KeptRules(), -1);
+    }
+
+    /** As above, with the rules kept from the last batch when the settings version did not move ({@link KeptRules}). */
+    static void enqueue(Connection c, List<Entered> entered, KeptRules kept, long seenVersion) throws SQLException {
+        List<NotificationRule> rules = kept.at(c, seenVersion).stream().filter(r -> !r.paused()).toList();
         if (rules.isEmpty()) return;
         for (Entered e : entered) {
             if (rules.stream().noneMatch(r -> r.matchesState(e.state()))) continue;

@@ -36,7 +36,8 @@ final class Migrations {
             "V15__workspaces.sql",
             "V18__server_sessions.sql",
             "V19__run_name_search.sql",
-            "V20__claim_settings.sql");
+            "V20__claim_settings.sql",
+            "V21__notification_rules_version.sql");
 
     private static final String RESOURCE_DIR = "migrations/";
 

@@ -83,8 +83,11 @@ final class OpApplier {
             + "heartbeat_at = excluded.heartbeat_at, namespace = excluded.namespace, process_start = excluded.process_start";
     private static final String RELEASE = "DELETE FROM engine_leases WHERE engine_id = ?";
     private static final int IN_CHUNK = 500;
-    /** Below this many rows an INSERT costs no more than a COPY (one round trip either way). */
-    private static final int COPY_MIN_ROWS = 8;
+    /**
+     * Below this many rows, INSERTs: a COPY waits for the server's answer before its rows are sent (a round trip
+     * more, some 0.5 ms with busy cores), which many rows repay and a few do not.
+     */
+    static final int COPY_MIN_ROWS = 100;
 
     /** What a batch did besides writing: the runs whose writes were refused, and the takeovers' outcomes. */
     static final class Outcome {
@@ -107,6 +110,9 @@ final class OpApplier {
     }
 
     private final Dialect dialect;
+    private final JdbcNotifications.KeptRules rules = new JdbcNotifications.KeptRules();
+    /** PostgreSQL: the settings version the last epochs read saw (-1: none read in this piece). */
+    private long seenVersion = -1;
 
     OpApplier(Dialect dialect) {
         this.dialect = dialect;
@@ -190,7 +196,8 @@ final class OpApplier {
         if (!history.isEmpty()) {
             if (copy && history.size() >= COPY_MIN_ROWS) OpCopies.history(c, history);
             else insertHistory(c, history);
-            JdbcNotifications.enqueue(c, history.stream().map(h -> new JdbcNotifications.Entered(h.runId(), h.state())).toList());
+            JdbcNotifications.enqueue(c, history.stream().map(h -> new JdbcNotifications.Entered(h.runId(), h.state())).toList(),
+                    rules, seenVersion);
         }
         if (copy && logs.size() >= COPY_MIN_ROWS) OpCopies.logs(c, logs);
         else if (!logs.isEmpty()) insertLogs(c, logs);
@@ -254,17 +261,24 @@ final class OpApplier {
             }
         }
         Map<UUID, Long> epochs = new HashMap<>();
+        seenVersion = -1;
         if (ids.isEmpty()) return epochs;
         List<UUID> all = new ArrayList<>(ids);
         for (int i = 0; i < all.size(); i += IN_CHUNK) {
             List<UUID> chunk = all.subList(i, Math.min(all.size(), i + IN_CHUNK));
-            String sql = "SELECT id, claim_epoch FROM flow_runs WHERE id IN "
+            // PostgreSQL: with the settings version, so that the notification rules need no read of their own
+            // while it stays the same (JdbcNotifications.KeptRules).
+            String sql = "SELECT id, claim_epoch" + (dialect == Dialect.POSTGRESQL
+                    ? ", (SELECT version FROM claim_settings) AS settings_version" : "") + " FROM flow_runs WHERE id IN "
                     + chunk.stream().map(u -> "?").collect(Collectors.joining(", ", "(", ")"))
-                    + (dialect == Dialect.POSTGRESQL ? " FOR SHARE" : "");
+                    + (dialect == Dialect.POSTGRESQL ? " FOR SHARE OF flow_runs" : "");
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int j = 0; j < chunk.size(); j++) ps.setString(j + 1, chunk.get(j).toString());
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) epochs.put(UUID.fromString(rs.getString(1)), rs.getLong(2));
+                    while (rs.next()) {
+                        epochs.put(UUID.fromString(rs.getString(1)), rs.getLong(2));
+                        if (dialect == Dialect.POSTGRESQL) seenVersion = rs.getLong(3);
+                    }
                 }
             }
         }

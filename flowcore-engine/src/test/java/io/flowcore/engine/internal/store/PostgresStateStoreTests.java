@@ -77,9 +77,10 @@ class PostgresStateStoreTests extends StateStoreContractTests {
         List<io.flowcore.api.run.TaskRunRecord> copied = new java.util.ArrayList<>();
         List<io.flowcore.api.run.TaskRunRecord> inserted = new java.util.ArrayList<>();
         var lock = ((JdbcStateStore) store).writerLockForTest();
+        int batch = OpApplier.COPY_MIN_ROWS + AWKWARD.size();
         lock.lock(); // one batch: over OpApplier's COPY threshold
         try {
-            for (int i = 0; i < AWKWARD.size(); i++) {
+            for (int i = 0; i < batch; i++) {
                 var t = awkwardTask(flow.id(), i);
                 copied.add(t);
                 store.insertTaskRun(claim, t);
@@ -101,14 +102,14 @@ class PostgresStateStoreTests extends StateStoreContractTests {
         var logs = store.logs(flow.id());
         for (int i = 0; i < AWKWARD.size(); i++) {
             var viaCopy = stored.get(i);
-            var viaInsert = stored.get(AWKWARD.size() + i);
+            var viaInsert = stored.get(batch + i);
             assertEquals(copied.get(i).id(), viaCopy.id());
             assertEquals(inserted.get(i).id(), viaInsert.id());
             assertEquals(viaInsert.name(), viaCopy.name(), "task run name " + i);
             assertEquals(viaInsert.cacheKey(), viaCopy.cacheKey(), "cache key " + i);
             assertEquals(viaInsert.state(), viaCopy.state(), "state " + i);
-            assertEquals(logs.get(AWKWARD.size() + i).message(), logs.get(i).message(), "log line " + i);
-            assertEquals(logs.get(AWKWARD.size() + i).logger(), logs.get(i).logger(), "logger " + i);
+            assertEquals(logs.get(batch + i).message(), logs.get(i).message(), "log line " + i);
+            assertEquals(logs.get(batch + i).logger(), logs.get(i).logger(), "logger " + i);
         }
         // Beyond agreeing with the driver: the text is kept (NUL stored as U+2400, a lone surrogate as '?')
         assertEquals("tab\there", stored.get(0).name().substring(2));
@@ -123,7 +124,7 @@ class PostgresStateStoreTests extends StateStoreContractTests {
     }
 
     private static io.flowcore.api.run.TaskRunRecord awkwardTask(UUID flowRunId, int i) {
-        String text = AWKWARD.get(i);
+        String text = AWKWARD.get(i % AWKWARD.size());
         var state = new io.flowcore.api.state.State(io.flowcore.api.state.StateType.PENDING, "Pending " + text,
                 T0.plusMillis(i), text, i % 2 == 0 ? null : T0.plusSeconds(i));
         return new io.flowcore.api.run.TaskRunRecord(UUID.randomUUID(), flowRunId, "com.example.Etl#fetch",
@@ -131,8 +132,8 @@ class PostgresStateStoreTests extends StateStoreContractTests {
     }
 
     private static io.flowcore.api.run.RunLog awkwardLog(UUID flowRunId, UUID taskRunId, int i) {
-        return new io.flowcore.api.run.RunLog(flowRunId, taskRunId, T0.plusNanos(i), "INFO", "logger " + AWKWARD.get(i),
-                AWKWARD.get(i));
+        return new io.flowcore.api.run.RunLog(flowRunId, taskRunId, T0.plusNanos(i), "INFO", "logger " + AWKWARD.get(i % AWKWARD.size()),
+                AWKWARD.get(i % AWKWARD.size()));
     }
 
     @Test
@@ -142,7 +143,8 @@ class PostgresStateStoreTests extends StateStoreContractTests {
         store.flush();
         List<StoreOp> batch = new java.util.ArrayList<>();
         List<io.flowcore.api.run.TaskRunRecord> tasks = new java.util.ArrayList<>();
-        for (int i = 0; i < 20; i++) {
+        int n = OpApplier.COPY_MIN_ROWS + 20;
+        for (int i = 0; i < n; i++) {
             var t = taskRun(flow.id(), i, List.of());
             tasks.add(t);
             batch.add(new StoreOp.InsertTaskRun(t, 0));
@@ -162,7 +164,30 @@ class PostgresStateStoreTests extends StateStoreContractTests {
         assertEquals(tasks.stream().map(io.flowcore.api.run.TaskRunRecord::id).toList(),
                 stored.stream().map(io.flowcore.api.run.TaskRunRecord::id).toList(), "each task run once, in order");
         assertEquals(done, stored.get(0).state(), "the batch's newer state is written on the second try");
-        assertEquals(20, store.logs(flow.id()).size(), "each log line once");
+        assertEquals(n, store.logs(flow.id()).size(), "each log line once");
+    }
+
+    @Test
+    void aNotificationRuleSavedByAnotherProcessIsHonouredByTheWritersNextBatch() {
+        var flow = flowRun("etl", T0, io.flowcore.api.state.StateType.PENDING, "e");
+        store.insertFlowRun(flow);
+        Claim claim = Claim.initial(flow.id());
+        store.setFlowRunState(claim, state(io.flowcore.api.state.StateType.RUNNING, T0.plusSeconds(1)));
+        store.flush(); // the writer has read the rules (none) with the settings version of this batch
+        var notifications = (io.flowcore.api.spi.NotificationStore) store;
+        assertEquals(List.of(), notifications.events(10));
+
+        try (StateStore other = open()) { // another process: this store's writer hears of it only through the database
+            ((io.flowcore.api.spi.NotificationStore) other).saveRule(
+                    io.flowcore.api.notification.NotificationRule.of("on-completed", "ops-mail", "Completed"));
+        }
+        store.setFlowRunState(claim, state(io.flowcore.api.state.StateType.COMPLETED, T0.plusSeconds(2)));
+        store.flush();
+
+        var events = notifications.events(10);
+        assertEquals(1, events.size(), "the rule saved after the writer last read the rules: " + events);
+        assertEquals(flow.id(), events.get(0).flowRunId());
+        assertEquals("on-completed", events.get(0).rule());
     }
 
     @Test
