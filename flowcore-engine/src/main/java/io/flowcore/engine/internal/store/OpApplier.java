@@ -207,29 +207,8 @@ final class OpApplier {
 
     /** True (and the run noted) when {@code op} was made under a claim epoch the run no longer has. */
     private static boolean refused(StoreOp op, Map<UUID, Long> epochs, Outcome out) {
-        UUID flowRunId;
-        long epoch;
-        switch (op) {
-            case StoreOp.InsertTaskRun(TaskRunRecord r, long e) -> {
-                flowRunId = r.flowRunId();
-                epoch = e;
-            }
-            case StoreOp.SetFlowRunState(UUID id, State s, long seq, long e) -> {
-                flowRunId = id;
-                epoch = e;
-            }
-            case StoreOp.SetTaskRunState(UUID id, UUID flow, State s, String ref, long seq, long e) -> {
-                flowRunId = flow;
-                epoch = e;
-            }
-            case StoreOp.FinishTasks(UUID flow, State s, long seq, long e) -> {
-                flowRunId = flow;
-                epoch = e;
-            }
-            default -> {
-                return false;
-            }
-        }
+        UUID flowRunId = op.fencedRun();
+        long epoch = op.epoch();
         if (epoch == StoreOp.UNFENCED || flowRunId == null) return false;
         Long current = epochs.get(flowRunId);
         if (current == null || current == epoch) return false; // unknown run: nothing to fence against
@@ -242,23 +221,8 @@ final class OpApplier {
         Set<UUID> ids = new HashSet<>();
         Set<UUID> inserted = new HashSet<>();
         for (StoreOp op : piece) {
-            switch (op) {
-                case StoreOp.InsertFlowRun(FlowRunRecord r) -> inserted.add(r.id());
-                case StoreOp.InsertTaskRun(TaskRunRecord r, long e) -> {
-                    if (e != StoreOp.UNFENCED) ids.add(r.flowRunId());
-                }
-                case StoreOp.SetFlowRunState(UUID id, State s, long seq, long e) -> {
-                    if (e != StoreOp.UNFENCED) ids.add(id);
-                }
-                case StoreOp.SetTaskRunState(UUID id, UUID flow, State s, String ref, long seq, long e) -> {
-                    if (e != StoreOp.UNFENCED && flow != null) ids.add(flow);
-                }
-                case StoreOp.FinishTasks(UUID flow, State s, long seq, long e) -> {
-                    if (e != StoreOp.UNFENCED) ids.add(flow);
-                }
-                default -> {
-                }
-            }
+            if (op instanceof StoreOp.InsertFlowRun i) inserted.add(i.run().id());
+            else if (op.epoch() != StoreOp.UNFENCED && op.fencedRun() != null) ids.add(op.fencedRun());
         }
         Map<UUID, Long> epochs = new HashMap<>();
         seenVersion = -1;

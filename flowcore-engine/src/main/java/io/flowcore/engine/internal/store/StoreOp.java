@@ -31,25 +31,51 @@ sealed interface StoreOp {
         return (epoch << 32) | n;
     }
 
+    /** The flow run whose claim epoch fences this write; null for a write not made under a claim. */
+    default UUID fencedRun() {
+        return null;
+    }
+
+    /** The claim epoch this write was made under ({@link #UNFENCED}: none, or a journal from before epochs). */
+    default long epoch() {
+        return UNFENCED;
+    }
+
     /** Inserts a flow run at claim epoch 0; its initial state is history entry 0. */
     record InsertFlowRun(FlowRunRecord run) implements StoreOp {
     }
 
     /** Inserts a task run of a flow run held under {@code epoch}; its initial state is history entry 0. */
     record InsertTaskRun(TaskRunRecord run, long epoch) implements StoreOp {
+        @Override
+        public UUID fencedRun() {
+            return run.flowRunId();
+        }
     }
 
     /** Appends history entry {@code seq} of a flow run and makes it current. */
     record SetFlowRunState(UUID runId, State state, long seq, long epoch) implements StoreOp {
+        @Override
+        public UUID fencedRun() {
+            return runId;
+        }
     }
 
     /** Appends history entry {@code seq} of a task run, makes it current and sets the result ref. */
     record SetTaskRunState(UUID runId, UUID flowRunId, State state, String resultRef, long seq, long epoch)
             implements StoreOp {
+        @Override
+        public UUID fencedRun() {
+            return flowRunId; // null in journals from before task writes named their flow run
+        }
     }
 
     /** Moves every unfinished task run of the flow run to {@code state} (history entry {@code seq}). */
     record FinishTasks(UUID flowRunId, State state, long seq, long epoch) implements StoreOp {
+        @Override
+        public UUID fencedRun() {
+            return flowRunId;
+        }
     }
 
     /** Appends a log line; {@code (origin, logSeq)} identifies it so replay does not duplicate it. */
