@@ -29,10 +29,8 @@ public final class FlowcoreWorkerMain {
             cfg.home(home);
             store.configure(cfg);
         })) {
-            // Work-around: the engine generates a flow class's subclass on first use, and two runs of a class
-            // started at once as its first use in a JVM race to define it (LinkageError: duplicate class
-            // definition; the loser's run ends Failed). Applying the deployment (same content: no new version)
-            // generates it here, before the worker starts several runs at once.
+            // As a real worker has its deployments: applying the same content again makes no new version, and
+            // the engine meets the flow class here, before the first run.
             fc.deployments().apply(args.length > 5 ? CrashBench.deployment() : FlowcoreOrchestration.deployment());
             Worker worker = fc.worker(o -> o.queues(FlowcoreOrchestration.QUEUE).limit(limit).pollInterval(poll));
             ParentChannel.ready();
