@@ -26,8 +26,12 @@ import java.util.stream.Stream;
  * runs created one by one afterwards, while the workers wait (see {@code FlowcoreOrchestration}). On
  * SQLite the anchor is the PostgreSQL one with the same worker count.
  *
+ * <p>Each PostgreSQL line is the median of {@code --rounds} rounds (3 by default), each round measuring flowcore and then
+ * the anchor, so that both meet the same moods of a machine whose figures move by a tenth or more from one
+ * measurement to the next; duplicates and lost runs are summed over the rounds.
+ *
  * <p>Usage: {@code ./flowcore-bench/run.sh orchestration [--runs 10000] [--workers 1,2,4] [--stores postgres,sqlite]
- * [--sqlite-workers 1] [--limit 8] [--poll-ms 100] [--paced-runs 200] [--paced-interval-ms 20] [--no-anchor]}. PostgreSQL comes from
+ * [--sqlite-workers 1] [--limit 8] [--poll-ms 100] [--paced-runs 200] [--paced-interval-ms 20] [--rounds 3] [--no-anchor]}. PostgreSQL comes from
  * {@code FLOWCORE_PG_URL}, {@code FLOWCORE_PG_USER} and {@code FLOWCORE_PG_PASSWORD}; each measurement
  * uses a fresh schema and drops it.
  */
@@ -45,11 +49,14 @@ public final class OrchestrationBench {
      * @param pacedRuns     runs created one by one after the backlog, for the due-to-Running latency
      * @param pacedIntervalMs the time between two paced runs
      * @param workDir       where SQLite files, engine homes and execution files go (null: a temporary folder)
+     * @param rounds        rounds per PostgreSQL worker count (flowcore, then the anchor); the lines give their medians
      */
     public record Options(int runs, List<Integer> workers, List<String> stores, List<Integer> sqliteWorkers,
-                          boolean anchor, int limit, long pollMs, int pacedRuns, long pacedIntervalMs, Path workDir) {
+                          boolean anchor, int limit, long pollMs, int pacedRuns, long pacedIntervalMs, Path workDir,
+                          int rounds) {
         public Options {
             if (runs < 1) throw new IllegalArgumentException("--runs must be >= 1: " + runs);
+            if (rounds < 1) throw new IllegalArgumentException("--rounds must be >= 1: " + rounds);
             for (String s : stores) {
                 if (!s.equals("postgres") && !s.equals("sqlite")) {
                     throw new IllegalArgumentException("--stores: unknown store '" + s + "' (valid: postgres, sqlite)");
@@ -63,7 +70,7 @@ public final class OrchestrationBench {
         /** The defaults: 10,000 runs, 1/2/4 processes on PostgreSQL, 1 on SQLite, with the anchor. */
         public static Options defaults() {
             return new Options(10_000, List.of(1, 2, 4), List.of("postgres", "sqlite"), List.of(1), true, 8, 100, 200, 20,
-                    null);
+                    null, 3);
         }
     }
 
@@ -107,16 +114,24 @@ public final class OrchestrationBench {
             int step = 0;
             if (o.stores().contains("postgres")) {
                 for (int w : o.workers()) {
-                    Path d = dir.resolve("m" + step++);
-                    BenchStore store = BenchStore.freshPostgresSchema(pgUrl, pgUser, "flowcore_orch");
-                    FlowcoreOrchestration.Measured f;
-                    try {
-                        f = FlowcoreOrchestration.measure(store, w, o.runs(), settings, d);
-                    } finally {
-                        store.drop();
+                    List<FlowcoreOrchestration.Measured> ours = new ArrayList<>();
+                    List<DbSchedulerAnchor.Measured> theirs = new ArrayList<>();
+                    for (int round = 0; round < o.rounds(); round++) {
+                        Path d = dir.resolve("m" + step++);
+                        BenchStore store = BenchStore.freshPostgresSchema(pgUrl, pgUser, "flowcore_orch");
+                        FlowcoreOrchestration.Measured f;
+                        try {
+                            f = FlowcoreOrchestration.measure(store, w, o.runs(), settings, d);
+                        } finally {
+                            store.drop();
+                        }
+                        details(out, f);
+                        ours.add(f);
+                        if (o.anchor()) theirs.add(anchorRound(o, w, pgUrl, pgUser, out));
                     }
-                    details(out, f);
-                    results.add(new Result(f, anchor(o, w, pgUrl, pgUser, anchors, out)));
+                    DbSchedulerAnchor.Measured a = theirs.isEmpty() ? null : medianAnchor(theirs);
+                    if (a != null) anchors.put(w, a);
+                    results.add(new Result(median(ours), a));
                 }
             }
             if (o.stores().contains("sqlite")) {
@@ -133,8 +148,9 @@ public final class OrchestrationBench {
         }
         out.printf(Locale.ROOT, "%nNo-op deployment runs claimed by worker processes (limit %d, poll %d ms): throughput "
                 + "of %d runs created beforehand, due-to-Running latency of %d runs created every %d ms afterwards;%n"
-                + "anchor: db-scheduler, lock-and-fetch, %d threads per process, same PostgreSQL%n",
-                o.limit(), o.pollMs(), o.runs(), o.pacedRuns(), o.pacedIntervalMs(), o.limit());
+                + "anchor: db-scheduler, lock-and-fetch, %d threads per process, same PostgreSQL; PostgreSQL lines: the "
+                + "median round of %d (flowcore, then the anchor, each round)%n",
+                o.limit(), o.pollMs(), o.runs(), o.pacedRuns(), o.pacedIntervalMs(), o.limit(), o.rounds());
         for (Result r : results) out.println(r.line());
         return results;
     }
@@ -145,11 +161,39 @@ public final class OrchestrationBench {
         if (!o.anchor()) return null;
         DbSchedulerAnchor.Measured known = anchors.get(workers);
         if (known != null) return known;
+        DbSchedulerAnchor.Measured a = anchorRound(o, workers, pgUrl, pgUser, out);
+        anchors.put(workers, a);
+        return a;
+    }
+
+    private static DbSchedulerAnchor.Measured anchorRound(Options o, int workers, String pgUrl, String pgUser,
+                                                          PrintStream out) throws Exception {
         DbSchedulerAnchor.Measured a = DbSchedulerAnchor.measure(pgUrl, pgUser, workers, o.runs(), o.limit(), o.pollMs());
         out.printf(Locale.ROOT, "  anchor db-scheduler workers=%d executions=%d runs_per_s=%s duplicates=%d lost=%d%n",
                 a.workers(), a.executions(), fmt(a.runsPerS()), a.duplicates(), a.lost());
-        anchors.put(workers, a);
         return a;
+    }
+
+    /** The round with the median throughput, with the duplicates, lost and failed runs of every round. */
+    static FlowcoreOrchestration.Measured median(List<FlowcoreOrchestration.Measured> rounds) {
+        List<FlowcoreOrchestration.Measured> sorted = rounds.stream()
+                .sorted(java.util.Comparator.comparingDouble(FlowcoreOrchestration.Measured::runsPerS)).toList();
+        var m = sorted.get(sorted.size() / 2);
+        return new FlowcoreOrchestration.Measured(m.store(), m.workers(), m.runs(), m.runsPerS(), m.dueToRunningP50(),
+                m.dueToRunningP99(), m.backlogDueToRunningP50(), m.claimToRunningP50(),
+                rounds.stream().mapToInt(FlowcoreOrchestration.Measured::duplicates).sum(),
+                rounds.stream().mapToInt(FlowcoreOrchestration.Measured::lost).sum(),
+                rounds.stream().mapToInt(FlowcoreOrchestration.Measured::failed).sum(), m.firstFailure());
+    }
+
+    /** The anchor round with the median throughput, with the duplicates and lost executions of every round. */
+    static DbSchedulerAnchor.Measured medianAnchor(List<DbSchedulerAnchor.Measured> rounds) {
+        List<DbSchedulerAnchor.Measured> sorted = rounds.stream()
+                .sorted(java.util.Comparator.comparingDouble(DbSchedulerAnchor.Measured::runsPerS)).toList();
+        var m = sorted.get(sorted.size() / 2);
+        return new DbSchedulerAnchor.Measured(m.workers(), m.executions(), m.runsPerS(),
+                rounds.stream().mapToInt(DbSchedulerAnchor.Measured::duplicates).sum(),
+                rounds.stream().mapToInt(DbSchedulerAnchor.Measured::lost).sum());
     }
 
     private static void details(PrintStream out, FlowcoreOrchestration.Measured f) {
@@ -166,7 +210,7 @@ public final class OrchestrationBench {
 
     static Options parse(String[] args) {
         Options d = Options.defaults();
-        int runs = d.runs(), limit = d.limit(), pacedRuns = d.pacedRuns();
+        int runs = d.runs(), limit = d.limit(), pacedRuns = d.pacedRuns(), rounds = d.rounds();
         long pollMs = d.pollMs(), pacedIntervalMs = d.pacedIntervalMs();
         List<Integer> workers = d.workers(), sqliteWorkers = d.sqliteWorkers();
         List<String> stores = d.stores();
@@ -188,11 +232,13 @@ public final class OrchestrationBench {
                 case "--poll-ms" -> pollMs = Long.parseLong(v);
                 case "--paced-runs" -> pacedRuns = Integer.parseInt(v);
                 case "--paced-interval-ms" -> pacedIntervalMs = Long.parseLong(v);
+                case "--rounds" -> rounds = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("unknown option " + a + " (valid: --runs, --workers, --stores, "
-                        + "--sqlite-workers, --limit, --poll-ms, --paced-runs, --paced-interval-ms, --no-anchor)");
+                        + "--sqlite-workers, --limit, --poll-ms, --paced-runs, --paced-interval-ms, --rounds, --no-anchor)");
             }
         }
-        return new Options(runs, workers, stores, sqliteWorkers, anchor, limit, pollMs, pacedRuns, pacedIntervalMs, null);
+        return new Options(runs, workers, stores, sqliteWorkers, anchor, limit, pollMs, pacedRuns, pacedIntervalMs, null,
+                rounds);
     }
 
     private static List<Integer> ints(String csv) {

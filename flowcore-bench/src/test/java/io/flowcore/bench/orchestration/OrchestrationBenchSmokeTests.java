@@ -26,7 +26,7 @@ class OrchestrationBenchSmokeTests {
     @Test
     void aWorkerProcessRunsEveryCreatedRunOnceAndTheSummaryLineSaysSo() throws Exception {
         var options = new OrchestrationBench.Options(20, List.of(), List.of("sqlite"), List.of(1), false, 8, 20, 5, 20,
-                dir);
+                dir, 1);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         List<OrchestrationBench.Result> results = OrchestrationBench.run(options,
@@ -50,6 +50,26 @@ class OrchestrationBenchSmokeTests {
         assertTrue(out.lines().anyMatch(l -> l.matches("orchestration store=sqlite workers=1 runs=20 runs_per_s=[0-9.]+ "
                 + "due_to_running_p50_ms=[0-9.]+ due_to_running_p99_ms=[0-9.]+ duplicates=0 lost=0 "
                 + "anchor_runs_per_s=n/a ratio=n/a")), out);
+    }
+
+    @Test
+    void aLineIsTheMedianRoundWithTheDuplicatesAndLostRunsOfEveryRound() {
+        var slow = new FlowcoreOrchestration.Measured("postgres", 2, 100, 900, 1, 2, 3, 4, 0, 0, 0, null);
+        var middle = new FlowcoreOrchestration.Measured("postgres", 2, 100, 1000, 5, 6, 7, 8, 1, 0, 0, null);
+        var fast = new FlowcoreOrchestration.Measured("postgres", 2, 100, 1100, 9, 10, 11, 12, 0, 2, 1, "x");
+
+        var m = OrchestrationBench.median(List.of(fast, slow, middle));
+
+        assertEquals(1000, m.runsPerS());
+        assertEquals(5, m.dueToRunningP50(), "the median round's latencies");
+        assertEquals(1, m.duplicates(), "a duplicate in any round shows");
+        assertEquals(2, m.lost());
+        assertEquals(1, m.failed());
+        var a = OrchestrationBench.medianAnchor(List.of(new DbSchedulerAnchor.Measured(2, 100, 1500, 3, 0),
+                new DbSchedulerAnchor.Measured(2, 100, 1200, 0, 1), new DbSchedulerAnchor.Measured(2, 100, 1300, 0, 0)));
+        assertEquals(1300, a.runsPerS());
+        assertEquals(3, a.duplicates());
+        assertEquals(1, a.lost());
     }
 
     @Test
