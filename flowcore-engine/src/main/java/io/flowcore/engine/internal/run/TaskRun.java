@@ -12,7 +12,7 @@ final class TaskRun {
     final TaskDefinition task;
     final String cacheKey;
     volatile State state;
-    /** The Pending row until it is written (TaskRunner.record); only the task run's own thread touches it. */
+    /** The Pending row until it is written (TaskRunner.record): set before the task run's thread starts, then read by it. */
     io.flowcore.api.run.TaskRunRecord unrecorded;
 
     TaskRun(UUID id, String name, int index, TaskDefinition task, String cacheKey, State state) {

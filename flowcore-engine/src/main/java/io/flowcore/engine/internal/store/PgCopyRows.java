@@ -96,25 +96,9 @@ final class PgCopyRows implements AutoCloseable {
 
     PgCopyRows number(long n) {
         separate();
-        ensure(20);
-        if (n == Long.MIN_VALUE) {
-            for (char ch : "-9223372036854775808".toCharArray()) buf[pos++] = (byte) ch;
-            return this;
-        }
-        if (n < 0) {
-            buf[pos++] = '-';
-            n = -n;
-        }
-        int start = pos;
-        do {
-            buf[pos++] = (byte) ('0' + n % 10);
-            n /= 10;
-        } while (n != 0);
-        for (int i = start, j = pos - 1; i < j; i++, j--) {
-            byte t = buf[i];
-            buf[i] = buf[j];
-            buf[j] = t;
-        }
+        String digits = Long.toString(n);
+        ensure(digits.length());
+        for (int i = 0; i < digits.length(); i++) buf[pos++] = (byte) digits.charAt(i);
         return this;
     }
 
@@ -130,10 +114,6 @@ final class PgCopyRows implements AutoCloseable {
         rows++;
         if (pos >= SEND_AT) send();
         return this;
-    }
-
-    int rows() {
-        return rows;
     }
 
     /** Sends what is left and ends the COPY (inside the caller's transaction). */
