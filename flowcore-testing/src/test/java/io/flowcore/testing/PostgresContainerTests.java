@@ -21,8 +21,13 @@ class PostgresContainerTests {
     }
 
     private static Connection connect(PostgresContainer pg) throws SQLException {
-        // socketTimeout: a read from a frozen server gives up after 1 s
-        return DriverManager.getConnection(pg.jdbcUrl() + "?socketTimeout=1&connectTimeout=2", pg.user(), pg.password());
+        // A first write to a container's copy-on-write data folder can take seconds on a busy machine.
+        return connect(pg, 30);
+    }
+
+    private static Connection connect(PostgresContainer pg, int socketTimeoutSeconds) throws SQLException {
+        return DriverManager.getConnection(pg.jdbcUrl() + "?socketTimeout=" + socketTimeoutSeconds + "&connectTimeout=2",
+                pg.user(), pg.password());
     }
 
     @Test
@@ -42,7 +47,8 @@ class PostgresContainerTests {
                 assertEquals(42, rs.getInt(1));
             }
 
-            try (Connection c = connect(pg)) {
+            // socketTimeout 1 s: a read from the frozen server gives up after it
+            try (Connection c = connect(pg, 1)) {
                 pg.pause();
                 long t0 = System.nanoTime();
                 SQLException e = assertThrows(SQLException.class, () -> c.createStatement().execute("select 1"));
