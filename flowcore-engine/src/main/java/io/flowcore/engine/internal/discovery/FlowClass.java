@@ -39,6 +39,10 @@ public final class FlowClass {
     private final Class<?> type;
     private final Class<?> generated;
     private final Map<String, FlowDefinition> flowsBySignature;
+    /** The flows by bare method name (a deployment names its method so); looked up on every run a worker starts. */
+    private final Map<String, List<FlowDefinition>> flowsByName;
+    /** The generated subclass's no-argument constructor, made accessible once. */
+    private volatile java.lang.reflect.Constructor<?> constructor;
 
     /** Installs the runtime that receives intercepted calls. */
     public static void install(CallDispatcher d) {
@@ -87,6 +91,8 @@ public final class FlowClass {
         this.flowsBySignature = definitions.values().stream().filter(d -> d instanceof FlowDefinition)
                 .map(d -> (FlowDefinition) d)
                 .collect(Collectors.toUnmodifiableMap(FlowDefinition::signature, d -> d));
+        this.flowsByName = flowsBySignature.values().stream()
+                .collect(Collectors.groupingBy(f -> f.method().getName(), Collectors.toUnmodifiableList()));
         this.generated = generate(type, definitions);
     }
 
@@ -159,8 +165,12 @@ public final class FlowClass {
     /** A new instance of the generated subclass. */
     public Object newInstance() {
         try {
-            var c = generated.getDeclaredConstructor();
-            c.setAccessible(true);
+            var c = constructor;
+            if (c == null) {
+                c = generated.getDeclaredConstructor();
+                c.setAccessible(true);
+                constructor = c;
+            }
             return c.newInstance();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create an instance of " + type.getName() + ": " + e, e);
@@ -173,8 +183,7 @@ public final class FlowClass {
      */
     public FlowDefinition flow(String signature) {
         if (signature.indexOf('(') < 0) {
-            List<FlowDefinition> named = flowsBySignature.values().stream()
-                    .filter(f -> f.method().getName().equals(signature)).toList();
+            List<FlowDefinition> named = flowsByName.getOrDefault(signature, List.of());
             if (named.size() == 1) return named.getFirst();
             throw new IllegalArgumentException("class " + type.getName() + " has " + (named.isEmpty() ? "no" : named.size())
                     + " @Flow methods named " + signature + "; its @Flow methods are " + flowsBySignature.keySet());

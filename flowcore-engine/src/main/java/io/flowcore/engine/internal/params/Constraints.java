@@ -42,6 +42,11 @@ final class Constraints {
     private Constraints() {
     }
 
+    /** Loads the validator (this class's initialisation: a few hundred milliseconds of class loading). */
+    static void load() {
+        FACTORY.getClass();
+    }
+
     /**
      * Per class, whether each flow method has anything to check: a constraint or {@code @Valid} on a parameter, a
      * container element or the method. Most have none, and asking the validator about them on every run costs a

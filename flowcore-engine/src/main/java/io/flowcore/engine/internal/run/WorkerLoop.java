@@ -84,6 +84,8 @@ public final class WorkerLoop implements AutoCloseable {
         this.scheduler = scheduling == null ? null
                 : new io.flowcore.engine.internal.schedule.Scheduler(new DeploymentService(engine), scheduling);
         this.schedulerInterval = schedulerInterval;
+        // A worker loads the parameter validator as it is made, not in its first run (which would wait for it).
+        Thread.ofVirtual().name("flowcore-validator-load").start(io.flowcore.engine.internal.params.ParameterBinder::load);
     }
 
     /*

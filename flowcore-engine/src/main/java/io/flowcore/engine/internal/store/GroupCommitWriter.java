@@ -88,6 +88,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private volatile boolean stopping;
     private boolean halted;
     private boolean closed;
+    /** Set (under the lock) as the writer thread ends, for whatever reason: waiters must not wait for it any more. */
+    private boolean writerEnded;
 
     /**
      * @param target      where batches are applied (owned from now on)
@@ -113,7 +115,7 @@ final class GroupCommitWriter implements AutoCloseable {
         try {
             checkWritable();
             while ((appended - committed >= MAX_BACKLOG || appendedBytes - committedBytes >= MAX_BACKLOG_BYTES)
-                    && !halted && thread.isAlive()) {
+                    && !halted && writerAlive()) {
                 checkReachable("the writer's backlog is full");
                 awaitProgress();
             }
@@ -168,7 +170,7 @@ final class GroupCommitWriter implements AutoCloseable {
             long target = appended;
             while (committed < target) {
                 if (halted) throw new IllegalStateException("the state store's writer is halted (test hook)");
-                if (!thread.isAlive()) throw new IllegalStateException("the state store's writer has stopped");
+                if (!writerAlive()) throw new IllegalStateException("the state store's writer has stopped");
                 checkReachable("waiting for writes to reach it");
                 awaitProgress();
             }
@@ -178,9 +180,20 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     /** Called under the lock. */
+    private boolean writerAlive() {
+        return !writerEnded && thread.isAlive();
+    }
+
+    /**
+     * Called under the lock. While the store answers, waits for the writer's signal: it signals every commit, every
+     * failed attempt, a halt and its own end. A timed wait would cost each waiting (virtual) thread a timer
+     * registration and its cancellation; a worker waits once per run. While the store is failing, wakes every
+     * 100 ms too, so that checkReachable gives up on time even while an attempt hangs until its socket timeout.
+     */
     private void awaitProgress() {
         try {
-            progress.await(100, TimeUnit.MILLISECONDS);
+            if (failingSince == 0) progress.await();
+            else progress.await(100, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             // Waiting for the store is not interruptible (the caller's state write must not be lost);
             // keep the flag for the caller.
@@ -204,6 +217,20 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            drain();
+        } finally {
+            lock.lock();
+            try {
+                writerEnded = true;
+                progress.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void drain() {
         while (true) {
             List<StoreOp> batch;
             long upTo;
@@ -350,6 +377,12 @@ final class GroupCommitWriter implements AutoCloseable {
                     e.getMessage(), journal.file());
         }
         lastError = e;
+        lock.lock();
+        try {
+            progress.signalAll(); // waiters that wait without a timeout start looking at the clock
+        } finally {
+            lock.unlock();
+        }
         if (stopping) throw new InterruptedException("closing");
         Thread.sleep(pauseMillis);
         return Math.min(pauseMillis * 2, MAX_PAUSE_MILLIS);

@@ -228,20 +228,31 @@ final class OpApplier {
         seenVersion = -1;
         if (ids.isEmpty()) return epochs;
         List<UUID> all = new ArrayList<>(ids);
-        for (int i = 0; i < all.size(); i += IN_CHUNK) {
-            List<UUID> chunk = all.subList(i, Math.min(all.size(), i + IN_CHUNK));
-            // PostgreSQL: with the settings version, so that the notification rules need no read of their own
-            // while it stays the same (JdbcNotifications.KeptRules).
-            String sql = "SELECT id, claim_epoch" + (dialect == Dialect.POSTGRESQL
-                    ? ", (SELECT version FROM claim_settings) AS settings_version" : "") + " FROM flow_runs WHERE id IN "
-                    + chunk.stream().map(u -> "?").collect(Collectors.joining(", ", "(", ")"))
-                    + (dialect == Dialect.POSTGRESQL ? " FOR SHARE OF flow_runs" : "");
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int j = 0; j < chunk.size(); j++) ps.setString(j + 1, chunk.get(j).toString());
+        if (dialect == Dialect.POSTGRESQL) {
+            // One statement text whatever the batch's size (an IN list of n placeholders is a new statement to
+            // parse and plan for each n), with the settings version, so that the notification rules need no
+            // read of their own while it stays the same (JdbcNotifications.KeptRules).
+            Map<String, UUID> byText = new HashMap<>();
+            for (UUID id : all) byText.put(id.toString(), id);
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, claim_epoch, (SELECT version FROM claim_settings)"
+                    + " FROM flow_runs WHERE id = ANY(?) FOR SHARE OF flow_runs")) {
+                ps.setArray(1, c.createArrayOf("text", byText.keySet().toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        epochs.put(UUID.fromString(rs.getString(1)), rs.getLong(2));
-                        if (dialect == Dialect.POSTGRESQL) seenVersion = rs.getLong(3);
+                        epochs.put(byText.get(rs.getString(1)), rs.getLong(2));
+                        seenVersion = rs.getLong(3);
+                    }
+                }
+            }
+        } else {
+            for (int i = 0; i < all.size(); i += IN_CHUNK) {
+                List<UUID> chunk = all.subList(i, Math.min(all.size(), i + IN_CHUNK));
+                String sql = "SELECT id, claim_epoch FROM flow_runs WHERE id IN "
+                        + chunk.stream().map(u -> "?").collect(Collectors.joining(", ", "(", ")"));
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    for (int j = 0; j < chunk.size(); j++) ps.setString(j + 1, chunk.get(j).toString());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) epochs.put(UUID.fromString(rs.getString(1)), rs.getLong(2));
                     }
                 }
             }

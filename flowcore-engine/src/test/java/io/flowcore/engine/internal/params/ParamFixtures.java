@@ -23,6 +23,10 @@ public class ParamFixtures {
     public record Unchecked(Window window) {
     }
 
+    /** Scalars whose JSON values are taken as they are when they already have the parameter's type. */
+    public void scalars(int small, Integer boxed, long big, Long bigBoxed, boolean flag, Boolean boxedFlag, String text) {
+    }
+
     public void types(List<Integer> months, Color color, LocalDate day, Path folder, Window window, int year,
                       boolean dryRun, double rate, String note, Map<String, Integer> limits) {
     }

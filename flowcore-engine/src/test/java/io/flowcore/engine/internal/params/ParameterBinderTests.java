@@ -121,6 +121,21 @@ class ParameterBinderTests {
     }
 
     @Test
+    void scalarsOfTheirOwnTypeAreTakenAsTheyAreAndOthersAreRefusedSayingWhatIsExpected() {
+        Method scalars = ParamFixtures.method("scalars");
+        assertArrayEquals(new Object[] {Integer.MIN_VALUE, Integer.MAX_VALUE, 5L, 3_000_000_000L, true, false, "x"},
+                ParameterBinder.bind(scalars, """
+                        {"small": -2147483648, "boxed": 2147483647, "big": 5, "bigBoxed": 3000000000, "flag": true,
+                         "boxedFlag": false, "text": "x"}"""));
+        assertEquals(Long.class, ParameterBinder.bind(scalars, "{\"bigBoxed\": 5}")[3].getClass());
+        assertEquals(List.of(new Violation("small", "2147483648", "must be an integer from -2147483648 to 2147483647"),
+                        new Violation("boxed", "\"7\"", "must be an integer"),
+                        new Violation("big", "1.5", "must be an integer"),
+                        new Violation("flag", "1", "must be true or false")),
+                violations(scalars, "{\"small\": 2147483648, \"boxed\": \"7\", \"big\": 1.5, \"flag\": 1}"));
+    }
+
+    @Test
     void aNumberOrBooleanIsTakenAsTextForAStringParameter() {
         assertEquals("2021", ParameterBinder.bind(TYPES, "{\"note\": 2021}")[8]);
     }
