@@ -37,7 +37,8 @@ final class Migrations {
             "V18__server_sessions.sql",
             "V19__run_name_search.sql",
             "V20__claim_settings.sql",
-            "V21__notification_rules_version.sql");
+            "V21__notification_rules_version.sql",
+            "V22__due_index.sql");
 
     private static final String RESOURCE_DIR = "migrations/";
 

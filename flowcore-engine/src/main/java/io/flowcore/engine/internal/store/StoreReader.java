@@ -192,7 +192,8 @@ final class StoreReader {
 
     /*
      * The counts behind /metrics in two grouped reads: flow runs by state (the state index), and per work queue the
-     * due runs no engine holds with the oldest one's scheduled time (the due index, flow_runs_due).
+     * due runs no engine holds with the oldest one's scheduled time (the due runs' index: on PostgreSQL
+     * flow_runs_claim_order, on SQLite flow_runs_due).
      */
     io.flowcore.api.run.RunCounts runCounts(java.time.Instant now) {
         List<io.flowcore.api.run.RunCounts.StateCount> states = list("SELECT state_type, state_name, COUNT(*) FROM "
