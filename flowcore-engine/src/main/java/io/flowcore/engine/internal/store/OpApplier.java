@@ -82,7 +82,6 @@ final class OpApplier {
             + "host = excluded.host, pid = excluded.pid, started_at = excluded.started_at, "
             + "heartbeat_at = excluded.heartbeat_at, namespace = excluded.namespace, process_start = excluded.process_start";
     private static final String RELEASE = "DELETE FROM engine_leases WHERE engine_id = ?";
-    private static final int IN_CHUNK = 500;
     /**
      * Below this many rows, INSERTs: a COPY waits for the server's answer before its rows are sent (a round trip
      * more, some 0.5 ms with busy cores), which many rows repay and a few do not.
@@ -148,7 +147,9 @@ final class OpApplier {
 
     private void writePiece(Connection c, List<StoreOp> piece, Outcome out, boolean copy) throws SQLException {
         if (piece.isEmpty()) return;
-        Map<UUID, Long> epochs = epochs(c, piece);
+        ClaimEpochs.Read read = ClaimEpochs.read(dialect, c, piece);
+        seenVersion = read.settingsVersion();
+        Map<UUID, Long> epochs = read.epochs();
         Map<UUID, FlowRunRecord> flowInserts = new LinkedHashMap<>();
         Map<UUID, TaskRunRecord> taskInserts = new LinkedHashMap<>();
         Map<UUID, Newest> flowStates = new HashMap<>();
@@ -214,51 +215,6 @@ final class OpApplier {
         if (current == null || current == epoch) return false; // unknown run: nothing to fence against
         out.refused.add(flowRunId);
         return true;
-    }
-
-    /** The current claim epochs of the flow runs {@code piece} writes under a claim (0 for runs it inserts). */
-    private Map<UUID, Long> epochs(Connection c, List<StoreOp> piece) throws SQLException {
-        Set<UUID> ids = new HashSet<>();
-        Set<UUID> inserted = new HashSet<>();
-        for (StoreOp op : piece) {
-            if (op instanceof StoreOp.InsertFlowRun i) inserted.add(i.run().id());
-            else if (op.epoch() != StoreOp.UNFENCED && op.fencedRun() != null) ids.add(op.fencedRun());
-        }
-        Map<UUID, Long> epochs = new HashMap<>();
-        seenVersion = -1;
-        if (ids.isEmpty()) return epochs;
-        List<UUID> all = new ArrayList<>(ids);
-        if (dialect == Dialect.POSTGRESQL) {
-            // One statement text whatever the batch's size (an IN list of n placeholders is a new statement to
-            // parse and plan for each n), with the settings version, so that the notification rules need no
-            // read of their own while it stays the same (JdbcNotifications.KeptRules).
-            Map<String, UUID> byText = new HashMap<>();
-            for (UUID id : all) byText.put(id.toString(), id);
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, claim_epoch, (SELECT version FROM claim_settings)"
-                    + " FROM flow_runs WHERE id = ANY(?) FOR SHARE OF flow_runs")) {
-                ps.setArray(1, c.createArrayOf("text", byText.keySet().toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        epochs.put(byText.get(rs.getString(1)), rs.getLong(2));
-                        seenVersion = rs.getLong(3);
-                    }
-                }
-            }
-        } else {
-            for (int i = 0; i < all.size(); i += IN_CHUNK) {
-                List<UUID> chunk = all.subList(i, Math.min(all.size(), i + IN_CHUNK));
-                String sql = "SELECT id, claim_epoch FROM flow_runs WHERE id IN "
-                        + chunk.stream().map(u -> "?").collect(Collectors.joining(", ", "(", ")"));
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    for (int j = 0; j < chunk.size(); j++) ps.setString(j + 1, chunk.get(j).toString());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) epochs.put(UUID.fromString(rs.getString(1)), rs.getLong(2));
-                    }
-                }
-            }
-        }
-        for (UUID id : inserted) epochs.putIfAbsent(id, 0L);
-        return epochs;
     }
 
     /** The compare-and-set of StateStore.takeOver, inside the batch's transaction. */
