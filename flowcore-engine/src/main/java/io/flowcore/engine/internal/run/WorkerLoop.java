@@ -84,12 +84,8 @@ public final class WorkerLoop implements AutoCloseable {
         this.scheduler = scheduling == null ? null
                 : new io.flowcore.engine.internal.schedule.Scheduler(new DeploymentService(engine), scheduling);
         this.schedulerInterval = schedulerInterval;
-        // A worker loads the parameter validator and opens its store connections as it is made, not while its
-        // first runs wait for them.
-        Thread.ofVirtual().name("flowcore-worker-warm-up").start(() -> {
-            io.flowcore.engine.internal.params.ParameterBinder.load();
-            io.flowcore.engine.internal.store.StoreFactory.openAllConnections(engine.store);
-        });
+        // A worker loads the parameter validator as it is made, not while its first runs wait for it.
+        Thread.ofVirtual().name("flowcore-validator-load").start(io.flowcore.engine.internal.params.ParameterBinder::load);
     }
 
     /*

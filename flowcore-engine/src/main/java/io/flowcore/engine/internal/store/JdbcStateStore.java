@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -501,28 +500,6 @@ final class JdbcStateStore extends WriteBehindStore implements DeploymentStore, 
     Optional<StoreReader.ClaimState> claimState(UUID flowRunId) {
         flush();
         return reader.claimState(flowRunId);
-    }
-
-    /** See StoreFactory.openAllConnections. */
-    void openAllConnections() {
-        if (!(readers instanceof com.zaxxer.hikari.HikariDataSource pool) || pool.getHikariPoolMXBean() == null) return;
-        pool.getHikariConfigMXBean().setMinimumIdle(pool.getMaximumPoolSize());
-        int missing = pool.getMaximumPoolSize() - pool.getHikariPoolMXBean().getTotalConnections();
-        List<Connection> borrowed = new ArrayList<>();
-        try {
-            // held at once, so that each borrow beyond the idle ones opens a connection
-            for (int i = 0; i < missing; i++) borrowed.add(pool.getConnection());
-        } catch (SQLException e) {
-            LOG.debug("opening the pool's connections ahead stopped: {}", e.getMessage());
-        } finally {
-            for (Connection c : borrowed) {
-                try {
-                    c.close();
-                } catch (SQLException e) {
-                    LOG.debug("returning a connection opened ahead failed: {}", e.getMessage());
-                }
-            }
-        }
     }
 
     @Override

@@ -46,15 +46,6 @@ public final class StoreFactory {
     }
 
     /** A store in this process's memory: nothing survives the process. */
-    /**
-     * Opens the connections a PostgreSQL store's pool does not have yet and keeps them open (a worker will use
-     * them all, and opening one costs a password hash of a few milliseconds, more while the JIT is cold). Best
-     * effort: does nothing for another store or when the pool has no connection to spare.
-     */
-    public static void openAllConnections(StateStore store) {
-        if (store instanceof JdbcStateStore j) j.openAllConnections();
-    }
-
     public static StateStore inMemory() {
         return new InMemoryStateStore();
     }
