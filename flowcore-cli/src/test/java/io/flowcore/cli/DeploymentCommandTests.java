@@ -212,6 +212,26 @@ class DeploymentCommandTests extends CliTestSupport {
     }
 
     @Test
+    void theExamplesMonthlyTaxiDeploymentRefusesBadParametersBeforeARunIsQueued() throws Exception {
+        assertEquals(0, run("deployment", "apply", Path.of("..", "flowcore-taxi-examples", "flowcore.yaml").toString()),
+                err.toString());
+        assertEquals(0, run("flow-run", "ls", "--flow", "etl-parent-flow", "--json"));
+        int scheduled = new ObjectMapper().readTree(out.toString()).size();   // the schedule's next runs
+
+        assertEquals(1, run("deployment", "run", "etl-parent-flow/monthly", "--param", "year=1990",
+                "--param", "months=[2,13]", "--param", "color=purple"), out + "\n" + err);
+        assertTrue(err.toString().contains("parameter 'months[1]' = 13: must be less than or equal to 12; "
+                + "parameter 'year' = 1990: must be greater than or equal to 2009; "
+                + "parameter 'color' = \"purple\": must match \"yellow|green|fhv\""), err.toString());
+        assertEquals(1, run("deployment", "run", "etl-parent-flow/monthly", "--param", "year=2021",
+                "--param", "months=[]"), out + "\n" + err);
+        assertTrue(err.toString().contains("parameter 'months' = []: must not be empty"), err.toString());
+
+        assertEquals(0, run("flow-run", "ls", "--flow", "etl-parent-flow", "--json"));
+        assertEquals(scheduled, new ObjectMapper().readTree(out.toString()).size(), "no run was queued: " + out);
+    }
+
+    @Test
     void aBacklogOfWaitingRunsIsCancelledByStateAndDeploymentAndNoWorkerStartsThem() throws Exception {
         assertEquals(0, run("deployment", "apply", yaml(GREETER).toString()), err.toString());
         assertEquals(0, run("deployment", "run", "greeter/nightly"), err.toString());

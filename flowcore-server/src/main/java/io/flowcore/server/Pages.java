@@ -317,7 +317,7 @@ final class Pages {
 
     private static String describe(JsonNode schema) {
         StringBuilder b = new StringBuilder();
-        for (String k : List.of("minimum", "maximum", "pattern", "minLength", "maxLength")) {
+        for (String k : List.of("minimum", "maximum", "pattern", "minLength", "maxLength", "minItems", "maxItems")) {
             if (schema.has(k)) b.append(", ").append(k).append(" ").append(schema.get(k).asText());
         }
         return b.toString();

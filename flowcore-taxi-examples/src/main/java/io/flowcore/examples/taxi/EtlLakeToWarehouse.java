@@ -17,6 +17,10 @@ import io.flowcore.data.Schema;
 import io.flowcore.examples.taxi.data.MonthSpec;
 import io.flowcore.examples.taxi.data.Service;
 import io.flowcore.examples.taxi.data.TaxiSchema;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,7 +118,9 @@ public class EtlLakeToWarehouse {
      *              the warehouse holds for it (by default such a load fails and the month is kept)
      */
     @Flow(name = "etl-gcs-to-bq", flowRunName = "lake-to-warehouse-{color}-{year}-{month}")
-    public long etlGcsToBq(int year, int month, String color, TaxiSettings settings, boolean force) throws IOException {
+    public long etlGcsToBq(@Min(TaxiMonth.FIRST_YEAR) int year, @Min(1) @Max(12) int month,
+                           @NotNull @Pattern(regexp = TaxiMonth.COLORS) String color, TaxiSettings settings,
+                           boolean force) throws IOException {
         MonthSpec m = MonthSpec.of(Service.ofColor(color), year, month);
         Path fromLake = extractFromGcs(m, settings.lakeBlock(), settings.workDir());
         Filled filled = transform(fromLake, m);

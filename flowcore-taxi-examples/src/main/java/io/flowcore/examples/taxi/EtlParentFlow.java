@@ -3,14 +3,19 @@ package io.flowcore.examples.taxi;
 import io.flowcore.api.Flow;
 import io.flowcore.api.Flows;
 import io.flowcore.examples.taxi.data.MonthSpec;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The lesson's {@code etl_parent_flow}: one web → lake subflow and one lake → warehouse subflow per
- * month. Parameters are checked before any work (month 13, year 1990, color "purple" are rejected
- * with a message naming the parameter).
+ * month. Its parameters' constraints are checked before any work, and a deployment's run is checked
+ * against them before it is queued (month 13, year 1990, color "purple" are refused naming the parameter).
  */
 public class EtlParentFlow {
     private final EtlWebToLake webToLake = Flows.create(EtlWebToLake.class);
@@ -51,8 +56,10 @@ public class EtlParentFlow {
      *              than half of the rows already there (by default such a month fails, and both keep it)
      */
     @Flow(name = "etl-parent-flow")
-    public List<MonthResult> etlParentFlow(List<Integer> months, int year, String color, TaxiSettings settings,
-                                           boolean force) throws IOException {
+    public List<MonthResult> etlParentFlow(@NotEmpty List<@Min(1) @Max(12) Integer> months,
+                                           @Min(TaxiMonth.FIRST_YEAR) int year,
+                                           @NotNull @Pattern(regexp = TaxiMonth.COLORS) String color,
+                                           TaxiSettings settings, boolean force) throws IOException {
         List<MonthResult> results = new ArrayList<>();
         for (MonthSpec m : TaxiMonth.validate(months, year, color)) {
             long t0 = System.nanoTime();

@@ -15,6 +15,10 @@ import io.flowcore.examples.taxi.TaxiFiles.Download;
 import io.flowcore.examples.taxi.data.MonthSpec;
 import io.flowcore.examples.taxi.data.Service;
 import io.flowcore.examples.taxi.data.TaxiSchema;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +103,9 @@ public class EtlWebToLake {
      *              rows of the current version (by default such a month fails and the lake keeps its version)
      */
     @Flow(name = "etl-web-to-gcs", flowRunName = "web-to-lake-{color}-{year}-{month}")
-    public Landed etlWebToGcs(int year, int month, String color, TaxiSettings settings, boolean force) throws IOException {
+    public Landed etlWebToGcs(@Min(TaxiMonth.FIRST_YEAR) int year, @Min(1) @Max(12) int month,
+                              @NotNull @Pattern(regexp = TaxiMonth.COLORS) String color, TaxiSettings settings,
+                              boolean force) throws IOException {
         MonthSpec m = MonthSpec.of(Service.ofColor(color), year, month);
         String url = TaxiFiles.csvUrl(settings, m);
         Download download = fetch(url, settings.workDir().resolve("downloads"));

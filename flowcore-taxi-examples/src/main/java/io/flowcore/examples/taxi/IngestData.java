@@ -17,6 +17,10 @@ import io.flowcore.data.postgres.SqlIdentifiers;
 import io.flowcore.examples.taxi.TaxiFiles.Download;
 import io.flowcore.examples.taxi.data.MonthSpec;
 import io.flowcore.examples.taxi.data.TaxiSchema;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +128,8 @@ public class IngestData {
      *              table holds for it (by default such a load fails and the month is kept)
      */
     @Flow(name = "Ingest Data", flowRunName = "ingest-{tableName}-{year}-{month}")
-    public long ingest(String tableName, int year, int month, String color, TaxiSettings settings, boolean force)
+    public long ingest(String tableName, @Min(TaxiMonth.FIRST_YEAR) int year, @Min(1) @Max(12) int month,
+                       @NotNull @Pattern(regexp = TaxiMonth.COLORS) String color, TaxiSettings settings, boolean force)
             throws IOException {
         MonthSpec m = TaxiMonth.validate(java.util.List.of(month), year, color).getFirst();
         logSubflow(tableName);

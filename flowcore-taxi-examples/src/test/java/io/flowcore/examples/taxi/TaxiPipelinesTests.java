@@ -136,15 +136,22 @@ class TaxiPipelinesTests {
 
     @Test
     void badParametersAreRejectedBeforeAnyWork() {
-        for (var bad : List.<Flowcore.FlowCall<EtlParentFlow, List<MonthResult>>>of(
-                f -> f.etlParentFlow(List.of(13), 2021, "yellow", settings),
-                f -> f.etlParentFlow(List.of(1), 1990, "yellow", settings),
-                f -> f.etlParentFlow(List.of(1), 2021, "purple", settings))) {
-            FlowRun<List<MonthResult>> run = fc.execute(EtlParentFlow.class, bad);
+        var bad = new java.util.LinkedHashMap<Flowcore.FlowCall<EtlParentFlow, List<MonthResult>>, String>();
+        bad.put(f -> f.etlParentFlow(List.of(13), 2021, "yellow", settings),
+                "parameter 'months[0]' = 13: must be less than or equal to 12");
+        bad.put(f -> f.etlParentFlow(List.of(1), 1990, "yellow", settings),
+                "parameter 'year' = 1990: must be greater than or equal to 2009");
+        bad.put(f -> f.etlParentFlow(List.of(1), 2021, "purple", settings),
+                "parameter 'color' = \"purple\": must match \"yellow|green|fhv\"");
+        bad.put(f -> f.etlParentFlow(List.of(), 2021, "yellow", settings), "parameter 'months' = []: must not be empty");
+        bad.put(f -> f.etlParentFlow(List.of(1), java.time.Year.now().getValue() + 1, "yellow", settings),
+                "parameter 'year' is " + (java.time.Year.now().getValue() + 1) + ": TLC trip data exists for 2009..");
+        bad.forEach((call, message) -> {
+            FlowRun<List<MonthResult>> run = fc.execute(EtlParentFlow.class, call);
             assertEquals(StateType.FAILED, run.state().type());
-            assertTrue(run.state().message().contains("parameter '"), run.state().message());
+            assertTrue(run.state().message().contains(message), run.state().message());
             assertTrue(run.taskRuns().isEmpty());
-        }
+        });
     }
 
     @Test

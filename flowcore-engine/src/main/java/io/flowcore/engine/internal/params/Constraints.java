@@ -28,9 +28,7 @@ import org.hibernate.validator.HibernateValidator;
  */
 final class Constraints {
     // English messages whatever the machine's locale: the schema check words its messages the same way
-    private static final ValidatorFactory FACTORY = Validation.byProvider(HibernateValidator.class).configure()
-            .defaultLocale(Locale.ENGLISH)
-            .buildValidatorFactory();
+    private static final ValidatorFactory FACTORY = factory();
     private static final ExecutableValidator VALIDATOR = FACTORY.getValidator().forExecutables();
     private static final ClassValue<Object> ROOTS = new ClassValue<>() {
         @Override
@@ -40,6 +38,17 @@ final class Constraints {
     };
 
     private Constraints() {
+    }
+
+    private static ValidatorFactory factory() {
+        // Hibernate Validator logs through jboss-logging, which picks SLF4J only beside Logback and otherwise
+        // prints its INFO lines through java.util.logging (on a worker's child JVM, into the run's log as
+        // stderr): it logs where the engine does instead, unless the application chose a provider.
+        if (System.getProperty("org.jboss.logging.provider") == null) {
+            System.setProperty("org.jboss.logging.provider", "slf4j");
+        }
+        return Validation.byProvider(HibernateValidator.class).configure().defaultLocale(Locale.ENGLISH)
+                .buildValidatorFactory();
     }
 
     /** Loads the validator (this class's initialisation: a few hundred milliseconds of class loading). */

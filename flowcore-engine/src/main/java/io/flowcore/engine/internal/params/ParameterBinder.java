@@ -69,6 +69,19 @@ public final class ParameterBinder {
         return args;
     }
 
+    /**
+     * Checks the arguments of a direct Java call of {@code m} against its constraints, as {@link #bind} checks
+     * converted ones.
+     *
+     * @param names {@code m}'s parameter names, for the violations' paths
+     * @throws InvalidParametersException naming each bad parameter
+     */
+    public static void check(Method m, Object[] args, List<String> names) {
+        if (!ConstraintScan.mayHaveConstraints(m)) return;
+        List<Violation> found = Constraints.check(m, args, names);
+        if (!found.isEmpty()) throw new InvalidParametersException(Violations.sorted(found, names));
+    }
+
     /** Per class, what binding needs of each of its methods, worked out on a method's first run. */
     private static final ClassValue<Map<Method, Shape>> SHAPES = new ClassValue<>() {
         @Override

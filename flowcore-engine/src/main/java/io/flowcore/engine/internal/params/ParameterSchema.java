@@ -20,7 +20,9 @@ public final class ParameterSchema {
      * The schema of the JSON object holding {@code m}'s parameters by name: {@code type}, {@code properties},
      * {@code items}, {@code enum}, {@code required} (for {@code @NotNull}), {@code default} (for primitives),
      * {@code minimum}/{@code maximum} ({@code @Min}/{@code @Max}), an anchored {@code pattern}
-     * ({@code @Pattern}) and {@code format: date} ({@code LocalDate}).
+     * ({@code @Pattern}), {@code minItems}/{@code maxItems}, {@code minLength}/{@code maxLength} and
+     * {@code minProperties}/{@code maxProperties} ({@code @Size}; {@code @NotEmpty} writes the minimum 1 and
+     * {@code required}) and {@code format: date} ({@code LocalDate}).
      */
     public static String of(Method m) {
         return SchemaWriter.of(m).toString();

@@ -42,6 +42,9 @@ final class SchemaChecker {
             add(path, node, Violations.expected(schema));
             return;
         }
+        if (node.isValueNode() && !node.isTextual() && "string".equals(schema.path("type").asText())) {
+            node = com.fasterxml.jackson.databind.node.TextNode.valueOf(node.asText());   // the text the binder takes
+        }
         JsonNode values = schema.get("enum");
         if (values != null && !contains(values, node)) {
             add(path, node, Violations.expected(schema));
@@ -52,6 +55,7 @@ final class SchemaChecker {
             return;
         }
         if (node.isNumber()) bounds(schema, node, path);
+        size(schema, node, path);
         if (schema.has("pattern") && !node.isContainerNode()) pattern(schema.get("pattern").asText(), node, path);
         if (node.isArray() && schema.has("items")) {
             for (int i = 0; i < node.size(); i++) {
@@ -71,7 +75,7 @@ final class SchemaChecker {
             JsonNode v = node.get(p.getKey());
             if (v == null || v.isNull()) v = p.getValue().get("default");
             if (v == null) {
-                if (required.contains(p.getKey())) add(at, null, "must not be null");
+                if (required.contains(p.getKey())) add(at, null, isNotEmpty(p.getValue()) ? "must not be empty" : "must not be null");
                 continue;
             }
             value(p.getValue(), v, at);
@@ -108,6 +112,25 @@ final class SchemaChecker {
         if (schema.has("maximum") && node.decimalValue().compareTo(schema.get("maximum").decimalValue()) > 0) {
             add(path, node, "must be less than or equal to " + schema.get("maximum").asText());
         }
+    }
+
+    /** {@code @Size} (both bounds written) and {@code @NotEmpty} (only the minimum 1), in HV's words. */
+    private void size(JsonNode schema, JsonNode node, String path) {
+        String[] keys = SchemaWriter.sizeKeywords(schema);
+        if (keys == null || !schema.has(keys[0])) return;
+        int size = node.isContainerNode() ? node.size() : node.asText().length();
+        JsonNode min = schema.get(keys[0]);
+        JsonNode max = schema.get(keys[1]);
+        if (max == null) {
+            if (size < min.asInt()) add(path, node, "must not be empty");
+        } else if (size < min.asInt() || size > max.asInt()) {
+            add(path, node, "size must be between " + min.asText() + " and " + max.asText());
+        }
+    }
+
+    private static boolean isNotEmpty(JsonNode schema) {
+        String[] keys = SchemaWriter.sizeKeywords(schema);
+        return keys != null && schema.has(keys[0]) && !schema.has(keys[1]);
     }
 
     private void pattern(String pattern, JsonNode node, String path) {

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedArrayType;
 import java.lang.reflect.AnnotatedParameterizedType;
@@ -30,7 +32,8 @@ import java.util.Set;
 
 /*
  * Derives a JSON Schema (a draft 2020-12 subset: type, properties, items, additionalProperties, enum,
- * required, default, minimum, maximum, pattern, format "date") from a method's generic parameter types and
+ * required, default, minimum, maximum, pattern, format "date", and for @Size/@NotEmpty minItems/maxItems,
+ * minLength/maxLength, minProperties/maxProperties) from a method's generic parameter types and
  * their Bean Validation constraints.
  *
  * It follows what Hibernate Validator checks, not merely what is annotated: constraints on a parameter and
@@ -61,7 +64,7 @@ final class SchemaWriter {
         for (Parameter p : m.getParameters()) {
             List<Annotation> annotations = merged(p.getAnnotations(), p.getAnnotatedType().getAnnotations());
             properties.set(p.getName(), schema(p.getAnnotatedType(), annotations, true, false));
-            if (has(annotations, NotNull.class)) required.add(p.getName());
+            if (isRequired(annotations)) required.add(p.getName());
         }
         if (!required.isEmpty()) root.set("required", required);
         root.put("additionalProperties", false);
@@ -132,7 +135,7 @@ final class SchemaWriter {
                 annotations = List.of(c.getAnnotatedType().getAnnotations());
             }
             properties.set(c.getName(), schema(c.getAnnotatedType(), annotations, valid, false));
-            if (valid && has(annotations, NotNull.class)) required.add(c.getName());
+            if (valid && isRequired(annotations)) required.add(c.getName());
         }
         if (!required.isEmpty()) s.set("required", required);
     }
@@ -143,9 +146,36 @@ final class SchemaWriter {
                 case Min min -> s.put("minimum", min.value());
                 case Max max -> s.put("maximum", max.value());
                 case Pattern p -> s.put("pattern", "^(?:" + p.regexp() + ")$");
+                case Size size -> {
+                    String[] keys = sizeKeywords(s);
+                    if (keys != null) s.put(keys[0], size.min()).put(keys[1], size.max());
+                }
+                case NotEmpty ignored -> {
+                    String[] keys = sizeKeywords(s);
+                    if (keys != null && !s.has(keys[0])) s.put(keys[0], 1);
+                }
                 default -> { }
             }
         }
+    }
+
+    /**
+     * The size keywords of a schema's type ({@code minItems}/{@code maxItems}, ...), null for a type without a
+     * size. {@code @Size} writes both (its message names both bounds), {@code @NotEmpty} only the minimum 1:
+     * SchemaChecker tells them apart by that.
+     */
+    static String[] sizeKeywords(com.fasterxml.jackson.databind.JsonNode s) {
+        return switch (s.path("type").asText("")) {
+            case "array" -> new String[] {"minItems", "maxItems"};
+            case "object" -> new String[] {"minProperties", "maxProperties"};
+            case "string" -> s.has("format") || s.has("enum") ? null : new String[] {"minLength", "maxLength"};
+            default -> null;
+        };
+    }
+
+    /** {@code @NotNull}, and {@code @NotEmpty}, which refuses null too ("must not be empty"). */
+    private static boolean isRequired(List<Annotation> annotations) {
+        return has(annotations, NotNull.class) || has(annotations, NotEmpty.class);
     }
 
     /** Declaration and type-use annotations, each type once (one written on a parameter lands in both). */

@@ -80,6 +80,14 @@ final class FlowRunner {
         engine.active.put(id, scope);
         if (parent != null) parent.children.add(scope);
         try {
+            if (claimed == null) {
+                // a direct Java call (a worker's run was checked as it was bound): its constraints before any task
+                try {
+                    io.flowcore.engine.internal.params.ParameterBinder.check(flow.method(), args, flow.paramNames());
+                } catch (io.flowcore.api.deployment.InvalidParametersException e) {
+                    return end(scope, null, e);
+                }
+            }
             return attempts(scope, body);
         } finally {
             engine.active.remove(id);

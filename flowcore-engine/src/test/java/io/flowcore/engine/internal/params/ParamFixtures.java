@@ -3,8 +3,10 @@ package io.flowcore.engine.internal.params;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -34,6 +36,14 @@ public class ParamFixtures {
     public void constrained(@Min(1) @Max(12) int month, List<@Min(1) @Max(12) Integer> months,
                             @Pattern(regexp = "yellow|green") String color, @NotNull String table,
                             @Valid Window window, List<@Valid Window> windows, Window notCascaded) {
+    }
+
+    public record Label(@NotEmpty String text, @Size(max = 2) Map<String, String> extra) {
+    }
+
+    /** Sizes: {@code @NotEmpty} refuses null and empty, {@code @Size} names both bounds and lets null pass. */
+    public void sized(@NotEmpty List<@Min(1) Integer> months, @Size(min = 2, max = 4) String code,
+                      @Size(max = 2) List<String> tags, @NotEmpty String name, @Valid Label label) {
     }
 
     /** A record whose constructor refuses values itself. */

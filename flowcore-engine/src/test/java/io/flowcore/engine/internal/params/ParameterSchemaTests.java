@@ -41,6 +41,27 @@ class ParameterSchemaTests {
     }
 
     @Test
+    void writesSizeAsBothBoundsAndNotEmptyAsARequiredMinimumOfOne() throws Exception {
+        String expected = """
+                {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                 "type": "object",
+                 "properties": {
+                   "months": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1},
+                   "code": {"type": "string", "minLength": 2, "maxLength": 4},
+                   "tags": {"type": "array", "items": {"type": "string"}, "minItems": 0, "maxItems": 2},
+                   "name": {"type": "string", "minLength": 1},
+                   "label": {"type": "object", "properties": {
+                       "text": {"type": "string", "minLength": 1},
+                       "extra": {"type": "object", "additionalProperties": {"type": "string"},
+                                 "minProperties": 0, "maxProperties": 2}},
+                     "required": ["text"]}},
+                 "required": ["months", "name"],
+                 "additionalProperties": false}""";
+
+        assertEquals(JSON.readTree(expected), JSON.readTree(ParameterSchema.of(ParamFixtures.method("sized"))));
+    }
+
+    @Test
     void describesEnumsPathsNumbersBooleansAndMaps() throws Exception {
         var props = JSON.readTree(ParameterSchema.of(ParamFixtures.method("types"))).get("properties");
 

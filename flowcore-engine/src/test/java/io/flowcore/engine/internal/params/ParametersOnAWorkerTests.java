@@ -122,4 +122,53 @@ class ParametersOnAWorkerTests {
                     done.state().message());
         }
     }
+
+    /** Its flow method has no constraints: a direct call must not need (or load) the validator. */
+    public static class Plain {
+        @Flow(name = "plain")
+        public int plain(int month) {
+            return month;
+        }
+    }
+
+    @Test
+    void aDirectJavaCallIsCheckedTheSameWayAndEndsFailedBeforeAnyTask() {
+        try (Flowcore fc = Flowcore.create(cfg -> cfg.home(home).store(memory))) {
+            var refused = fc.execute(MonthlyReport.class, f -> f.monthly("direct", 13));
+            var done = fc.execute(MonthlyReport.class, f -> f.monthly("direct", 12));
+            var plain = fc.execute(Plain.class, f -> f.plain(13));
+
+            assertEquals(StateType.FAILED, refused.state().type(), refused.state().toString());
+            assertTrue(refused.state().message().contains("parameter 'month' = 13: must be less than or equal to 12"),
+                    refused.state().message());
+            assertEquals(List.of(), refused.taskRuns());
+            assertTrue(refused.error() instanceof io.flowcore.api.deployment.InvalidParametersException,
+                    String.valueOf(refused.error()));
+            assertEquals(StateType.COMPLETED, done.state().type(), done.state().toString());
+            assertEquals(Set.of("direct/12"), Set.copyOf(REPORTED.stream().filter(r -> r.startsWith("direct/")).toList()));
+            assertEquals(13, plain.result());
+        }
+    }
+
+    @Test
+    void theScanFindsConstraintsOnParametersTypeArgumentsAndOverriddenMethodsAndNothingOnAPlainMethod() throws Exception {
+        assertTrue(ConstraintScan.mayHaveConstraints(MonthlyReport.class.getMethod("monthly", String.class, int.class)));
+        assertTrue(ConstraintScan.mayHaveConstraints(ParamFixtures.method("constrained")));
+        assertTrue(ConstraintScan.mayHaveConstraints(ParamFixtures.Base.class.getMethod("inherited", int.class)));
+        assertTrue(ConstraintScan.mayHaveConstraints(Sub.class.getMethod("inherited", int.class)));
+        assertTrue(ConstraintScan.mayHaveConstraints(Listed.class.getMethod("listed", List.class)));
+        assertEquals(false, ConstraintScan.mayHaveConstraints(Plain.class.getMethod("plain", int.class)));
+        assertEquals(false, ConstraintScan.mayHaveConstraints(ParamFixtures.method("types")));
+    }
+
+    public static class Sub extends ParamFixtures.Base {
+        @Override
+        public void inherited(int n) {
+        }
+    }
+
+    public static class Listed {
+        public void listed(List<ParamFixtures.@jakarta.validation.Valid Window> windows) {
+        }
+    }
 }

@@ -37,6 +37,7 @@ class SchemaAndValidatorAgreementTests {
                 bad("{" + OK + ", \"months\": [0, 6, 13, 1]}"),
                 bad("{" + OK + ", \"color\": \"Yellow\"}"),
                 bad("{" + OK + ", \"color\": \"yellowgreen\"}"),
+                bad("{" + OK + ", \"color\": 42}"),
                 bad("{" + OK + ", \"table\": null}"),
                 bad("{" + OK + ", \"window\": {}}"),
                 bad("{" + OK + ", \"window\": {\"start\": \"2021-01-01\", \"days\": 32}}"),
@@ -58,7 +59,30 @@ class SchemaAndValidatorAgreementTests {
                 typesBad("{\"rate\": \"0.5\"}"),
                 typesBad("{\"limits\": {\"a\": \"x\"}}"),
                 typesBad("{\"months\": [1, 2.0]}"),
-                typesBad("{\"window\": {\"days\": \"7\"}}"));
+                typesBad("{\"window\": {\"days\": \"7\"}}"),
+                sized("{" + SIZED + "}", true),
+                sized("{\"months\": [1], \"name\": \"n\"}", true),
+                sized("{" + SIZED + ", \"code\": 123, \"tags\": null, \"label\": {\"text\": \"t\", \"extra\": {}}}", true),
+                sized("{" + SIZED + ", \"months\": []}", false),
+                sized("{\"name\": \"n\"}", false),
+                sized("{" + SIZED + ", \"months\": [0]}", false),
+                sized("{" + SIZED + ", \"code\": \"a\"}", false),
+                sized("{" + SIZED + ", \"code\": \"abcde\"}", false),
+                sized("{" + SIZED + ", \"code\": 12345}", false),
+                sized("{" + SIZED + ", \"tags\": [\"a\", \"b\", \"c\"]}", false),
+                sized("{" + SIZED + ", \"name\": \"\"}", false),
+                sized("{\"months\": [1]}", false),
+                sized("{" + SIZED + ", \"label\": {\"text\": \"\"}}", false),
+                sized("{" + SIZED + ", \"label\": {}}", false),
+                sized("{" + SIZED + ", \"label\": {\"text\": \"t\", \"extra\": {\"a\": \"1\", \"b\": \"2\", \"c\": \"3\"}}}", false),
+                sized("{\"months\": [], \"code\": \"x\", \"tags\": [\"a\", \"b\", \"c\"], \"name\": \"\"}", false));
+    }
+
+    private static final String SIZED = """
+            "months": [1, 2], "code": "ab", "tags": ["x"], "name": "n", "label": {"text": "t"}""";
+
+    private static Arguments sized(String json, boolean valid) {
+        return Arguments.of("sized", json, valid);
     }
 
     private static Arguments good(String json) {
