@@ -226,6 +226,10 @@ class DeploymentCommandTests extends CliTestSupport {
         assertEquals(1, run("deployment", "run", "etl-parent-flow/monthly", "--param", "year=2021",
                 "--param", "months=[]"), out + "\n" + err);
         assertTrue(err.toString().contains("parameter 'months' = []: must not be empty"), err.toString());
+        assertEquals(1, run("deployment", "run", "etl-parent-flow/monthly", "--param", "year=2021"), out + "\n" + err);
+        assertTrue(err.toString().contains("parameter 'months' = [\"{{ interval.start.month }}\"]: is a template, "
+                + "filled only in the runs a schedule or a backfill creates: give 'months' for a run created by hand"),
+                err.toString());
 
         assertEquals(0, run("flow-run", "ls", "--flow", "etl-parent-flow", "--json"));
         assertEquals(scheduled, new ObjectMapper().readTree(out.toString()).size(), "no run was queued: " + out);

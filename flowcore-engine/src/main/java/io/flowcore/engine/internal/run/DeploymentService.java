@@ -159,6 +159,8 @@ public final class DeploymentService {
             throw new IllegalArgumentException("parameters of a run of '" + fullName + "' cannot be written as JSON: "
                     + e.getMessage(), e);
         }
+        var templates = io.flowcore.engine.internal.schedule.ParameterTemplates.unfilled(merged, parameters.keySet());
+        if (!templates.isEmpty()) throw new io.flowcore.api.deployment.InvalidParametersException(templates);
         checkWhereTheFlowIsKnown(d, merged.toString());
         Instant now = engine.clock.instant();
         State scheduled = States.scheduled(now, now);

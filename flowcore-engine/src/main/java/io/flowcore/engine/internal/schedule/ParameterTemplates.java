@@ -48,6 +48,30 @@ public final class ParameterTemplates {
         }
     }
 
+    /**
+     * The parameters of {@code merged} that kept a template because nobody gave them: a run created by hand
+     * (not by a schedule or a backfill) has no interval to fill them with, so it must name them.
+     */
+    public static List<io.flowcore.api.deployment.InvalidParametersException.Violation> unfilled(ObjectNode merged,
+                                                                                             java.util.Set<String> given) {
+        List<io.flowcore.api.deployment.InvalidParametersException.Violation> found = new java.util.ArrayList<>();
+        for (var e : merged.properties()) {
+            if (given.contains(e.getKey()) || !hasTemplate(e.getValue())) continue;
+            found.add(new io.flowcore.api.deployment.InvalidParametersException.Violation(e.getKey(),
+                    e.getValue().toString(), "is a template, filled only in the runs a schedule or a backfill "
+                    + "creates: give '" + e.getKey() + "' for a run created by hand"));
+        }
+        return found;
+    }
+
+    private static boolean hasTemplate(JsonNode n) {
+        if (n.isTextual()) return VAR.matcher(n.asText()).find();
+        for (JsonNode child : n) {
+            if (hasTemplate(child)) return true;
+        }
+        return false;
+    }
+
     private static JsonNode render(JsonNode n, String path, Map<String, ZonedDateTime> vars) {
         if (n.isObject()) {
             ObjectNode out = JSON.createObjectNode();

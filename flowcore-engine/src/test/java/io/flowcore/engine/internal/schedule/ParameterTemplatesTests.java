@@ -34,4 +34,19 @@ class ParameterTemplatesTests {
         var open = assertThrows(IllegalArgumentException.class, () -> render("{\"y\":\"{{ scheduled.year\"}"));
         assertTrue(open.getMessage().startsWith("parameter 'y'"), open.getMessage());
     }
+
+    @Test
+    void aRunCreatedByHandMustNameEachParameterThatWouldKeepATemplate() throws Exception {
+        var merged = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("""
+                        {"year": "{{ interval.start.year }}", "months": ["{{ interval.start.month }}"],
+                         "settings": {"day": "{{ scheduled.date }}"}, "color": "yellow", "note": "{{ not closed"}""");
+
+        var found = ParameterTemplates.unfilled(merged, java.util.Set.of("year"));
+
+        assertEquals(java.util.List.of("months", "settings"), found.stream().map(v -> v.path()).toList());
+        assertEquals("[\"{{ interval.start.month }}\"]", found.getFirst().value());
+        assertTrue(found.getFirst().message().startsWith("is a template, filled only in the runs a schedule or a "
+                + "backfill creates: give 'months'"), found.getFirst().message());
+    }
 }
