@@ -41,9 +41,11 @@ class WriterBacklogTests {
                 }
             });
 
-            // The producer gets 64 ops of just over 1 MiB in (64 MiB reached), then waits inside submit().
+            // The producer gets 64 ops of just over 1 MiB in (64 MiB reached), then waits inside submit(): without a
+            // timeout while the writer's first attempt waits on SQLite's busy lock, with one once an attempt failed.
             long deadline = System.nanoTime() + 60_000_000_000L;
-            while (!(submitted.get() == 64 && producer.getState() == Thread.State.TIMED_WAITING)) {
+            while (!(submitted.get() == 64 && (producer.getState() == Thread.State.WAITING
+                    || producer.getState() == Thread.State.TIMED_WAITING))) {
                 assertTrue(System.nanoTime() < deadline, "the producer never blocked; submitted " + submitted.get());
                 java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
             }
@@ -52,7 +54,8 @@ class WriterBacklogTests {
             try (Statement s = blocker.createStatement()) {
                 s.execute("COMMIT");
             }
-            producer.join();
+            producer.join(java.time.Duration.ofSeconds(60));
+            assertEquals(Thread.State.TERMINATED, producer.getState(), "the producer still waits once the database answers");
             store.flush();
             assertEquals(total, store.logs(flowRunId).size());
             long peak = store.peakBacklogBytes();
