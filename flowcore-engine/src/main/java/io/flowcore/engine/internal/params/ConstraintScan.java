@@ -13,9 +13,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /*
- * Whether a flow method mentions Bean Validation at all, found by reflection alone: a direct Java call of a
- * flow without constraints (most are) must not load Hibernate Validator, a few hundred milliseconds of class
- * loading in a program's first flow run. Looks at the method's and its parameters' annotations, type
+ * Whether a flow method mentions Bean Validation at all, found by reflection alone. Most flows have no
+ * constraints: asking the validator about them on every run costs a worker more than the rest of binding the
+ * parameters, and a direct Java call of one must not load Hibernate Validator (a few hundred milliseconds of
+ * class loading in a program's first flow run). Looks at the method's and its parameters' annotations, type
  * arguments included, on the method and on the methods it overrides (whose parameter constraints Hibernate
  * Validator applies too). An annotation counts when it is in a jakarta.validation package, is a @Constraint,
  * or is a Hibernate Validator one. When this says yes, the validator decides.

@@ -56,33 +56,15 @@ final class Constraints {
         FACTORY.getClass();
     }
 
-    /**
-     * Per class, whether each flow method has anything to check: a constraint or {@code @Valid} on a parameter, a
-     * container element or the method. Most have none, and asking the validator about them on every run costs a
-     * worker more than the rest of binding the parameters.
-     */
-    private static final ClassValue<java.util.Map<Method, Boolean>> CONSTRAINED = new ClassValue<>() {
-        @Override
-        protected java.util.Map<Method, Boolean> computeValue(Class<?> type) {
-            return new java.util.concurrent.ConcurrentHashMap<>();
-        }
-    };
-
     /** The violations of {@code args} against {@code m}'s parameter constraints, by parameter path. */
     static List<Violation> check(Method m, Object[] args, List<String> parameterNames) {
-        if (!CONSTRAINED.get(m.getDeclaringClass()).computeIfAbsent(m, Constraints::constrained)) return List.of();
+        if (!ConstraintScan.mayHaveConstraints(m)) return List.of();
         List<Violation> found = new ArrayList<>();
         for (ConstraintViolation<Object> v : VALIDATOR.validateParameters(ROOTS.get(m.getDeclaringClass()), m, args)) {
             found.add(new Violation(path(v.getPropertyPath(), parameterNames), ParameterJson.render(v.getInvalidValue()),
                     v.getMessage()));
         }
         return found;
-    }
-
-    /** False when the validator has no descriptor for {@code m}: nothing on it or its parameters is constrained or cascaded. */
-    private static boolean constrained(Method m) {
-        return FACTORY.getValidator().getConstraintsForClass(m.getDeclaringClass())
-                .getConstraintsForMethod(m.getName(), m.getParameterTypes()) != null;
     }
 
     private static String path(Path path, List<String> parameterNames) {

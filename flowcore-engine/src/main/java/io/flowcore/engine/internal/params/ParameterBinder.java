@@ -77,7 +77,6 @@ public final class ParameterBinder {
      * @throws InvalidParametersException naming each bad parameter
      */
     public static void check(Method m, Object[] args, List<String> names) {
-        if (!ConstraintScan.mayHaveConstraints(m)) return;
         List<Violation> found = Constraints.check(m, args, names);
         if (!found.isEmpty()) throw new InvalidParametersException(Violations.sorted(found, names));
     }

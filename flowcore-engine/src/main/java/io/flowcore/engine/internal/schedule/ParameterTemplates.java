@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.flowcore.api.deployment.InvalidParametersException.Violation;
 import java.io.IOException;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,14 +55,12 @@ public final class ParameterTemplates {
      * The parameters of {@code merged} that kept a template because nobody gave them: a run created by hand
      * (not by a schedule or a backfill) has no interval to fill them with, so it must name them.
      */
-    public static List<io.flowcore.api.deployment.InvalidParametersException.Violation> unfilled(ObjectNode merged,
-                                                                                             java.util.Set<String> given) {
-        List<io.flowcore.api.deployment.InvalidParametersException.Violation> found = new java.util.ArrayList<>();
+    public static List<Violation> unfilled(ObjectNode merged, Set<String> given) {
+        List<Violation> found = new ArrayList<>();
         for (var e : merged.properties()) {
             if (given.contains(e.getKey()) || !hasTemplate(e.getValue())) continue;
-            found.add(new io.flowcore.api.deployment.InvalidParametersException.Violation(e.getKey(),
-                    e.getValue().toString(), "is a template, filled only in the runs a schedule or a backfill "
-                    + "creates: give '" + e.getKey() + "' for a run created by hand"));
+            found.add(new Violation(e.getKey(), e.getValue().toString(), "is a template, filled only in the runs a "
+                    + "schedule or a backfill creates: give '" + e.getKey() + "' for a run created by hand"));
         }
         return found;
     }
